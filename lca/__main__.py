@@ -1,0 +1,3 @@
+from lca.cli import main
+
+main()

@@ -1,0 +1,172 @@
+"""The ``lca`` command: parse arguments, call the library, render, write.
+
+Data goes to stdout, messages to stderr. An :class:`~lca.errors.LcaError` becomes one line per
+problem on stderr and exit code 1, without a traceback (``lca --debug ...`` shows it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lca import __version__
+from lca.errors import LcaError, OutputError
+
+app = typer.Typer(
+    name="lca",
+    help="greenroute: mass intensity and carbon footprint of pharmaceutical synthesis routes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+examples_app = typer.Typer(help="List or copy the bundled example recipes.", no_args_is_help=True)
+app.add_typer(examples_app, name="examples")
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class _State:
+    debug = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"greenroute {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    _State.debug = debug
+
+
+@contextlib.contextmanager
+def _reported():
+    """Turn library errors into one line each on stderr and exit code 1."""
+    try:
+        yield
+    except LcaError as exc:
+        if _State.debug:
+            raise
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            typer.echo(f"error: {line}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _warn(messages) -> None:
+    for message in messages:
+        typer.echo(f"warning: {message}", err=True)
+
+
+RecipeArgs = Annotated[list[Path], typer.Argument(help="Recipe files (TOML).", show_default=False)]
+
+
+@app.command()
+def validate(recipes: RecipeArgs) -> None:
+    """Check recipes: schema, route graph, units and the properties conversions need."""
+    from lca.inventory import build_inventory
+    from lca.recipe import read_recipe
+
+    failed = 0
+    for path in recipes:
+        try:
+            with _reported():
+                recipe = read_recipe(path)
+                inventory = build_inventory(recipe)
+        except typer.Exit:
+            failed += 1
+            continue
+        _warn(inventory.warnings)
+        typer.echo(f"ok: {path} (route '{recipe.route.name}', {len(recipe.steps)} steps)")
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def assess(
+    recipe: Annotated[Path, typer.Argument(help="Recipe file (TOML).", show_default=False)],
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="Output format.")
+    ] = Format.table,
+) -> None:
+    """Mass metrics of one route per kg of final product."""
+    from lca.compare import assess as assess_route
+
+    with _reported():
+        assessment = assess_route(recipe)
+    _warn(assessment.warnings)
+    if output_format is Format.json:
+        from lca.compare import assessment_to_dict
+
+        typer.echo(json.dumps(assessment_to_dict(assessment), indent=2, ensure_ascii=False))
+    elif output_format is Format.csv:
+        assessment.to_frame().to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        from lca.render import print_assessment
+
+        print_assessment(assessment)
+
+
+@examples_app.command("list")
+def examples_list() -> None:
+    """List the bundled example recipes."""
+    from lca.recipe import read_recipe
+    from lca.resources import example_paths
+
+    with _reported():
+        for path in example_paths():
+            recipe = read_recipe(path)
+            typer.echo(f"{path.stem:<34} {recipe.route.name}")
+
+
+@examples_app.command("copy")
+def examples_copy(
+    name: Annotated[str, typer.Argument(help="Example name (see `lca examples list`), or 'all'.")],
+    destination: Annotated[Path, typer.Argument(help="Folder to copy into.")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+) -> None:
+    """Copy a bundled example recipe to a folder, to edit it."""
+    from lca.resources import example_paths
+
+    with _reported():
+        available = {path.stem: path for path in example_paths()}
+        if name == "all":
+            chosen = list(available.values())
+        elif name.removesuffix(".toml") in available:
+            chosen = [available[name.removesuffix(".toml")]]
+        else:
+            raise OutputError(
+                f"no bundled example named '{name}'; `lca examples list` shows "
+                f"{', '.join(available)}"
+            )
+        destination.mkdir(parents=True, exist_ok=True)
+        clashes = [destination / p.name for p in chosen if (destination / p.name).exists()]
+        if clashes and not force:
+            raise OutputError(
+                f"{clashes[0]} already exists; pass --force to overwrite it "
+                "or choose another folder"
+            )
+        for path in chosen:
+            shutil.copyfile(path, destination / path.name)
+            typer.echo(f"copied {destination / path.name}", err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,202 @@
+"""Route-graph checks: which step makes what, which inputs are intermediates, and the order.
+
+An input whose material is made by another step is an intermediate; that is how linear and
+convergent routes form a graph. Every problem is collected so a file is fixed in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lca.errors import Problem
+from lca.recipe import Recipe
+
+
+@dataclass(frozen=True)
+class RouteGraph:
+    """The route's steps in order and who makes what."""
+
+    producer: dict[str, int]
+    """material id → index of the step that makes it"""
+    order: tuple[int, ...]
+    """step indices in reverse topological order: the final step first"""
+    final_step: int
+
+
+def step_label(recipe: Recipe, index: int) -> str:
+    return f"steps[{index}] ({recipe.steps[index].id})"
+
+
+def check_graph(recipe: Recipe) -> tuple[RouteGraph | None, list[Problem]]:
+    """Check the route graph and order the steps; ``None`` with problems if it is not a route."""
+    problems: list[Problem] = []
+    steps = recipe.steps
+    seen_ids: dict[str, int] = {}
+    for index, step in enumerate(steps):
+        if step.id in seen_ids:
+            problems.append(
+                Problem(
+                    f"{step_label(recipe, index)}.id",
+                    f"step id '{step.id}' is also used by steps[{seen_ids[step.id]}]; "
+                    "give every step its own id",
+                )
+            )
+        else:
+            seen_ids[step.id] = index
+
+    producer: dict[str, int] = {}
+    for index, step in enumerate(steps):
+        if step.product is None:
+            problems.append(
+                Problem(
+                    step_label(recipe, index),
+                    f"step '{step.id}' has no product: add [steps.product] with the material it "
+                    "makes and its isolated amount or yield",
+                )
+            )
+            continue
+        material = step.product.material
+        if material in producer:
+            other = steps[producer[material]].id
+            problems.append(
+                Problem(
+                    f"{step_label(recipe, index)}.product.material",
+                    f"steps '{other}' and '{step.id}' both make '{material}'; "
+                    "each material must be "
+                    "made by exactly one step (rename one product)",
+                )
+            )
+        else:
+            producer[material] = index
+
+    final = recipe.route.product
+    consumers: dict[str, list[int]] = {}
+    for index, step in enumerate(steps):
+        for position, item in enumerate(step.inputs):
+            consumers.setdefault(item.material, []).append(index)
+            if step.product is not None and item.material == step.product.material:
+                problems.append(
+                    Problem(
+                        f"{step_label(recipe, index)}.inputs[{position}]",
+                        f"step '{step.id}' charges its own product '{item.material}'; "
+                        "a step cannot "
+                        "consume what it makes",
+                    )
+                )
+    if final not in producer:
+        problems.append(
+            Problem(
+                "route.product",
+                f"the route product '{final}' is not made by any step; set route.product to the "
+                "material of the last step's [steps.product]",
+            )
+        )
+    for index in dict.fromkeys(consumers.get(final, [])):
+        if steps[index].product is not None and steps[index].product.material == final:
+            continue
+        problems.append(
+            Problem(
+                step_label(recipe, index),
+                f"the route product '{final}' is charged to step '{steps[index].id}'; the final "
+                "product cannot be an input of the route",
+            )
+        )
+    for material, index in producer.items():
+        if material != final and material not in consumers:
+            problems.append(
+                Problem(
+                    f"{step_label(recipe, index)}.product.material",
+                    f"step '{steps[index].id}' makes '{material}', which no step uses and which is "
+                    f"not the route product '{final}' (a dangling intermediate): charge it to the "
+                    "step that uses it, or remove the step",
+                )
+            )
+    for index, step in enumerate(steps):
+        if step.feeds is None:
+            continue
+        target = seen_ids.get(step.feeds)
+        if target is None:
+            problems.append(
+                Problem(
+                    f"{step_label(recipe, index)}.feeds",
+                    f"step '{step.id}' feeds '{step.feeds}', which is not a step id of this recipe",
+                )
+            )
+        elif step.product is not None and all(
+            item.material != step.product.material for item in steps[target].inputs
+        ):
+            problems.append(
+                Problem(
+                    f"{step_label(recipe, index)}.feeds",
+                    f"step '{step.id}' feeds '{step.feeds}', "
+                    f"but step '{step.feeds}' does not charge "
+                    f"'{step.product.material}'; add it to that step's inputs or fix `feeds`",
+                )
+            )
+
+    cycle = _find_cycle(recipe, producer)
+    if cycle:
+        problems.append(
+            Problem(
+                "steps",
+                "the steps form a cycle (" + " → ".join(cycle) + "); a route must be acyclic",
+            )
+        )
+    if problems:
+        return None, problems
+    final_step = producer[final]
+    return RouteGraph(producer, _reverse_topological(recipe, producer, final_step), final_step), []
+
+
+def _edges(recipe: Recipe, producer: dict[str, int]) -> dict[int, list[int]]:
+    """step → the steps whose products it charges (its suppliers)."""
+    return {
+        index: [producer[i.material] for i in step.inputs if i.material in producer]
+        for index, step in enumerate(recipe.steps)
+    }
+
+
+def _find_cycle(recipe: Recipe, producer: dict[str, int]) -> list[str]:
+    edges = _edges(recipe, producer)
+    state: dict[int, int] = {}
+    path: list[int] = []
+
+    def visit(node: int) -> list[int]:
+        state[node] = 1
+        path.append(node)
+        for supplier in edges[node]:
+            if supplier == node:
+                continue
+            if state.get(supplier) == 1:
+                return [*path[path.index(supplier) :], supplier]
+            if supplier not in state and (found := visit(supplier)):
+                return found
+        path.pop()
+        state[node] = 2
+        return []
+
+    for node in edges:
+        if node not in state and (found := visit(node)):
+            return [recipe.steps[i].id for i in found]
+    return []
+
+
+def _reverse_topological(
+    recipe: Recipe, producer: dict[str, int], final_step: int
+) -> tuple[int, ...]:
+    """Every consumer before its suppliers, starting from the final step."""
+    suppliers = _edges(recipe, producer)
+    consumers_left = {index: 0 for index in suppliers}
+    for index in suppliers:
+        for supplier in suppliers[index]:
+            consumers_left[supplier] += 1
+    ready = [final_step]
+    order: list[int] = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for supplier in suppliers[node]:
+            consumers_left[supplier] -= 1
+            if consumers_left[supplier] == 0:
+                ready.append(supplier)
+    return tuple(order)

@@ -1,0 +1,130 @@
+"""Material properties: formula, molar mass, density and class of each material.
+
+The bundled table is ``factors/materials.csv`` (every row cites its source); a recipe may add
+materials of its own or override properties under ``[materials.<id>]``.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+from lca.elements import FormulaError, carbon_atoms, molar_mass
+from lca.errors import RecipeError
+from lca.resources import data_dir
+
+COLUMNS = (
+    "id", "name", "cas", "formula", "molar_mass", "density", "density_temp_c", "class", "source",
+    "notes",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Material:
+    """Properties of one material. ``molar_mass`` is in g/mol and ``density`` in g/mL."""
+
+    id: str
+    name: str = ""
+    cas: str = ""
+    formula: str = ""
+    molar_mass: float | None = None
+    density: float | None = None
+    material_class: str = ""
+    source: str = ""
+
+    @property
+    def molar_mass_g_per_mol(self) -> float | None:
+        """Stated molar mass, else the one computed from the formula, else ``None``."""
+        if self.molar_mass is not None:
+            return self.molar_mass
+        if self.formula:
+            return molar_mass(self.formula)
+        return None
+
+    @property
+    def carbon_atoms(self) -> int | None:
+        """Carbon atoms per formula unit, ``None`` when no formula is known."""
+        return carbon_atoms(self.formula) if self.formula else None
+
+
+def _optional_float(text: str, where: str) -> float | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise RecipeError(f"{where}: '{text}' is not a number") from None
+    if value <= 0:
+        raise RecipeError(f"{where}: {value} must be positive")
+    return value
+
+
+def read_materials(path: Path) -> dict[str, Material]:
+    """Read a materials table in the ``factors/materials.csv`` format.
+
+    Raises
+    ------
+    RecipeError
+        Naming the file and row of a missing column, duplicate id, bad formula or number, or a
+        row without a source.
+    """
+    problems = []
+    table: dict[str, Material] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise RecipeError(f"{path}: missing column(s) {', '.join(missing)}")
+        for row_number, row in enumerate(reader, start=2):
+            where = f"{path}:{row_number}"
+            try:
+                material = Material(
+                    id=row["id"].strip(),
+                    name=row["name"].strip(),
+                    cas=row["cas"].strip(),
+                    formula=row["formula"].strip(),
+                    molar_mass=_optional_float(row["molar_mass"], f"{where} molar_mass"),
+                    density=_optional_float(row["density"], f"{where} density"),
+                    material_class=row["class"].strip(),
+                    source=row["source"].strip(),
+                )
+                if material.formula:
+                    molar_mass(material.formula)
+            except (RecipeError, FormulaError) as exc:
+                problems.append(str(exc) if isinstance(exc, RecipeError) else f"{where}: {exc}")
+                continue
+            if not material.id:
+                problems.append(f"{where}: empty id")
+            elif material.id in table:
+                problems.append(f"{where}: duplicate id '{material.id}'")
+            elif not material.source:
+                problems.append(f"{where}: material '{material.id}' has no source")
+            else:
+                table[material.id] = material
+    if problems:
+        raise RecipeError("\n".join(problems))
+    return table
+
+
+@lru_cache(maxsize=1)
+def bundled_materials() -> Mapping[str, Material]:
+    """The bundled material table (read once, on first use)."""
+    return read_materials(data_dir("factors") / "materials.csv")
+
+
+def suggest(name: str, known: list[str] | set[str] | Mapping[str, object]) -> str:
+    """A ``; did you mean 'x'?`` hint for a misspelt id, or an empty string."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def merge_material(base: Material | None, material_id: str, **overrides: object) -> Material:
+    """Recipe-local properties laid over the bundled ones (or over nothing)."""
+    start = base if base is not None else Material(id=material_id, source="recipe")
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return replace(start, **given)

@@ -1,0 +1,243 @@
+"""The recipe format: one route per TOML file, validated by a frozen pydantic v2 schema.
+
+``read_recipe(path)`` reads a file, ``parse_recipe(text_or_dict)`` reads text or a mapping. Schema
+errors are collected and reported together, each with its file and field path; the route-level
+checks (graph, units, missing properties) are made by :mod:`lca.inventory`, which ``validate``
+runs as well. The format is documented in ``docs/recipe-format.md``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+
+from lca.errors import Problem, RecipeError
+
+SCHEMA_VERSION = 1
+ROLES = ("reactant", "reagent", "catalyst", "solvent", "water", "workup")
+Role = Literal["reactant", "reagent", "catalyst", "solvent", "water", "workup"]
+Slug = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9._+-]*$",
+        description="Lower-case identifier: letters, digits, '.', '_', '+', '-'.",
+    ),
+]
+Amount = Annotated[
+    str,
+    Field(
+        description="A number with a unit, e.g. '6.2 kg', '60 L', '0.35 mol', '1.2 equiv', "
+        "'10 vol', '0.1 wt', '12 mL/min'.",
+        examples=["6.2 kg", "1.2 equiv", "10 vol"],
+    ),
+]
+Fraction = Annotated[
+    float | str,
+    Field(description="A fraction: 0.85 or '85 %'."),
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class MaterialProperties(_Model):
+    """Recipe-local properties of a material; they override ``factors/materials.csv``."""
+
+    name: str | None = None
+    cas: str | None = None
+    formula: str | None = Field(None, description="Molecular formula, e.g. 'C17H19NO3'.")
+    molar_mass: float | str | None = Field(
+        None, description="Molar mass: a number in g/mol or a string with units ('312.4 g/mol')."
+    )
+    density: str | None = Field(None, description="Density with units, e.g. '0.902 g/mL'.")
+    material_class: str | None = Field(
+        None, alias="class", description="solvent, reagent, acid, base, salt, metal, gas, ..."
+    )
+    source: str | None = Field(None, description="Where these properties come from.")
+
+
+class Input(_Model):
+    """One material charged to a step."""
+
+    material: Slug = Field(
+        description="Material id; an id made by another step is an intermediate."
+    )
+    amount: Amount
+    role: Role
+    limiting: bool = Field(
+        False, description="The step's limiting reagent, which relative amounts refer to."
+    )
+    recovered: Fraction | None = Field(
+        None, description="Fraction of the charge recovered for reuse (solvent recovery)."
+    )
+    coefficient: float | None = Field(
+        None, gt=0, description="Stoichiometric coefficient in the balanced equation (default 1)."
+    )
+    notes: str = ""
+
+
+class Product(_Model):
+    """What a step makes: an isolated amount, or a molar yield on the limiting reagent."""
+
+    material: Slug
+    amount: Amount | None = Field(None, description="Isolated amount, e.g. '5.1 kg'.")
+    yield_: Fraction | None = Field(
+        None, alias="yield", description="Isolated molar yield on the limiting reagent."
+    )
+    coefficient: float = Field(
+        1.0, gt=0, description="Moles of product per `coefficient` moles of limiting reagent."
+    )
+
+
+class Energy(_Model):
+    """Energy used by a step: an amount of a carrier, or power × duration."""
+
+    carrier: Slug = Field(description="electricity, steam, natural-gas, heat, cooling, ...")
+    amount: Amount | None = Field(None, description="e.g. '120 kWh', '2.5 MJ', '300 kg' of steam")
+    power: Amount | None = Field(None, description="e.g. '15 kW'; needs `duration`")
+    duration: Amount | None = Field(None, description="e.g. '6 h'; goes with `power`")
+    notes: str = ""
+
+
+class Step(_Model):
+    """One step of the route, with its charges written at the scale of one batch."""
+
+    id: Slug
+    name: str = ""
+    mode: Literal["batch", "continuous"] = "batch"
+    feeds: Slug | None = Field(
+        None, description="Id of the step that consumes this step's product (checked if given)."
+    )
+    inputs: list[Input] = Field(min_length=1)
+    product: Product | None = None
+    energy: list[Energy] = Field(default_factory=list)
+    notes: str = ""
+
+
+class Route(_Model):
+    """Route metadata."""
+
+    name: str = Field(min_length=1)
+    product: Slug = Field(description="Material id of the final product (the API).")
+    source: str = Field(
+        min_length=1,
+        description="Literature reference for the quantities, or a statement that they are "
+        "illustrative.",
+    )
+    region: str = Field("GLO", description="Site region for purchased energy, e.g. 'GB', 'US'.")
+    description: str = ""
+    notes: str = ""
+
+
+class Recipe(_Model):
+    """A process recipe: one route to one product."""
+
+    schema_version: Literal[1] = Field(description="Recipe format version; 1.")
+    route: Route
+    materials: dict[Slug, MaterialProperties] = Field(default_factory=dict)
+    steps: list[Step] = Field(min_length=1)
+
+    _origin: str = PrivateAttr(default="<recipe>")
+
+    @property
+    def origin(self) -> str:
+        """The file (or label) the recipe was read from, used in messages."""
+        return self._origin
+
+
+def _location(loc: tuple[Any, ...], data: Mapping[str, Any]) -> str:
+    """``steps[1] 'amidation' .inputs[0] 'edc-hcl' .amount`` from a pydantic error location."""
+    parts: list[str] = []
+    node: Any = data
+    for key in loc:
+        if isinstance(key, int):
+            parts[-1] = f"{parts[-1]}[{key}]" if parts else f"[{key}]"
+            node = node[key] if isinstance(node, list) and key < len(node) else None
+            if isinstance(node, Mapping):
+                label = node.get("id") or node.get("material") or node.get("carrier")
+                if isinstance(label, str):
+                    parts[-1] += f" ({label})"
+        else:
+            parts.append(str(key))
+            node = node.get(key) if isinstance(node, Mapping) else None
+    return ".".join(parts)
+
+
+def _problems(exc: ValidationError, data: Mapping[str, Any]) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        loc = tuple(k for k in error["loc"] if k not in ("float", "str", "function-after"))
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            message = f"unknown field '{loc[-1]}'; remove it or check its spelling"
+            loc = loc[:-1]
+        elif kind == "missing":
+            message = "required field is missing"
+        elif kind == "literal_error":
+            message = f"{error['msg'].lower()}, got {error.get('input')!r}"
+        elif kind == "string_pattern_mismatch":
+            message = (
+                f"{error.get('input')!r} is not a valid id: use lower-case letters, digits, "
+                "'.', '_', '+' or '-' (e.g. 'ethyl-acetate')"
+            )
+        else:
+            message = error["msg"]
+        problems.append(Problem(_location(loc, data), message))
+    # pydantic reports a union member's failure once per member; keep each message once
+    return list(dict.fromkeys(problems))
+
+
+def parse_recipe(data: str | Mapping[str, Any], source: str = "<recipe>") -> Recipe:
+    """Build a :class:`Recipe` from TOML text or an already-parsed mapping.
+
+    Raises
+    ------
+    RecipeError
+        With every schema problem found, each naming ``source`` and the field path.
+    """
+    if isinstance(data, str):
+        try:
+            data = tomllib.loads(data)
+        except tomllib.TOMLDecodeError as exc:
+            raise RecipeError(f"not valid TOML: {exc}", source=source) from None
+    version = data.get("schema_version")
+    if version is not None and version != SCHEMA_VERSION:
+        raise RecipeError(
+            [
+                Problem(
+                    "schema_version",
+                    f"{version!r} is not supported; this greenroute reads "
+                    f"schema_version = {SCHEMA_VERSION}",
+                )
+            ],
+            source=source,
+        )
+    try:
+        recipe = Recipe.model_validate(data)
+    except ValidationError as exc:
+        raise RecipeError(_problems(exc, data), source=source) from None
+    recipe._origin = source
+    return recipe
+
+
+def read_recipe(path: str | Path) -> Recipe:
+    """Read a recipe file (TOML).
+
+    Raises
+    ------
+    RecipeError
+        If the file cannot be read or is not a valid recipe.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RecipeError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RecipeError(f"{path}: cannot read the file ({exc})") from None
+    return parse_recipe(text, source=str(path))

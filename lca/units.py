@@ -1,0 +1,133 @@
+"""The one pint unit registry of greenroute, and how recipe amounts are read.
+
+Process chemistry writes relative amounts that pint does not know; they are defined here with
+dimensions of their own so that they can never be silently converted to a mass:
+
+- ``equiv`` (alias ``eq``): moles per mole of the step's limiting reagent;
+- ``vol``: litres per kg of the limiting reagent (the "10 volumes" convention; ``L/kg`` and
+  ``mL/g`` are the same thing and are accepted too);
+- ``wt``: kg per kg of the limiting reagent ("0.1 wt" of a filter aid);
+- ``CO2e``: its own dimension, so ``kg CO2e`` can never be added to ``kg`` of material.
+
+pint's ``ton`` is the US short ton (907.18 kg). A process chemist who writes "ton" almost always
+means the metric tonne, so the bare word is refused and the message says to write ``t``/``tonne``
+(metric) or ``short_ton`` (US).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pint
+
+from lca.errors import UnitError
+
+ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+ureg.define("equivalent = [equivalent] = equiv = eq = eqv")
+ureg.define("vol = liter / kilogram")
+ureg.define("wt = [mass_ratio]")
+ureg.define("CO2e = [co2e] = CO2eq = CO2_eq")
+Q_ = ureg.Quantity
+
+MASS = ureg.kilogram.dimensionality
+VOLUME = ureg.liter.dimensionality
+SUBSTANCE = ureg.mole.dimensionality
+ENERGY = ureg.kilowatt_hour.dimensionality
+POWER = ureg.kilowatt.dimensionality
+TIME = ureg.hour.dimensionality
+EQUIVALENT = ureg.equivalent.dimensionality
+VOLUME_PER_MASS = (ureg.liter / ureg.kilogram).dimensionality
+MASS_RATIO = ureg.wt.dimensionality
+MOLAR_MASS = (ureg.gram / ureg.mole).dimensionality
+DENSITY = (ureg.gram / ureg.milliliter).dimensionality
+DIMENSIONLESS = ureg.dimensionless.dimensionality
+
+_AMBIGUOUS_TON = re.compile(r"(?<![\w_])tons?(?![\w_])")
+
+EXAMPLES = "e.g. '6.2 kg', '60 L', '0.35 mol', '1.2 equiv', '10 vol', '0.1 wt'"
+
+
+def parse_quantity(text: str | float | int, where: str) -> pint.Quantity:
+    """Read ``text`` (a number with a unit, like ``"6.2 kg"``) as a pint quantity.
+
+    Parameters
+    ----------
+    text : str
+        The amount as written in the recipe.
+    where : str
+        Where the amount stands (file, step, field), used in error messages.
+
+    Raises
+    ------
+    UnitError
+        If the text has no unit, an unknown unit, the ambiguous ``ton``, or a value that is not a
+        finite, non-negative number.
+    """
+    if isinstance(text, bool) or not isinstance(text, str | int | float):
+        raise UnitError(f"{where}: expected an amount with a unit ({EXAMPLES}), got {text!r}")
+    if not isinstance(text, str):
+        raise UnitError(
+            f"{where}: {text!r} has no unit; write it as a string with a unit ({EXAMPLES})"
+        )
+    if _AMBIGUOUS_TON.search(text):
+        raise UnitError(
+            f"{where}: '{text}' uses 'ton', which pint reads as the US short ton (907.18 kg); "
+            "write 't' or 'tonne' for the metric tonne, or 'short_ton' if you mean the US ton"
+        )
+    try:
+        quantity = Q_(text)
+    except (pint.errors.PintError, ValueError, TypeError, AttributeError, SyntaxError) as exc:
+        raise UnitError(f"{where}: cannot read '{text}' as an amount ({exc}); {EXAMPLES}") from None
+    if not isinstance(quantity, pint.Quantity):
+        raise UnitError(f"{where}: '{text}' has no unit; {EXAMPLES}")
+    magnitude = quantity.magnitude
+    if not isinstance(magnitude, int | float) or not math.isfinite(magnitude):
+        raise UnitError(f"{where}: '{text}' is not a finite number")
+    if magnitude < 0:
+        raise UnitError(f"{where}: '{text}' is negative; amounts charged must be zero or more")
+    if quantity.dimensionality == DIMENSIONLESS:
+        raise UnitError(f"{where}: '{text}' has no unit; {EXAMPLES}")
+    return quantity
+
+
+def parse_fraction(value: str | float | int, where: str) -> float:
+    """Read a fraction written as ``0.85`` or ``"85 %"``; it must lie in [0, 1]."""
+    if isinstance(value, bool):
+        raise UnitError(f"{where}: expected a fraction such as 0.85 or '85 %', got {value!r}")
+    if isinstance(value, str):
+        try:
+            quantity = Q_(value)
+        except (pint.errors.PintError, ValueError, TypeError, AttributeError, SyntaxError):
+            raise UnitError(
+                f"{where}: cannot read '{value}' as a fraction; write 0.85 or '85 %'"
+            ) from None
+        if not isinstance(quantity, pint.Quantity):
+            fraction = float(quantity)
+        elif quantity.dimensionality != DIMENSIONLESS:
+            raise UnitError(f"{where}: '{value}' is not a fraction; write 0.85 or '85 %'")
+        else:
+            fraction = float(quantity.m_as("dimensionless"))
+    elif isinstance(value, int | float):
+        fraction = float(value)
+    else:
+        raise UnitError(f"{where}: expected a fraction such as 0.85 or '85 %', got {value!r}")
+    if not math.isfinite(fraction) or not 0.0 <= fraction <= 1.0:
+        raise UnitError(f"{where}: {value!r} is not a fraction between 0 and 1 (or 0 % and 100 %)")
+    return fraction
+
+
+def dimension_name(quantity: pint.Quantity) -> str:
+    """A word for a quantity's kind, for error messages ("mass", "volume", ...)."""
+    names = {
+        MASS: "mass",
+        VOLUME: "volume",
+        SUBSTANCE: "amount of substance",
+        ENERGY: "energy",
+        POWER: "power",
+        TIME: "time",
+        EQUIVALENT: "equivalents",
+        VOLUME_PER_MASS: "volumes per mass of limiting reagent",
+        MASS_RATIO: "mass per mass of limiting reagent",
+    }
+    return names.get(quantity.dimensionality, str(quantity.dimensionality))
