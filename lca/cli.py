@@ -123,6 +123,14 @@ def assess(
         print_assessment(assessment)
 
 
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the recipe format (also in docs/recipe.schema.json)."""
+    from lca.recipe import recipe_json_schema
+
+    typer.echo(json.dumps(recipe_json_schema(), indent=2, ensure_ascii=False))
+
+
 @examples_app.command("list")
 def examples_list() -> None:
     """List the bundled example recipes."""

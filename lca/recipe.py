@@ -150,6 +150,14 @@ class Recipe(_Model):
         return self._origin
 
 
+def recipe_json_schema() -> dict:
+    """JSON Schema (draft 2020-12) of the recipe format, as TOML files are read into it."""
+    schema = Recipe.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "greenroute recipe"
+    return schema
+
+
 def _location(loc: tuple[Any, ...], data: Mapping[str, Any]) -> str:
     """``steps[1] 'amidation' .inputs[0] 'edc-hcl' .amount`` from a pydantic error location."""
     parts: list[str] = []
