@@ -168,7 +168,11 @@ class Inventory:
 def resolve_materials(
     recipe: Recipe, table: Mapping[str, Material] | None = None
 ) -> tuple[dict[str, Material], list[Problem]]:
-    """Bundled material properties with the recipe's ``[materials.*]`` overrides laid on top."""
+    """Bundled material properties with the recipe's ``[materials.*]`` overrides laid on top.
+
+    Each problem's ``where`` starts with ``materials.<id>``, so callers can tell which materials
+    have unreadable properties.
+    """
     table = bundled_materials() if table is None else table
     merged = dict(table)
     problems: list[Problem] = []
@@ -192,20 +196,27 @@ def resolve_materials(
                     props.molar_mass, "g/mol", u.MOLAR_MASS, f"{where}.molar_mass"
                 )
             except UnitError as exc:
-                problems.append(Problem("", str(exc)))
+                problems.append(Problem(f"{where}.molar_mass", _after_where(exc)))
         if props.density is not None:
             try:
                 overrides["density"] = _property(
                     props.density, "g/mL", u.DENSITY, f"{where}.density"
                 )
             except UnitError as exc:
-                problems.append(Problem("", str(exc)))
+                problems.append(Problem(f"{where}.density", _after_where(exc)))
         merged[material_id] = merge_material(table.get(material_id), material_id, **overrides)
     return merged, problems
 
 
+def _after_where(exc: Exception) -> str:
+    """The message of an error whose text starts with ``<where>: ``."""
+    return str(exc).split(": ", 1)[-1]
+
+
 def _property(value: float | str, unit: str, dimension, where: str) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, bool):
+        raise UnitError(f"{where}: expected a number or a string with units, got {value!r}")
+    if isinstance(value, int | float):
         quantity = u.Q_(float(value), unit)
     else:
         quantity = u.parse_quantity(value, where)
@@ -217,14 +228,28 @@ def _property(value: float | str, unit: str, dimension, where: str) -> float:
     return float(magnitude)
 
 
-class _StepConverter:
-    """Converts one step's amounts to kg, knowing its limiting reagent."""
+class _Skip(Exception):
+    """A value depends on a property or amount whose problem is already reported."""
 
-    def __init__(self, recipe: Recipe, index: int, materials: Mapping[str, Material]):
+
+class _StepConverter:
+    """Converts one step's amounts to kg, knowing its limiting reagent.
+
+    ``limiting_state`` is ``"none"`` (no input marked), ``"ok"``, or ``"broken"`` (marked more
+    than once, or its own amount could not be read: that problem is reported once, and amounts
+    relative to it are skipped rather than reported again).
+    """
+
+    def __init__(
+        self, recipe: Recipe, index: int, materials: Mapping[str, Material], broken: set[str]
+    ):
         self.step: Step = recipe.steps[index]
         self.label = step_label(recipe, index)
         self.materials = materials
+        self.broken = broken
         self.limiting: Input | None = None
+        self.limiting_position: int | None = None
+        self.limiting_state = "none"
         self.limiting_kg: float | None = None
         self.limiting_mol: float | None = None
 
@@ -240,72 +265,89 @@ class _StepConverter:
         return material.density if material else None
 
     def set_limiting(self, position: int, item: Input) -> None:
-        self.limiting = item
-        quantity = u.parse_quantity(item.amount, self.where(position, item))
+        """Record the limiting reagent; on failure mark it broken and re-raise."""
+        self.limiting, self.limiting_position, self.limiting_state = item, position, "broken"
+        where = self.where(position, item)
+        quantity = u.parse_quantity(item.amount, where)
         if quantity.dimensionality in (u.EQUIVALENT, u.VOLUME_PER_MASS, u.MASS_RATIO):
             raise UnitError(
-                f"{self.where(position, item)}: the limiting reagent's amount '{item.amount}' is "
-                "relative to itself; give it as a mass, volume or amount of substance"
+                f"{where}: the limiting reagent's amount '{item.amount}' is relative to itself; "
+                "give it as a mass, volume or amount of substance"
             )
-        self.limiting_kg = self.to_kg(quantity, item.material, self.where(position, item))
+        self.limiting_kg = self.to_kg(quantity, item.material, where, item.amount)
+        self.limiting_state = "ok"
         molar_mass = self.molar_mass(item.material)
         if molar_mass is not None:
             self.limiting_mol = self.limiting_kg * 1000.0 / molar_mass
 
-    def missing_limiting(self, where: str, text: str) -> UnitError:
-        return UnitError(
-            f"{where}: '{text}' is relative to the limiting reagent, but step '{self.step.id}' has "
-            "none: mark one input with limiting = true"
-        )
+    def _limiting(self, where: str, text: str) -> None:
+        if self.limiting_state == "broken":
+            raise _Skip
+        if self.limiting_state == "none":
+            raise UnitError(
+                f"{where}: '{text}' is relative to the limiting reagent, but step "
+                f"'{self.step.id}' has none: mark one input with limiting = true"
+            )
 
-    def to_kg(self, quantity: pint.Quantity, material_id: str, where: str) -> float:
-        """Convert one amount to kg of ``material_id``."""
+    def limiting_moles(self, where: str, text: str) -> float:
+        self._limiting(where, text)
+        if self.limiting_mol is None:
+            material = self.limiting.material
+            if material in self.broken:
+                raise _Skip
+            raise UnitError(
+                f"{where}: '{text}' needs the moles of the limiting reagent '{material}', whose "
+                f"molar mass is unknown: add `formula` or `molar_mass` under [materials.{material}]"
+            )
+        return self.limiting_mol
+
+    def to_kg(self, quantity: pint.Quantity, material_id: str, where: str, text: str) -> float:
+        """Convert one amount (``text`` as written) to kg of ``material_id``."""
         dim = quantity.dimensionality
-        text = f"{quantity:~P}"
         if dim == u.MASS:
             return float(quantity.m_as("kg"))
         if dim == u.VOLUME:
             return self._volume_to_kg(quantity, material_id, where, text)
         if dim == u.SUBSTANCE:
-            molar_mass = self._need_molar_mass(material_id, where, text)
+            molar_mass = self.need_molar_mass(material_id, where, text)
             return float(quantity.m_as("mol")) * molar_mass / 1000.0
         if dim == u.EQUIVALENT:
-            if self.limiting is None:
-                raise self.missing_limiting(where, text)
-            if self.limiting_mol is None:
-                raise UnitError(
-                    f"{where}: '{text}' needs the moles of the limiting reagent "
-                    f"'{self.limiting.material}', whose molar mass is unknown: add `formula` or "
-                    f"`molar_mass` under [materials.{self.limiting.material}]"
-                )
-            molar_mass = self._need_molar_mass(material_id, where, text)
-            return float(quantity.m_as("equiv")) * self.limiting_mol * molar_mass / 1000.0
+            moles = self.limiting_moles(where, text)
+            molar_mass = self.need_molar_mass(material_id, where, text)
+            return float(quantity.m_as("equiv")) * moles * molar_mass / 1000.0
         if dim == u.VOLUME_PER_MASS:
-            if self.limiting_kg is None:
-                raise self.missing_limiting(where, text)
+            self._limiting(where, text)
             volume = quantity * u.Q_(self.limiting_kg, "kg")
             return self._volume_to_kg(volume, material_id, where, text)
         if dim == u.MASS_RATIO:
-            if self.limiting_kg is None:
-                raise self.missing_limiting(where, text)
+            self._limiting(where, text)
             return float(quantity.m_as("wt")) * self.limiting_kg
+        hint = (
+            "; give the total charged instead (flow rate × run time)"
+            if dim in (u.VOLUME_FLOW, u.MASS_FLOW)
+            else ""
+        )
         raise UnitError(
-            f"{where}: '{text}' is a {u.dimension_name(quantity)}; a charge must be a mass, "
-            "volume, amount of substance (mol), 'equiv', 'vol' (L/kg) or 'wt' (kg/kg)"
+            f"{where}: '{text}' is {u.dimension_name(quantity)}; a charge must be a mass, "
+            f"volume, amount of substance (mol), 'equiv', 'vol' (L/kg) or 'wt' (kg/kg){hint}"
         )
 
     def _volume_to_kg(self, volume, material_id: str, where: str, text: str) -> float:
         density = self.density(material_id)
         if density is None:
+            if material_id in self.broken:
+                raise _Skip
             raise UnitError(
                 f"{where}: '{text}' is a volume, but the density of '{material_id}' is unknown: "
                 f'add `density = "... g/mL"` under [materials.{material_id}] or give a mass'
             )
         return float(volume.m_as("mL")) * density / 1000.0
 
-    def _need_molar_mass(self, material_id: str, where: str, text: str) -> float:
+    def need_molar_mass(self, material_id: str, where: str, text: str) -> float:
         molar_mass = self.molar_mass(material_id)
         if molar_mass is None:
+            if material_id in self.broken:
+                raise _Skip
             raise UnitError(
                 f"{where}: '{text}' needs the molar mass of '{material_id}', which is unknown: "
                 f"add `formula` or `molar_mass` under [materials.{material_id}], or give a mass"
@@ -333,8 +375,9 @@ def _energy_amount(step_label_: str, position: int, line: Energy) -> tuple[float
         raise UnitError(f"{where}: give `amount` (e.g. '120 kWh') or `power` and `duration`")
     unit = ENERGY_UNITS.get(quantity.dimensionality)
     if unit is None:
+        text = line.amount if line.amount is not None else f"{line.power} × {line.duration}"
         raise UnitError(
-            f"{where}: '{quantity:~P}' is a {u.dimension_name(quantity)}; energy is given as "
+            f"{where}: '{text}' is {u.dimension_name(quantity)}; energy is given as "
             "energy (kWh, MJ), power × duration, a mass (kg of steam) or a volume (m³ of gas)"
         )
     return float(quantity.m_as(unit)), unit
@@ -368,29 +411,18 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
     )
     known = set(table) | set(producer)
 
+    broken = {p.where.split(".")[1] for p in problems if p.where.startswith("materials.")}
     for index, step in enumerate(recipe.steps):
-        convert = _StepConverter(recipe, index, table)
-        limiting = [(p, item) for p, item in enumerate(step.inputs) if item.limiting]
-        if len(limiting) > 1:
-            names = ", ".join(f"'{item.material}'" for _, item in limiting)
-            problems.append(
-                Problem(
-                    f"{convert.label}.inputs",
-                    f"step '{step.id}' marks {len(limiting)} inputs as limiting ({names}); "
-                    "mark one",
-                )
-            )
-        elif limiting:
-            try:
-                convert.set_limiting(*limiting[0])
-            except UnitError as exc:
-                problems.append(Problem("", str(exc)))
+        convert = _StepConverter(recipe, index, table, broken)
+        _set_limiting(convert, problems)
         step_masses: dict[int, float] = {}
         for position, item in enumerate(step.inputs):
+            if position == convert.limiting_position and convert.limiting_state == "broken":
+                continue  # its problem is reported once, by _set_limiting
             where = convert.where(position, item)
             try:
                 quantity = u.parse_quantity(item.amount, where)
-                kg = convert.to_kg(quantity, item.material, where)
+                kg = convert.to_kg(quantity, item.material, where, item.amount)
                 recovered = (
                     0.0
                     if item.recovered is None
@@ -401,22 +433,17 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
             except UnitError as exc:
                 problems.append(Problem("", str(exc)))
                 continue
+            except _Skip:
+                continue
             if item.material not in known:
                 warnings.append(
-                    f"{recipe.origin}: {convert.where(position, item, 'material')}: "
-                    f"material '{item.material}' is not in "
-                    f"factors/materials.csv and the recipe gives no [materials.{item.material}]"
-                    f"{suggest(item.material, known)}"
+                    f"{recipe.origin}: {convert.where(position, item, 'material')}: material "
+                    f"'{item.material}' is not in factors/materials.csv and the recipe gives no "
+                    f"[materials.{item.material}]{suggest(item.material, known)}"
                 )
+            intermediate = item.material in producer
             flows.append(
-                Flow(
-                    step.id,
-                    item.material,
-                    item.role,
-                    item.material in producer,
-                    recovered,
-                    item.amount,
-                )
+                Flow(step.id, item.material, item.role, intermediate, recovered, item.amount)
             )
             charges.append(kg)
             flow_step.append(index)
@@ -430,37 +457,20 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
             energy_lines.append(EnergyLine(step.id, line.carrier, unit))
             energy_amounts.append(amount)
             energy_step.append(index)
-        if step.product is None:
-            reactions.append(None)
-            continue
-        try:
-            product_kg[index] = _product_kg(convert)
-        except UnitError as exc:
-            problems.append(Problem("", str(exc)))
-            reactions.append(None)
-            continue
-        if product_kg[index] <= 0:
-            problems.append(
-                Problem(
-                    f"{convert.label}.product",
-                    f"step '{step.id}' makes no product (0 kg); give its "
-                    "isolated amount or a yield above zero",
-                )
-            )
-        elif step_masses and sum(step_masses.values()) < product_kg[index] * (1 - 1e-9):
-            problems.append(
-                Problem(
-                    f"{convert.label}.product",
-                    f"step '{step.id}' isolates {product_kg[index]:.6g} kg of "
-                    f"'{step.product.material}' from {sum(step_masses.values()):.6g} kg of inputs; "
-                    "mass cannot "
-                    "be created: check the product amount or yield and the charges",
-                )
-            )
-        if len(step_masses) == len(step.inputs):
-            reactions.append(_reaction(step, convert, step_masses, product_kg[index]))
-        else:
-            reactions.append(None)
+        reaction = None
+        if step.product is not None:
+            try:
+                product_kg[index] = _product_kg(convert)
+            except UnitError as exc:
+                problems.append(Problem("", str(exc)))
+            except _Skip:
+                pass
+            else:
+                complete = len(step_masses) == len(step.inputs)
+                problems += _product_problems(convert, product_kg[index], step_masses, complete)
+                if complete:
+                    reaction = _reaction(step, convert, step_masses, product_kg[index])
+        reactions.append(reaction)
 
     if problems:
         raise RecipeError(problems, source=recipe.origin)
@@ -488,6 +498,53 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
     )
 
 
+def _set_limiting(convert: _StepConverter, problems: list[Problem]) -> None:
+    step = convert.step
+    limiting = [(p, item) for p, item in enumerate(step.inputs) if item.limiting]
+    if len(limiting) > 1:
+        convert.limiting_state = "broken"
+        names = ", ".join(f"'{item.material}'" for _, item in limiting)
+        problems.append(
+            Problem(
+                f"{convert.label}.inputs",
+                f"step '{step.id}' marks {len(limiting)} inputs as limiting ({names}); mark one",
+            )
+        )
+    elif limiting:
+        try:
+            convert.set_limiting(*limiting[0])
+        except UnitError as exc:
+            problems.append(Problem("", str(exc)))
+        except _Skip:
+            pass
+
+
+def _product_problems(
+    convert: _StepConverter, product_kg: float, input_kg: dict[int, float], complete: bool
+) -> list[Problem]:
+    step = convert.step
+    where = f"{convert.label}.product"
+    if product_kg <= 0:
+        return [
+            Problem(
+                where,
+                f"step '{step.id}' makes no product (0 kg); give its isolated amount "
+                "or a yield above zero",
+            )
+        ]
+    total = sum(input_kg.values())
+    if complete and total < product_kg * (1 - 1e-9):
+        return [
+            Problem(
+                where,
+                f"step '{step.id}' isolates {product_kg:.6g} kg of '{step.product.material}' "
+                f"from {total:.6g} kg of inputs; mass cannot be created: check the product "
+                "amount or yield and the charges",
+            )
+        ]
+    return []
+
+
 def _product_kg(convert: _StepConverter) -> float:
     product = convert.step.product
     where = f"{convert.label}.product"
@@ -497,36 +554,21 @@ def _product_kg(convert: _StepConverter) -> float:
         quantity = u.parse_quantity(product.amount, f"{where}.amount")
         if quantity.dimensionality not in (u.MASS, u.VOLUME, u.SUBSTANCE):
             raise UnitError(
-                f"{where}.amount: '{product.amount}' is a "
-                f"{u.dimension_name(quantity)}; give the isolated mass"
+                f"{where}.amount: '{product.amount}' is {u.dimension_name(quantity)}; "
+                "give the isolated mass"
             )
-        return convert.to_kg(quantity, product.material, f"{where}.amount")
+        return convert.to_kg(quantity, product.material, f"{where}.amount", product.amount)
     if product.yield_ is None:
         raise UnitError(
             f"{where}: give the isolated `amount` (e.g. '5.1 kg') or the molar "
             "`yield` on the limiting reagent"
         )
     fraction = u.parse_fraction(product.yield_, f"{where}.yield")
-    if convert.limiting is None:
-        raise UnitError(
-            f"{where}.yield: a yield needs the step's limiting reagent: mark one "
-            "input with limiting = true"
-        )
-    if convert.limiting_mol is None:
-        raise UnitError(
-            f"{where}.yield: a yield needs the molar mass of the limiting reagent "
-            f"'{convert.limiting.material}': add `formula` or `molar_mass` under "
-            f"[materials.{convert.limiting.material}]"
-        )
-    molar_mass = convert.molar_mass(product.material)
-    if molar_mass is None:
-        raise UnitError(
-            f"{where}.yield: a yield needs the molar mass of the product "
-            f"'{product.material}': add `formula` or `molar_mass` under "
-            f"[materials.{product.material}]"
-        )
+    text = f"yield {product.yield_}"
+    limiting_mol = convert.limiting_moles(f"{where}.yield", text)
+    molar_mass = convert.need_molar_mass(product.material, f"{where}.yield", text)
     limiting_coefficient = convert.limiting.coefficient or 1.0
-    moles = fraction * convert.limiting_mol * product.coefficient / limiting_coefficient
+    moles = fraction * limiting_mol * product.coefficient / limiting_coefficient
     return moles * molar_mass / 1000.0
 
 

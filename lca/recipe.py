@@ -31,7 +31,7 @@ Amount = Annotated[
     str,
     Field(
         description="A number with a unit, e.g. '6.2 kg', '60 L', '0.35 mol', '1.2 equiv', "
-        "'10 vol', '0.1 wt', '12 mL/min'.",
+        "'10 vol', '0.1 wt'.",
         examples=["6.2 kg", "1.2 equiv", "10 vol"],
     ),
 ]
@@ -181,6 +181,8 @@ def _problems(exc: ValidationError, data: Mapping[str, Any]) -> list[Problem]:
     for error in exc.errors():
         loc = tuple(k for k in error["loc"] if k not in ("float", "str", "function-after"))
         kind = error["type"]
+        if loc and loc[-1] == "[key]":
+            loc = loc[:-1]
         if kind == "extra_forbidden":
             message = f"unknown field '{loc[-1]}'; remove it or check its spelling"
             loc = loc[:-1]
@@ -214,7 +216,7 @@ def parse_recipe(data: str | Mapping[str, Any], source: str = "<recipe>") -> Rec
         except tomllib.TOMLDecodeError as exc:
             raise RecipeError(f"not valid TOML: {exc}", source=source) from None
     version = data.get("schema_version")
-    if version is not None and version != SCHEMA_VERSION:
+    if version is not None and (isinstance(version, bool) or version != SCHEMA_VERSION):
         raise RecipeError(
             [
                 Problem(

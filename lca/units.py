@@ -42,6 +42,8 @@ MASS_RATIO = ureg.wt.dimensionality
 MOLAR_MASS = (ureg.gram / ureg.mole).dimensionality
 DENSITY = (ureg.gram / ureg.milliliter).dimensionality
 DIMENSIONLESS = ureg.dimensionless.dimensionality
+VOLUME_FLOW = (ureg.liter / ureg.hour).dimensionality
+MASS_FLOW = (ureg.kilogram / ureg.hour).dimensionality
 
 _AMBIGUOUS_TON = re.compile(r"(?<![\w_])tons?(?![\w_])")
 
@@ -77,7 +79,7 @@ def parse_quantity(text: str | float | int, where: str) -> pint.Quantity:
         )
     try:
         quantity = Q_(text)
-    except (pint.errors.PintError, ValueError, TypeError, AttributeError, SyntaxError) as exc:
+    except Exception as exc:  # pint's parser raises many types (tokenize.TokenError among them)
         raise UnitError(f"{where}: cannot read '{text}' as an amount ({exc}); {EXAMPLES}") from None
     if not isinstance(quantity, pint.Quantity):
         raise UnitError(f"{where}: '{text}' has no unit; {EXAMPLES}")
@@ -98,7 +100,7 @@ def parse_fraction(value: str | float | int, where: str) -> float:
     if isinstance(value, str):
         try:
             quantity = Q_(value)
-        except (pint.errors.PintError, ValueError, TypeError, AttributeError, SyntaxError):
+        except Exception:  # pint's parser raises many types (tokenize.TokenError among them)
             raise UnitError(
                 f"{where}: cannot read '{value}' as a fraction; write 0.85 or '85 %'"
             ) from None
@@ -118,16 +120,22 @@ def parse_fraction(value: str | float | int, where: str) -> float:
 
 
 def dimension_name(quantity: pint.Quantity) -> str:
-    """A word for a quantity's kind, for error messages ("mass", "volume", ...)."""
+    """What kind of quantity this is, with its article, for messages ("a mass", "an energy")."""
     names = {
-        MASS: "mass",
-        VOLUME: "volume",
-        SUBSTANCE: "amount of substance",
-        ENERGY: "energy",
-        POWER: "power",
-        TIME: "time",
-        EQUIVALENT: "equivalents",
-        VOLUME_PER_MASS: "volumes per mass of limiting reagent",
-        MASS_RATIO: "mass per mass of limiting reagent",
+        MASS: "a mass",
+        VOLUME: "a volume",
+        SUBSTANCE: "an amount of substance",
+        ENERGY: "an energy",
+        POWER: "a power",
+        TIME: "a time",
+        EQUIVALENT: "an amount in equivalents",
+        VOLUME_PER_MASS: "a volume per mass of limiting reagent",
+        MASS_RATIO: "a mass per mass of limiting reagent",
+        VOLUME_FLOW: "a flow rate (volume per time)",
+        MASS_FLOW: "a flow rate (mass per time)",
+        ureg.kelvin.dimensionality: "a temperature",
+        (ureg.mole / ureg.liter).dimensionality: "a concentration",
+        (ureg.gram / ureg.mole).dimensionality: "a molar mass",
+        (ureg.gram / ureg.milliliter).dimensionality: "a density",
     }
-    return names.get(quantity.dimensionality, str(quantity.dimensionality))
+    return names.get(quantity.dimensionality, f"of dimension {quantity.dimensionality}")
