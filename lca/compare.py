@@ -140,7 +140,7 @@ def mass_metrics(inventory: Inventory) -> tuple[Metric, ...]:
             "reaction_mass_efficiency",
             _scalar(route_rme),
             "%",
-            "" if math.isfinite(route_rme[0]) else "no input has role 'reactant'",
+            "" if math.isfinite(route_rme[0]) else "no raw material has role 'reactant'",
         ),
     ]
     rows += [

@@ -9,12 +9,13 @@ through the route graph by :func:`lca.engine.evaluate`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 import pint
 
+from lca import elements
 from lca import units as u
 from lca.engine import CompiledRoute, Evaluation, evaluate
 from lca.errors import Problem, RecipeError, UnitError
@@ -184,12 +185,11 @@ def resolve_materials(
         }  # fmt: skip
         if props.formula is not None:
             try:
-                from lca.elements import molar_mass
-
-                molar_mass(props.formula)
-                overrides["formula"] = props.formula
-            except ValueError as exc:
+                elements.molar_mass(props.formula)
+            except elements.FormulaError as exc:
                 problems.append(Problem(f"{where}.formula", str(exc)))
+            else:
+                overrides["formula"] = props.formula
         if props.molar_mass is not None:
             try:
                 overrides["molar_mass"] = _property(
@@ -204,7 +204,11 @@ def resolve_materials(
                 )
             except UnitError as exc:
                 problems.append(Problem(f"{where}.density", _after_where(exc)))
-        merged[material_id] = merge_material(table.get(material_id), material_id, **overrides)
+        material = merge_material(table.get(material_id), material_id, **overrides)
+        if props.formula is not None and props.molar_mass is None:
+            # a new formula replaces the bundled molar mass unless one is given with it
+            material = replace(material, molar_mass=None)
+        merged[material_id] = material
     return merged, problems
 
 
@@ -402,6 +406,7 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
     energy_lines: list[EnergyLine] = []
     energy_amounts: list[float] = []
     energy_step: list[int] = []
+    energy_where: list[str] = []
     product_kg = np.zeros(len(recipe.steps))
     reactions: list[Reaction | None] = []
     producer = (
@@ -442,6 +447,15 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
                     f"[materials.{item.material}]{suggest(item.material, known)}"
                 )
             intermediate = item.material in producer
+            if intermediate and recovered > 0:
+                problems.append(
+                    Problem(
+                        convert.where(position, item, "recovered"),
+                        f"'{item.material}' is an intermediate (made by step "
+                        f"'{recipe.steps[producer[item.material]].id}'); `recovered` applies to "
+                        "raw materials such as solvents: remove it",
+                    )
+                )
             flows.append(
                 Flow(step.id, item.material, item.role, intermediate, recovered, item.amount)
             )
@@ -455,6 +469,7 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
                 problems.append(Problem("", str(exc)))
                 continue
             energy_lines.append(EnergyLine(step.id, line.carrier, unit))
+            energy_where.append(f"{convert.label}.energy[{position}] ({line.carrier})")
             energy_amounts.append(amount)
             energy_step.append(index)
         reaction = None
@@ -472,6 +487,7 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
                     reaction = _reaction(step, convert, step_masses, product_kg[index])
         reactions.append(reaction)
 
+    problems += _mixed_energy_units(energy_lines, energy_where)
     if problems:
         raise RecipeError(problems, source=recipe.origin)
     route = CompiledRoute(
@@ -496,6 +512,24 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
         reactions=tuple(reactions),
         warnings=tuple(warnings),
     )
+
+
+def _mixed_energy_units(lines: list[EnergyLine], where: list[str]) -> list[Problem]:
+    """One carrier must be given in one kind of unit: kg of steam and MJ of steam do not add."""
+    first: dict[str, EnergyLine] = {}
+    problems = []
+    for line, location in zip(lines, where, strict=True):
+        seen = first.setdefault(line.carrier, line)
+        if seen.unit != line.unit:
+            problems.append(
+                Problem(
+                    location,
+                    f"'{line.carrier}' is given as {line.unit} here and as {seen.unit} in step "
+                    f"'{seen.step}'; give one carrier in one kind of unit throughout the route",
+                )
+            )
+            first[line.carrier] = line
+    return problems
 
 
 def _set_limiting(convert: _StepConverter, problems: list[Problem]) -> None:

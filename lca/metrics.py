@@ -62,8 +62,9 @@ def pmi_by_role(ev: Evaluation, is_raw: np.ndarray, roles: np.ndarray) -> dict[s
     """Route PMI split into reactants (incl. reagents, catalysts), solvents, water and work-up.
 
     The groups add up to :func:`route_pmi`. This is the breakdown of the ACS GCI Pharmaceutical
-    Roundtable PMI benchmarking (solvents 58 %, water 28 %, reactants 8 % in its first benchmark;
-    Jimenez-Gonzalez et al. 2011, doi:10.1021/op200097d).
+    Roundtable PMI benchmarking (solvents 58 %, water 28 %, reactants 8 % in its first benchmark,
+    ACS Green Chemistry Institute blog, 2014; method in Jimenez-Gonzalez et al. 2011,
+    doi:10.1021/op200097d).
     """
     return {
         group: _raw_sum(ev, is_raw, np.isin(roles, members))

@@ -90,7 +90,10 @@ class Product(_Model):
         None, alias="yield", description="Isolated molar yield on the limiting reagent."
     )
     coefficient: float = Field(
-        1.0, gt=0, description="Moles of product per `coefficient` moles of limiting reagent."
+        1.0,
+        gt=0,
+        description="Stoichiometric coefficient of the product (ν_P); with the limiting reagent's "
+        "coefficient ν_lim, moles of product = yield × moles of limiting reagent × ν_P / ν_lim.",
     )
 
 

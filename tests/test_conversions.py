@@ -162,3 +162,26 @@ def test_missing_properties_name_step_material_and_what_is_missing(item, fragmen
     assert fragment in message
     assert "steps[0] (s1).inputs[1]" in message
     assert message.startswith("test.toml")
+
+
+def test_recipe_formula_replaces_the_bundled_molar_mass():
+    # The bundled lithium-hydroxide row is LiOH (23.947 g/mol). A recipe that says it charges
+    # the monohydrate by formula LiOH·H2O must get 6.94 + 2*15.999 + 3*1.008 = 41.962 g/mol.
+    from lca.materials import bundled_materials
+
+    assert bundled_materials()["lithium-hydroxide"].molar_mass_g_per_mol == pytest.approx(23.947)
+    recipe = route(
+        [
+            {
+                "id": "s",
+                "inputs": [
+                    {"material": "lithium-hydroxide", "amount": "2 mol", "role": "reagent"},
+                    {"material": "x", "amount": "1 kg", "role": "solvent"},
+                ],
+                "product": {"material": "api", "amount": "0.5 kg"},
+            }
+        ],
+        materials={"lithium-hydroxide": {"formula": "LiOH·H2O"}},
+    )
+    inventory = build_inventory(recipe)
+    assert inventory.charge_kg[0] == pytest.approx(2 * 41.962 / 1000)

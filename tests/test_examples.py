@@ -74,3 +74,11 @@ def test_paracetamol_example_hand_check_of_the_last_step():
     # step PMI = (3.0 + 3.08715 + 38.9298 + 0.15) / 3.32453 = 13.5860
     result = assess(ROOT / "processes" / "paracetamol-linear.toml")
     assert result.value("step_pmi", "acetylation") == pytest.approx(13.5860, rel=1e-4)
+
+
+def test_documented_annotated_example_validates_and_matches_the_docs():
+    path = ROOT / "docs" / "examples" / "annotated-route.toml"
+    result = assess(path)
+    assert result.value("pmi") > 1
+    page = (ROOT / "docs" / "recipe-format.md").read_text()
+    assert path.read_text().strip() in page, "docs/recipe-format.md shows a stale example"
