@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from lca import __version__
-from lca.errors import LcaError, OutputError
+from lca.errors import FactorError, LcaError, OutputError
 
 app = typer.Typer(
     name="lca",
@@ -28,6 +28,10 @@ app = typer.Typer(
 )
 examples_app = typer.Typer(help="List or copy the bundled example recipes.", no_args_is_help=True)
 app.add_typer(examples_app, name="examples")
+factors_app = typer.Typer(
+    help="Browse emission-factor libraries: the bundled one and your own.", no_args_is_help=True
+)
+app.add_typer(factors_app, name="factors")
 
 
 class Format(StrEnum):
@@ -98,18 +102,34 @@ def validate(recipes: RecipeArgs) -> None:
         raise typer.Exit(1)
 
 
+FactorsOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--factors",
+        help="Your factor library (folder with library.toml + factors.csv, or a CSV), laid "
+        "over the bundled one; repeat for several, the first wins.",
+        show_default=False,
+    ),
+]
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Fail if any flow has no emission factor.")
+]
+
+
 @app.command()
 def assess(
     recipe: Annotated[Path, typer.Argument(help="Recipe file (TOML).", show_default=False)],
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="Output format.")
     ] = Format.table,
+    factors: FactorsOption = None,
+    strict: StrictOption = False,
 ) -> None:
-    """Mass metrics of one route per kg of final product."""
+    """Mass metrics and carbon footprint of one route per kg of final product."""
     from lca.compare import assess as assess_route
 
     with _reported():
-        assessment = assess_route(recipe)
+        assessment = assess_route(recipe, factors=factors or (), strict=strict)
     _warn(assessment.warnings)
     if output_format is Format.json:
         from lca.compare import assessment_to_dict
@@ -173,6 +193,78 @@ def examples_copy(
         for path in chosen:
             shutil.copyfile(path, destination / path.name)
             typer.echo(f"copied {destination / path.name}", err=True)
+
+
+@factors_app.command("list")
+def factors_list(
+    factors: FactorsOption = None,
+    key: Annotated[
+        str, typer.Option("--key", help="Only keys matching this glob, e.g. 'energy:*'.")
+    ] = "*",
+) -> None:
+    """One line per factor row: key, region, value, unit, library."""
+    import fnmatch
+
+    from lca.factors import load_factor_set
+
+    with _reported():
+        factor_set = load_factor_set(tuple(factors or ()))
+    for layer in factor_set.layers:
+        for row in layer.rows:
+            if fnmatch.fnmatchcase(row.key, key):
+                typer.echo(
+                    f"{row.key:<34} {row.region:<8} {row.value:>12g} {row.unit:<24} "
+                    f"{row.scope[:30]:<30} {layer.name}"
+                )
+
+
+@factors_app.command("search")
+def factors_search(
+    text: Annotated[str, typer.Argument(help="Text to look for in keys, names and regions.")],
+    factors: FactorsOption = None,
+) -> None:
+    """Factor rows whose key, name or region contains TEXT."""
+    from lca.factors import load_factor_set
+
+    with _reported():
+        rows = load_factor_set(tuple(factors or ())).search(text)
+    if not rows:
+        typer.echo(f"no factor matches '{text}'", err=True)
+        raise typer.Exit(1)
+    for row in rows:
+        typer.echo(f"{row.key:<34} {row.region:<8} {row.value:>12g} {row.unit:<24} {row.name}")
+
+
+@factors_app.command("show")
+def factors_show(
+    key: Annotated[
+        str | None,
+        typer.Argument(
+            help="A factor key, e.g. energy:electricity. "
+            "Without it: the libraries and their "
+            "attribution."
+        ),
+    ] = None,
+    region: Annotated[str, typer.Option("--region", help="Site region for the lookup.")] = "GLO",
+    factors: FactorsOption = None,
+) -> None:
+    """A factor as a site in REGION would get it (components, sources, licences, fallbacks), or
+    the libraries' sources and attribution text."""
+    from lca.factors import load_factor_set
+    from lca.render import print_factor, print_libraries
+
+    with _reported():
+        factor_set = load_factor_set(tuple(factors or ()))
+        if key is None:
+            print_libraries(factor_set)
+            return
+        factor = factor_set.lookup(key, region)
+        if factor is None:
+            raise FactorError(
+                f"no factor '{key}' for region {region} in any library; "
+                "`lca factors search` lists what there is"
+            )
+        print_factor(factor)
 
 
 def main() -> None:

@@ -8,12 +8,15 @@ computed (a molar mass is unknown, say) is kept with ``value = None`` and the re
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from lca import metrics as m
+from lca.factors import FactorSet
+from lca.footprint import Footprint
 from lca.inventory import Inventory, build_inventory
 from lca.recipe import Recipe, read_recipe
 
@@ -59,6 +62,7 @@ class Assessment:
     recipe: Recipe
     inventory: Inventory
     metrics: tuple[Metric, ...]
+    footprint: Footprint | None = None
 
     @property
     def name(self) -> str:
@@ -209,23 +213,93 @@ def _missing_reason(metric: str, reaction) -> str:
     return "not computable"
 
 
-def assess(recipe: Recipe | str | Path) -> Assessment:
-    """Assess one route: inventory per kg of final product and its mass metrics.
+def footprint_metrics(footprint: Footprint) -> tuple[Metric, ...]:
+    """Carbon footprint, its categories, coverage, and each step's share."""
+    rows = [
+        Metric(
+            "route",
+            "carbon_footprint",
+            footprint.total,
+            "kg CO2e/kg",
+            "net of credits; see coverage for flows without a factor",
+        )
+    ]
+    rows += [
+        Metric("route", f"footprint:{category.replace(' ', '_')}", value, "kg CO2e/kg")
+        for category, value in footprint.by_category().items()
+    ]
+    gaps = footprint.gaps
+    rows.append(
+        Metric(
+            "route",
+            "coverage_mass",
+            100.0 * footprint.mass_coverage(),
+            "%",
+            "share of raw-material mass with a cradle-to-gate factor",
+        )
+    )
+    energy = footprint.energy_coverage()
+    rows.append(
+        Metric(
+            "route",
+            "coverage_energy",
+            None if energy is None else 100.0 * energy,
+            "%",
+            "" if energy is not None else "no energy in kWh or kg of steam",
+        )
+    )
+    rows.append(
+        Metric(
+            "route",
+            "uncovered_flows",
+            float(len(gaps)),
+            "count",
+            "flows with no factor, listed in the footprint gaps",
+        )
+    )
+    rows += [
+        Metric(step, "footprint", value, "kg CO2e/kg")
+        for step, value in footprint.by_step().items()
+    ]
+    return tuple(rows)
+
+
+def assess(
+    recipe: Recipe | str | Path,
+    factors: FactorSet | Sequence[str | Path] | None = None,
+    strict: bool = False,
+) -> Assessment:
+    """Assess one route: inventory per kg of final product, mass metrics and carbon footprint.
 
     Parameters
     ----------
     recipe : Recipe or path
         A recipe, or the path of a recipe file.
+    factors : FactorSet or paths, optional
+        Factor libraries; paths are user libraries laid over the bundled one. Default: bundled.
+    strict : bool
+        Raise if any flow has no factor, instead of reporting it in the coverage.
 
     Raises
     ------
     lca.errors.RecipeError
         If the recipe is invalid (every problem listed).
+    lca.errors.FactorError
+        If a factor library is invalid, or ``strict`` and a flow has no factor.
     """
+    from lca.factors import load_factor_set
+    from lca.footprint import build_footprint_model, evaluate_footprint, strict_check
+
     if not isinstance(recipe, Recipe):
         recipe = read_recipe(recipe)
+    if not isinstance(factors, FactorSet):
+        factors = load_factor_set(tuple(factors or ()))
     inventory = build_inventory(recipe)
-    return Assessment(recipe=recipe, inventory=inventory, metrics=mass_metrics(inventory))
+    footprint = evaluate_footprint(build_footprint_model(inventory, factors), inventory)
+    if strict:
+        strict_check(footprint, recipe.origin)
+    metrics = mass_metrics(inventory) + footprint_metrics(footprint)
+    return Assessment(recipe=recipe, inventory=inventory, metrics=metrics, footprint=footprint)
 
 
 JSON_FORMAT = "greenroute.assessment"
@@ -268,5 +342,23 @@ def assessment_to_dict(assessment: Assessment) -> dict:
             for step in recipe.steps
         ],
         "inventory": inventory.to_frame().to_dict(orient="records"),
+        "footprint": _footprint_dict(assessment.footprint),
         "warnings": list(assessment.warnings),
+    }
+
+
+def _footprint_dict(footprint: Footprint | None) -> dict | None:
+    if footprint is None:
+        return None
+    return {
+        "unit": "kg CO2e per kg of final product",
+        "total": footprint.total,
+        "by_category": footprint.by_category(),
+        "by_step": footprint.by_step(),
+        "coverage": {
+            "mass": footprint.mass_coverage(),
+            "energy": footprint.energy_coverage(),
+        },
+        "gaps": footprint.gaps,
+        "provenance": footprint.provenance(),
     }

@@ -20,10 +20,26 @@ from lca import units as u
 from lca.engine import CompiledRoute, Evaluation, evaluate
 from lca.errors import Problem, RecipeError, UnitError
 from lca.graph import check_graph, step_label
-from lca.materials import Material, bundled_materials, merge_material, suggest
+from lca.materials import (
+    Material,
+    bundled_materials,
+    merge_material,
+    parse_composition,
+    suggest,
+)
 from lca.recipe import Energy, Input, Recipe, Step
 
 ENERGY_UNITS = {u.ENERGY: "kWh", u.MASS: "kg", u.VOLUME: "m**3"}
+
+
+@dataclass(frozen=True)
+class RecoveryLine:
+    """Energy per kg of recovered material, in the carrier's canonical unit."""
+
+    carrier: str
+    per_kg: float
+    unit: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -36,6 +52,7 @@ class Flow:
     intermediate: bool
     recovered: float
     amount: str
+    recovery_energy: tuple[RecoveryLine, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,11 +131,15 @@ class Inventory:
         return totals
 
     def energy_totals(self) -> dict[tuple[str, str], float]:
-        """Each energy carrier (and unit) per kg of final product."""
+        """Each energy carrier (and unit) per kg of final product, solvent recovery included."""
         totals: dict[tuple[str, str], float] = {}
         for line, amount in zip(self.energy_lines, self.result.energy[0], strict=True):
             key = (line.carrier, line.unit)
             totals[key] = totals.get(key, 0.0) + float(amount)
+        for flow, amount in zip(self.flows, self.result.flow[0], strict=True):
+            for line in flow.recovery_energy:
+                key = (line.carrier, line.unit)
+                totals[key] = totals.get(key, 0.0) + float(amount) * flow.recovered * line.per_kg
         return totals
 
     def to_frame(self):
@@ -183,6 +204,11 @@ def resolve_materials(
             "name": props.name, "cas": props.cas, "material_class": props.material_class,
             "source": props.source,
         }  # fmt: skip
+        if props.composition is not None:
+            try:
+                overrides["composition"] = parse_composition(props.composition, "")
+            except RecipeError as exc:
+                problems.append(Problem(f"{where}.composition", _after_where(exc)))
         if props.formula is not None:
             try:
                 elements.molar_mass(props.formula)
@@ -435,6 +461,9 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
                         item.recovered, convert.where(position, item, "recovered")
                     )
                 )
+                recovery = _recovery_lines(
+                    convert.where(position, item, "recovery_energy"), item, recovered
+                )
             except UnitError as exc:
                 problems.append(Problem("", str(exc)))
                 continue
@@ -457,7 +486,15 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
                     )
                 )
             flows.append(
-                Flow(step.id, item.material, item.role, intermediate, recovered, item.amount)
+                Flow(
+                    step.id,
+                    item.material,
+                    item.role,
+                    intermediate,
+                    recovered,
+                    item.amount,
+                    recovery,
+                )
             )
             charges.append(kg)
             flow_step.append(index)
@@ -487,7 +524,18 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
                     reaction = _reaction(step, convert, step_masses, product_kg[index])
         reactions.append(reaction)
 
-    problems += _mixed_energy_units(energy_lines, energy_where)
+    recovery_lines = [
+        (
+            EnergyLine(flow.step, line.carrier, line.unit),
+            f"steps ({flow.step}).inputs ({flow.material}).recovery_energy ({line.carrier})",
+        )
+        for flow in flows
+        for line in flow.recovery_energy
+    ]
+    problems += _mixed_energy_units(
+        [*energy_lines, *(line for line, _ in recovery_lines)],
+        [*energy_where, *(where for _, where in recovery_lines)],
+    )
     if problems:
         raise RecipeError(problems, source=recipe.origin)
     route = CompiledRoute(
@@ -512,6 +560,26 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
         reactions=tuple(reactions),
         warnings=tuple(warnings),
     )
+
+
+def _recovery_lines(where: str, item: Input, recovered: float) -> tuple[RecoveryLine, ...]:
+    if item.recovery_energy and recovered == 0:
+        raise UnitError(
+            f"{where}: recovery energy is given but `recovered` is not: add the "
+            "recovered fraction (e.g. recovered = 0.85)"
+        )
+    lines = []
+    for index, line in enumerate(item.recovery_energy):
+        quantity = u.parse_quantity(line.per_kg, f"{where}[{index}].per_kg")
+        unit = ENERGY_UNITS.get(quantity.dimensionality)
+        if unit is None:
+            raise UnitError(
+                f"{where}[{index}].per_kg: '{line.per_kg}' is {u.dimension_name(quantity)}; give "
+                "the energy per kg recovered as an energy (kWh, MJ), a mass (kg of steam) or a "
+                "volume (m³ of gas)"
+            )
+        lines.append(RecoveryLine(line.carrier, float(quantity.m_as(unit)), unit, line.source))
+    return tuple(lines)
 
 
 def _mixed_energy_units(lines: list[EnergyLine], where: list[str]) -> list[Problem]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from lca.elements import FormulaError, carbon_atoms, molar_mass
+from lca.elements import FormulaError, carbon_atoms, carbon_mass_fraction, molar_mass
 from lca.errors import RecipeError
 from lca.resources import data_dir
 
@@ -35,6 +35,7 @@ class Material:
     density: float | None = None
     material_class: str = ""
     source: str = ""
+    composition: tuple[tuple[str, float], ...] = ()
 
     @property
     def molar_mass_g_per_mol(self) -> float | None:
@@ -49,6 +50,34 @@ class Material:
     def carbon_atoms(self) -> int | None:
         """Carbon atoms per formula unit, ``None`` when no formula is known."""
         return carbon_atoms(self.formula) if self.formula else None
+
+    @property
+    def carbon_fraction(self) -> float | None:
+        """Carbon mass fraction [kg C / kg] from the formula, ``None`` when no formula is known."""
+        return carbon_mass_fraction(self.formula) if self.formula else None
+
+
+def parse_composition(text: str, where: str) -> tuple[tuple[str, float], ...]:
+    """``'hydrogen-chloride:0.37 water:0.63'`` → ``(("hydrogen-chloride", 0.37), ("water", 0.63))``.
+
+    Raises
+    ------
+    RecipeError
+        If a pair is malformed, a fraction is outside (0, 1] or the fractions do not sum to 1.
+    """
+    pairs = []
+    for item in text.split():
+        name, _, fraction = item.partition(":")
+        try:
+            value = float(fraction)
+        except ValueError:
+            raise RecipeError(f"{where}: '{item}' is not of the form id:fraction") from None
+        if not name or not 0 < value <= 1:
+            raise RecipeError(f"{where}: '{item}' needs an id and a mass fraction in (0, 1]")
+        pairs.append((name, value))
+    if pairs and abs(sum(v for _, v in pairs) - 1.0) > 1e-6:
+        raise RecipeError(f"{where}: mass fractions sum to {sum(v for _, v in pairs):g}, not 1")
+    return tuple(pairs)
 
 
 def _optional_float(text: str, where: str) -> float | None:
@@ -92,6 +121,9 @@ def read_materials(path: Path) -> dict[str, Material]:
                     density=_optional_float(row["density"], f"{where} density"),
                     material_class=row["class"].strip(),
                     source=row["source"].strip(),
+                    composition=parse_composition(
+                        row.get("composition") or "", f"{where} composition"
+                    ),
                 )
                 if material.formula:
                     molar_mass(material.formula)

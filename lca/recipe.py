@@ -59,6 +59,41 @@ class MaterialProperties(_Model):
         None, alias="class", description="solvent, reagent, acid, base, salt, metal, gas, ..."
     )
     source: str | None = Field(None, description="Where these properties come from.")
+    composition: str | None = Field(
+        None,
+        description="Mass composition of a solution or mixture as 'id:fraction' pairs, e.g. "
+        "'hydrogen-chloride:0.37 water:0.63'.",
+    )
+    factor: str | None = Field(
+        None,
+        pattern=r"^(material|spend):[a-z0-9][a-z0-9._+-]*$",
+        description="Pin the emission factor used for this material to a library key, e.g. "
+        "'material:sodium-hydroxide-50'.",
+    )
+    factor_region: str | None = Field(
+        None, description="Region of the pinned factor (default: the site region and fallbacks)."
+    )
+    price: Amount | None = Field(
+        None,
+        description="Purchase price, e.g. '12 USD/kg' (2021 US dollars): enables the labelled "
+        "spend-based fallback when no factor covers the material.",
+    )
+    spend_sector: str | None = Field(
+        None,
+        pattern=r"^[0-9]{6}$",
+        description="NAICS-6 sector of the spend-based factor (default: 325199 for organic, "
+        "325180 for inorganic materials).",
+    )
+
+
+class RecoveryEnergy(_Model):
+    """Energy spent to recover one kg of a recovered input (distillation, for example)."""
+
+    carrier: Slug = Field(description="electricity, steam, natural-gas, ...")
+    per_kg: Amount = Field(
+        description="Per kg of recovered material: e.g. '1.5 kg' of steam or '0.2 kWh'."
+    )
+    source: str = Field(min_length=1, description="Where this figure comes from.")
 
 
 class Input(_Model):
@@ -77,6 +112,10 @@ class Input(_Model):
     )
     coefficient: float | None = Field(
         None, gt=0, description="Stoichiometric coefficient in the balanced equation (default 1)."
+    )
+    recovery_energy: list[RecoveryEnergy] = Field(
+        default_factory=list,
+        description="Energy to recover this input, per kg recovered (with `recovered`).",
     )
     notes: str = ""
 
@@ -133,7 +172,23 @@ class Route(_Model):
         "illustrative.",
     )
     region: str = Field("GLO", description="Site region for purchased energy, e.g. 'GB', 'US'.")
+    steam_heat: Amount | None = Field(
+        None,
+        description="Heat delivered per kg of steam, e.g. '2.0 MJ/kg' (default: latent heat of "
+        "saturated steam at 10 bar(a), 2015 kJ/kg).",
+    )
     description: str = ""
+    notes: str = ""
+
+
+class Transport(_Model):
+    """Freight of a raw material to the site, per kg of that material."""
+
+    material: Slug
+    mode: Slug = Field(
+        description="Factor key transport:<mode>, e.g. 'hgv', 'rail', 'container-ship'."
+    )
+    distance: Amount = Field(description="e.g. '800 km'.")
     notes: str = ""
 
 
@@ -144,6 +199,7 @@ class Recipe(_Model):
     route: Route
     materials: dict[Slug, MaterialProperties] = Field(default_factory=dict)
     steps: list[Step] = Field(min_length=1)
+    transport: list[Transport] = Field(default_factory=list)
 
     _origin: str = PrivateAttr(default="<recipe>")
 

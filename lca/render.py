@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from lca.compare import METRIC_LABELS, Assessment
@@ -12,6 +13,9 @@ STEP_COLUMNS = (
     ("waste", "waste kg/kg API"), ("atom_economy", "AE %"),
     ("reaction_mass_efficiency", "RME %"), ("carbon_efficiency", "CE %"),
 )  # fmt: skip
+
+
+FOOTPRINT_ROWS = ("carbon_footprint", "footprint:", "coverage_", "uncovered_flows")
 
 
 def _console() -> Console:
@@ -38,8 +42,11 @@ def print_assessment(assessment: Assessment) -> None:
     """Summary, per-step and raw-material tables of one assessment."""
     console = _console()
     route = assessment.recipe.route
-    console.print(f"[bold]{route.name}[/bold]  product: {route.product}  region: {route.region}")
-    console.print(f"source: {route.source}")
+    console.print(
+        f"[bold]{escape(route.name)}[/bold]  product: {route.product}  region: "
+        f"{escape(route.region)}"
+    )
+    console.print(f"source: {route.source}", markup=False)
 
     summary = Table(title="Mass metrics per kg of final product", title_justify="left")
     summary.add_column("metric")
@@ -47,7 +54,7 @@ def print_assessment(assessment: Assessment) -> None:
     summary.add_column("unit")
     summary.add_column("note")
     for row in assessment.metrics:
-        if row.scope != "route":
+        if row.scope != "route" or row.metric.startswith(FOOTPRINT_ROWS):
             continue
         label = METRIC_LABELS.get(row.metric, row.metric.replace("energy:", "Energy: "))
         summary.add_row(label, _number(row.value), row.unit, row.note)
@@ -76,6 +83,8 @@ def print_assessment(assessment: Assessment) -> None:
     for (material, role), value in sorted(totals.items(), key=lambda item: -item[1]):
         raw.add_row(material, role, _number(value), f"{100 * value / pmi:.1f} %")
     console.print(raw)
+    if assessment.footprint is not None:
+        print_footprint(console, assessment)
     notes = [
         f"{r.scope}: {r.metric} n/a ({r.note})"
         for r in assessment.metrics
@@ -83,3 +92,117 @@ def print_assessment(assessment: Assessment) -> None:
     ]
     if notes:
         console.print("n/a: " + "; ".join(notes), style="dim")
+
+
+def print_footprint(console: Console, assessment: Assessment) -> None:
+    """Footprint by category and step, top contributors, coverage and every gap."""
+    footprint = assessment.footprint
+    table = Table(
+        title="Carbon footprint, cradle-to-gate (kg CO2e per kg of final product)",
+        title_justify="left",
+    )
+    table.add_column("category")
+    table.add_column("kg CO2e/kg", justify="right")
+    for category, value in footprint.by_category().items():
+        table.add_row(category, _number(value))
+    table.add_row("[bold]total (net of credits)[/bold]", f"[bold]{_number(footprint.total)}[/bold]")
+    console.print(table)
+
+    steps = Table(title="Footprint by step", title_justify="left")
+    steps.add_column("step")
+    steps.add_column("kg CO2e/kg", justify="right")
+    for step, value in footprint.by_step().items():
+        steps.add_row(step, _number(value))
+    console.print(steps)
+
+    top = Table(title="Largest contributions", title_justify="left")
+    for column in ("step", "category", "flow", "amount", "kg CO2e/kg", "factor"):
+        top.add_column(column, justify="right" if column in ("amount", "kg CO2e/kg") else "left")
+    for row in footprint.summary()[:12]:
+        amount = "" if row["unit"] == "mixed" else f"{_number(row['amount'])} {row['unit']}"
+        factors = ", ".join(row["factors"]) + (" [fallback]" if row["fallback"] else "")
+        top.add_row(
+            row["step"],
+            row["category"],
+            escape(row["flow"]),
+            amount,
+            _number(row["kg_co2e"]),
+            escape(factors),
+        )
+    console.print(top)
+    console.print(
+        "Every contribution's source, licence and data quality: lca assess --format "
+        "json (footprint.provenance).",
+        style="dim",
+    )
+
+    mass = footprint.mass_coverage()
+    energy = footprint.energy_coverage()
+    console.print(
+        f"Coverage: {100 * mass:.1f} % of raw-material mass has a factor; energy: "
+        + ("n/a" if energy is None else f"{100 * energy:.1f} %")
+    )
+    gaps = footprint.gaps
+    if gaps:
+        table = Table(
+            title=f"Not covered ({len(gaps)} flows): missing from the total, not zero",
+            title_justify="left",
+        )
+        for column in ("step", "category", "flow", "amount per kg product", "why"):
+            table.add_column(column)
+        for gap in gaps:
+            table.add_row(
+                gap["step"],
+                gap["category"],
+                escape(gap["flow"]),
+                f"{_number(gap['amount'])} {gap['unit']}",
+                escape(gap["reason"]),
+            )
+        console.print(table)
+    fallbacks = [row for row in footprint.provenance() if row["fallback"]]
+    for row in {r["factor_key"]: r for r in fallbacks}.values():
+        console.print(f"fallback: {escape(row['fallback'])}", style="dim")
+
+
+def print_factor(factor) -> None:
+    """A resolved factor with its component rows."""
+    console = _console()
+    console.print(
+        f"[bold]{factor.key}[/bold] ({factor.region}): {factor.value:.6g} kg CO2e per "
+        f"{factor.per_unit}"
+    )
+    if factor.fallback:
+        console.print(f"fallback: {factor.fallback}", markup=False)
+    for row in factor.rows:
+        console.print(
+            f"- {row.scope or 'value'}: {row.value:g} {row.unit} "
+            f"(= {row.kg_co2e_per_unit:.6g} kg CO2e/{row.per_unit})",
+            markup=False,
+        )
+        console.print(f"  source: {row.source}", markup=False)
+        console.print(
+            f"  licence: {row.licence}; data quality: {row.data_quality}"
+            + (f"; uncertainty: {row.uncertainty}" if row.uncertainty else ""),
+            markup=False,
+        )
+        console.print(f"  {row.library}: {row.where}", markup=False)
+
+
+def print_libraries(factor_set) -> None:
+    """Every library in the set, in priority order, with its sources and attribution."""
+    console = _console()
+    for rank, layer in enumerate(factor_set.layers, start=1):
+        console.print(
+            f"[bold]{rank}. {escape(layer.name)}[/bold] {escape(layer.version)}  "
+            f"({escape(layer.path)}, "
+            f"{len(layer.rows)} rows)"
+        )
+        if layer.description:
+            console.print(f"   {layer.description}", markup=False)
+        if layer.gwp_basis:
+            console.print(f"   GWP basis: {layer.gwp_basis}", markup=False)
+        for source in layer.sources:
+            console.print(f"   [{source['id']}] {source['citation']}", markup=False)
+            console.print(f"      licence: {source['licence']}", markup=False)
+            if source.get("attribution"):
+                console.print(f"      attribution: {source['attribution']}", markup=False)

@@ -7,7 +7,10 @@ dimensions of their own so that they can never be silently converted to a mass:
 - ``vol``: litres per kg of the limiting reagent (the "10 volumes" convention; ``L/kg`` and
   ``mL/g`` are the same thing and are accepted too);
 - ``wt``: kg per kg of the limiting reagent ("0.1 wt" of a filter aid);
-- ``CO2e``: its own dimension, so ``kg CO2e`` can never be added to ``kg`` of material.
+- ``CO2e``: its own dimension, so ``kg CO2e`` can never be added to ``kg`` of material;
+  ``CO2`` is the same unit, while ``CH4`` and ``N2O`` have dimensions of their own and become CO2e
+  only through a library's declared GWPs;
+- ``USD``, ``EUR``, ``GBP``: separate dimensions, for spend-based factors.
 
 pint's ``ton`` is the US short ton (907.18 kg). A process chemist who writes "ton" almost always
 means the metric tonne, so the bare word is refused and the message says to write ``t``/``tonne``
@@ -28,6 +31,15 @@ ureg.define("equivalent = [equivalent] = equiv = eq = eqv")
 ureg.define("vol = liter / kilogram")
 ureg.define("wt = [mass_ratio]")
 ureg.define("CO2e = [co2e] = CO2eq = CO2_eq")
+# Per-gas units for factor rows published gas by gas; CH4 and N2O become CO2e only through the
+# GWPs a factor library declares, so they get dimensions of their own.
+ureg.define("CO2 = CO2e")
+ureg.define("CH4 = [ch4]")
+ureg.define("N2O = [n2o]")
+# Currencies are separate dimensions: a USD factor can never be applied to a EUR price.
+ureg.define("USD = [currency_usd]")
+ureg.define("EUR = [currency_eur]")
+ureg.define("GBP = [currency_gbp]")
 Q_ = ureg.Quantity
 
 MASS = ureg.kilogram.dimensionality
@@ -42,6 +54,8 @@ MASS_RATIO = ureg.wt.dimensionality
 MOLAR_MASS = (ureg.gram / ureg.mole).dimensionality
 DENSITY = (ureg.gram / ureg.milliliter).dimensionality
 DIMENSIONLESS = ureg.dimensionless.dimensionality
+EMISSION = (ureg.kilogram * ureg.CO2e).dimensionality
+GASES = {"CH4": ureg.CH4.dimensionality, "N2O": ureg.N2O.dimensionality}
 VOLUME_FLOW = (ureg.liter / ureg.hour).dimensionality
 MASS_FLOW = (ureg.kilogram / ureg.hour).dimensionality
 
