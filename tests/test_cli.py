@@ -131,3 +131,60 @@ def test_module_and_checkout_entry_points(command):
     result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("greenroute ")
+
+
+def test_assess_strict_names_every_uncovered_flow_and_exits_1():
+    result = invoke("assess", ROOT / "processes" / "lidocaine-solvent-recovery.toml", "--strict")
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert all(line.startswith("error: ") and "--strict: step '" in line for line in lines)
+    assert any("materials 'toluene'" in line for line in lines)
+    assert "Traceback" not in result.output
+
+
+def test_assess_with_a_user_factor_library_fills_a_gap(tmp_path):
+    mine = tmp_path / "my-factors.csv"
+    mine.write_text(
+        "key,name,value,unit,region,year,scope,source,licence,data_quality,uncertainty,notes\n"
+        "material:toluene,Toluene (our supplier's EPD),1.1,kg CO2e / kg,GLO,2025,"
+        "cradle-to-gate,Supplier EPD 2025,proprietary,primary,,\n"
+    )
+    example = ROOT / "processes" / "lidocaine-solvent-recovery.toml"
+    before = json.loads(invoke("assess", example, "--format", "json").stdout)
+    after = json.loads(invoke("assess", example, "--format", "json", "--factors", mine).stdout)
+    flows = [g["flow"] for g in before["footprint"]["gaps"]]
+    assert "toluene" in flows
+    assert "toluene" not in [g["flow"] for g in after["footprint"]["gaps"]]
+    rows = [r for r in after["footprint"]["provenance"] if r["flow"] == "toluene"]
+    assert {r["library"] for r in rows} == {"my-factors"}
+    assert {r["category"] for r in rows} == {"materials", "credits"}  # credit for recovery
+    assert after["footprint"]["coverage"]["mass"] > before["footprint"]["coverage"]["mass"]
+
+
+def test_bad_user_library_is_one_line_per_problem(tmp_path):
+    mine = tmp_path / "bad.csv"
+    mine.write_text(
+        "key,name,value,unit,region,year,scope,source,licence,data_quality,uncertainty,notes\n"
+        "material:toluene,T,1.1,kg CO2e / gallon of joy,GLO,2025,,S,L,primary,,\n"
+    )
+    result = invoke("assess", EXAMPLE, "--factors", mine)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {mine}:2: cannot read unit")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_factors_commands():
+    listing = invoke("factors", "list", "--key", "energy:electricity")
+    assert listing.exit_code == 0
+    assert all(line.startswith("energy:electricity") for line in listing.stdout.splitlines())
+    shown = invoke("factors", "show", "energy:electricity", "--region", "GB")
+    assert shown.exit_code == 0
+    assert "0.2454 kg CO2e per kWh" in shown.stdout and "[desnz-2025]" in shown.stdout
+    libraries = invoke("factors", "show")
+    assert (
+        "attribution: Contains public sector information licensed under the Open Government"
+        in libraries.stdout
+    )
+    assert invoke("factors", "search", "palladium").exit_code == 0
+    missing = invoke("factors", "show", "material:unobtainium")
+    assert missing.exit_code == 1 and "no factor 'material:unobtainium'" in missing.stderr

@@ -82,3 +82,23 @@ def test_documented_annotated_example_validates_and_matches_the_docs():
     assert result.value("pmi") > 1
     page = (ROOT / "docs" / "recipe-format.md").read_text()
     assert path.read_text().strip() in page, "docs/recipe-format.md shows a stale example"
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_example_reports_coverage_and_every_fallback(path):
+    from typer.testing import CliRunner
+
+    from lca.cli import app
+
+    result = assess(path)
+    assert 0 < result.value("coverage_mass") <= 100
+    assert result.value("uncovered_flows") == len(result.footprint.gaps)
+    fallbacks = {row["fallback"] for row in result.footprint.provenance() if row["fallback"]}
+    table = CliRunner().invoke(app, ["assess", str(path)]).stdout
+    assert "Coverage:" in table
+    flat = " ".join(table.split())
+    for fallback in fallbacks:  # every fallback is said, none is silent
+        assert " ".join(fallback.split()) in flat
+    # and the categories add up to the total
+    fp = result.footprint
+    assert sum(fp.by_category().values()) == pytest.approx(fp.total)
