@@ -797,6 +797,8 @@ class Footprint:
             label = (
                 f"{row['factor_key']} ({row['factor_region']})" if row["factor_key"] else "computed"
             )
+            if row["basis"].startswith("SPEND-BASED"):
+                label = f"SPEND-BASED {label}"
             if label not in entry["factors"]:
                 entry["factors"].append(label)
             entry["fallback"] = entry["fallback"] or bool(row["fallback"])

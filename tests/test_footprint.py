@@ -324,3 +324,38 @@ def test_footprint_is_linear_and_scale_and_unit_invariant(methanol, toluene, rec
 
     assert toluene_part(double) == pytest.approx(2 * toluene_part(base), rel=1e-9)
     assert sum(base.by_category().values()) == pytest.approx(base.total, rel=1e-12)
+
+
+def test_recipe_pin_chooses_the_factor_and_spend_label_shows_in_summary(tmp_path):
+    factors = FactorSet(
+        (
+            read_library(
+                write_library(
+                    tmp_path,
+                    {
+                        "material:sodium-hydroxide": ("2.0", "kg CO2e / kg", "GLO"),
+                        "material:sodium-hydroxide-50": ("0.6", "kg CO2e / kg", "GLO"),
+                        "spend:naics-325180": ("1.117", "kg CO2e / USD", "GLO"),
+                    },
+                )
+            ),
+        )
+    )
+    recipe = simple_recipe(
+        [
+            {"material": "sodium-hydroxide", "amount": "1 kg", "role": "reagent"},
+            {"material": "sodium-chloride", "amount": "2 kg", "role": "workup"},
+        ],
+        materials={
+            "sodium-hydroxide": {"factor": "material:sodium-hydroxide-50"},
+            "sodium-chloride": {"price": "0.5 USD/kg"},
+        },
+    )
+    fp = assess(recipe, factors=factors).footprint
+    rows = {row["flow"]: row for row in fp.summary()}
+    # pinned: 1 kg * 0.6, not the material's own 2.0
+    assert rows["sodium-hydroxide"]["kg_co2e"] == pytest.approx(0.6)
+    assert rows["sodium-hydroxide"]["factors"] == ["material:sodium-hydroxide-50 (GLO)"]
+    # NaCl has no carbon: inorganic sector 325180; 2 kg * 0.5 USD/kg * 1.117 = 1.117
+    assert rows["sodium-chloride"]["kg_co2e"] == pytest.approx(1.117)
+    assert rows["sodium-chloride"]["factors"] == ["SPEND-BASED spend:naics-325180 (GLO)"]
