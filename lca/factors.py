@@ -83,21 +83,24 @@ class Factor:
     rows: tuple[FactorRow, ...]
     fallback: str = ""
 
+    def _joined(self, attribute: str) -> str:
+        return " + ".join(dict.fromkeys(getattr(row, attribute) for row in self.rows))
+
     @property
     def source(self) -> str:
-        return " + ".join(dict.fromkeys(row.source for row in self.rows))
+        return self._joined("source")
 
     @property
     def licence(self) -> str:
-        return " + ".join(dict.fromkeys(row.licence for row in self.rows))
+        return self._joined("licence")
 
     @property
     def data_quality(self) -> str:
-        return " + ".join(dict.fromkeys(row.data_quality for row in self.rows))
+        return self._joined("data_quality")
 
     @property
     def library(self) -> str:
-        return " + ".join(dict.fromkeys(row.library for row in self.rows))
+        return self._joined("library")
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ STEAM_HEAT_SOURCE = (
     "default 2014.6 kJ/kg: latent heat of saturated steam at 10 bar(a), IAPWS-IF97 steam tables"
 )
 SPEND_SECTORS = {"organic": "325199", "inorganic": "325180"}
+CURRENCIES = ("USD", "EUR", "GBP")
 
 Array = Literal["flow", "energy", "step"]
 
@@ -166,6 +167,22 @@ class _Builder:
         material_id = flow.material
         factor, basis = self.material_factor(material_id)
         parts: list[tuple[str, float, Factor | None, str]] = []  # (component, share, factor, why)
+        pin = self.recipe.materials.get(material_id)
+        if factor is None and pin is not None and pin.factor:
+            self.gaps.append(
+                Gap(
+                    "flow",
+                    index,
+                    1.0,
+                    "kg",
+                    flow.step,
+                    "materials",
+                    material_id,
+                    f"the factor {pin.factor} pinned by the recipe is in no library for region "
+                    f"{pin.factor_region or self.region}",
+                )
+            )
+            return
         if factor is not None:
             parts.append((material_id, 1.0, factor, basis))
         elif self.material(material_id).composition:
@@ -189,7 +206,7 @@ class _Builder:
             label = material_id if component == material_id else f"{material_id} → {component}"
             coefficient, note = (None, "")
             if part_factor is not None:
-                if part_factor.per_unit == "USD":
+                if part_factor.per_unit in CURRENCIES:
                     coefficient, note = self.spend_coefficient(material_id, part_factor)
                 else:
                     coefficient, note = self.kg_coefficient(part_factor, component)
@@ -267,14 +284,15 @@ class _Builder:
             self.recipe.materials[material_id].price,
             f"{self.recipe.origin}: materials.{material_id}.price",
         )
+        currency = factor.per_unit
         try:
-            usd_per_kg = float(price.m_as("USD/kg"))
-        except Exception:
+            per_kg = float(price.m_as(f"{currency}/kg"))
+        except Exception:  # pint: DimensionalityError, or no price per mass
             return None, (
                 f"price '{self.recipe.materials[material_id].price}' of "
-                f"'{material_id}' is not in USD per mass, as {factor.key} needs"
+                f"'{material_id}' is not in {currency} per mass, as {factor.key} needs"
             )
-        return usd_per_kg * factor.value, f"{usd_per_kg:g} USD/kg"
+        return per_kg * factor.value, f"{per_kg:g} {currency}/kg"
 
     # -- energy -------------------------------------------------------------------------------
     def energy_coefficient(
@@ -384,59 +402,32 @@ class _Builder:
         return None
 
     def treatment(
-        self,
-        array: Array,
-        index: int,
-        scale: float,
-        step: str,
-        label: str,
-        key: str,
-        unit: str,
-        per_kg: float = 1.0,
+        self, array: Array, index: int, scale: float, step: str, label: str, key: str, unit: str
     ) -> None:
+        """A waste-treatment factor per ``unit`` (kg or m³) applied to ``scale`` × the entry."""
         factor = self.factors.lookup(key, self.region)
-        if factor is None:
-            self.gaps.append(
-                Gap(
+        if factor is not None and factor.per_unit == unit:
+            self.terms.append(
+                Term(
                     array,
                     index,
-                    scale * per_kg,
+                    scale * factor.value,
+                    scale,
                     unit,
                     step,
                     "waste treatment",
                     label,
-                    f"no factor {key} for region {self.region}",
+                    "factor",
+                    factor,
                 )
             )
             return
-        if factor.per_unit != unit:
-            self.gaps.append(
-                Gap(
-                    array,
-                    index,
-                    scale * per_kg,
-                    unit,
-                    step,
-                    "waste treatment",
-                    label,
-                    f"factor {key} is per {factor.per_unit}, not per {unit}",
-                )
-            )
-            return
-        self.terms.append(
-            Term(
-                array,
-                index,
-                scale * per_kg * factor.value,
-                scale * per_kg,
-                unit,
-                step,
-                "waste treatment",
-                label,
-                "factor",
-                factor,
-            )
+        reason = (
+            f"no factor {key} for region {self.region}"
+            if factor is None
+            else f"factor {key} is per {factor.per_unit}, not per {unit}"
         )
+        self.gaps.append(Gap(array, index, scale, unit, step, "waste treatment", label, reason))
 
     def add_waste(self) -> None:
         inventory = self.inventory
@@ -451,12 +442,11 @@ class _Builder:
                 self.treatment(
                     "flow",
                     index,
-                    1.0,
+                    1.0 / (water * 1000.0),
                     flow.step,
                     f"{flow.material} to wastewater",
                     "waste:wastewater",
                     "m**3",
-                    per_kg=1.0 / (water * 1000.0),
                 )
         for step_index, step in enumerate(self.recipe.steps):
             self.add_residue(step_index, step)
@@ -548,36 +538,10 @@ class _Builder:
                             "computed: carbon charged − carbon in the product, × 44.009/12.011",
                         )
                     )
-        factor = self.factors.lookup("waste:incineration", self.region)
         for (array, index), _, sign in members:
-            if factor is not None and factor.per_unit == "kg":
-                self.terms.append(
-                    Term(
-                        array,
-                        index,
-                        sign * factor.value,
-                        sign,
-                        "kg",
-                        step.id,
-                        "waste treatment",
-                        f"{label} to incineration",
-                        "factor",
-                        factor,
-                    )
-                )
-            else:
-                self.gaps.append(
-                    Gap(
-                        array,
-                        index,
-                        sign,
-                        "kg",
-                        step.id,
-                        "waste treatment",
-                        f"{label} to incineration",
-                        f"no factor waste:incineration per kg for region {self.region}",
-                    )
-                )
+            self.treatment(
+                array, index, sign, step.id, f"{label} to incineration", "waste:incineration", "kg"
+            )
 
     # -- transport ----------------------------------------------------------------------------
     def add_transport(self) -> None:

@@ -359,3 +359,21 @@ def test_recipe_pin_chooses_the_factor_and_spend_label_shows_in_summary(tmp_path
     # NaCl has no carbon: inorganic sector 325180; 2 kg * 0.5 USD/kg * 1.117 = 1.117
     assert rows["sodium-chloride"]["kg_co2e"] == pytest.approx(1.117)
     assert rows["sodium-chloride"]["factors"] == ["SPEND-BASED spend:naics-325180 (GLO)"]
+
+
+def test_a_pin_to_a_missing_factor_is_a_gap_that_says_so(tmp_path):
+    factors = FactorSet(
+        (
+            read_library(
+                write_library(
+                    tmp_path, {"material:sodium-hydroxide": ("2.0", "kg CO2e / kg", "GLO")}
+                )
+            ),
+        )
+    )
+    recipe = simple_recipe(
+        [{"material": "sodium-hydroxide", "amount": "1 kg", "role": "reagent"}],
+        materials={"sodium-hydroxide": {"factor": "material:sodium-hydroxide-50"}},
+    )
+    gaps = assess(recipe, factors=factors).footprint.gaps
+    assert "material:sodium-hydroxide-50 pinned by the recipe is in no library" in gaps[0]["reason"]
