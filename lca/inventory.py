@@ -2,8 +2,9 @@
 
 Each step's charges are converted to kg with pint (volumes through the density, amounts of
 substance through the molar mass, ``equiv``/``vol``/``wt`` through the step's limiting reagent),
-normalised per kg of the step's isolated product and propagated from 1 kg of final product
-through the route graph by :func:`lca.engine.evaluate`.
+first multiplied into campaign totals by the step's mode (:mod:`lca.modes`: batches, run time,
+start-up, cleaning, facility overheads), normalised per kg of the step's isolated product and
+propagated from 1 kg of final product through the route graph by :func:`lca.engine.evaluate`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,20 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
-import pint
 
-from lca import elements
+from lca import elements, modes
 from lca import units as u
+from lca.conversion import (
+    RecoveryLine,
+    Skip,
+    StepConverter,
+    after_where,
+    energy_amount,
+    parse_property,
+    product_kg,
+    recovery_lines,
+    set_limiting,
+)
 from lca.engine import CompiledRoute, Evaluation, evaluate
 from lca.errors import Problem, RecipeError, UnitError
 from lca.graph import check_graph, step_label
@@ -27,19 +38,8 @@ from lca.materials import (
     parse_composition,
     suggest,
 )
-from lca.recipe import Energy, Input, Recipe, Step
-
-ENERGY_UNITS = {u.ENERGY: "kWh", u.MASS: "kg", u.VOLUME: "m**3"}
-
-
-@dataclass(frozen=True)
-class RecoveryLine:
-    """Energy per kg of recovered material, in the carrier's canonical unit."""
-
-    carrier: str
-    per_kg: float
-    unit: str
-    source: str
+from lca.modes import Campaign
+from lca.recipe import Recipe, Step
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Flow:
     recovered: float
     amount: str
     recovery_energy: tuple[RecoveryLine, ...] = ()
+    origin: str = "charge"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class EnergyLine:
     step: str
     carrier: str
     unit: str
+    origin: str = "utilities"
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def resolve_materials(
             try:
                 overrides["composition"] = parse_composition(props.composition, "")
             except RecipeError as exc:
-                problems.append(Problem(f"{where}.composition", _after_where(exc)))
+                problems.append(Problem(f"{where}.composition", after_where(exc)))
         if props.formula is not None:
             try:
                 elements.molar_mass(props.formula)
@@ -218,18 +220,18 @@ def resolve_materials(
                 overrides["formula"] = props.formula
         if props.molar_mass is not None:
             try:
-                overrides["molar_mass"] = _property(
+                overrides["molar_mass"] = parse_property(
                     props.molar_mass, "g/mol", u.MOLAR_MASS, f"{where}.molar_mass"
                 )
             except UnitError as exc:
-                problems.append(Problem(f"{where}.molar_mass", _after_where(exc)))
+                problems.append(Problem(f"{where}.molar_mass", after_where(exc)))
         if props.density is not None:
             try:
-                overrides["density"] = _property(
+                overrides["density"] = parse_property(
                     props.density, "g/mL", u.DENSITY, f"{where}.density"
                 )
             except UnitError as exc:
-                problems.append(Problem(f"{where}.density", _after_where(exc)))
+                problems.append(Problem(f"{where}.density", after_where(exc)))
         material = merge_material(table.get(material_id), material_id, **overrides)
         if props.formula is not None and props.molar_mass is None:
             # a new formula replaces the bundled molar mass unless one is given with it
@@ -238,222 +240,173 @@ def resolve_materials(
     return merged, problems
 
 
-def _after_where(exc: Exception) -> str:
-    """The message of an error whose text starts with ``<where>: ``."""
-    return str(exc).split(": ", 1)[-1]
-
-
-def _property(value: float | str, unit: str, dimension, where: str) -> float:
-    if isinstance(value, bool):
-        raise UnitError(f"{where}: expected a number or a string with units, got {value!r}")
-    if isinstance(value, int | float):
-        quantity = u.Q_(float(value), unit)
-    else:
-        quantity = u.parse_quantity(value, where)
-    if quantity.dimensionality != dimension:
-        raise UnitError(f"{where}: '{value}' is not in {unit} (or another unit of the same kind)")
-    magnitude = quantity.m_as(unit)
-    if magnitude <= 0:
-        raise UnitError(f"{where}: '{value}' must be positive")
-    return float(magnitude)
-
-
-class _Skip(Exception):
-    """A value depends on a property or amount whose problem is already reported."""
-
-
-class _StepConverter:
-    """Converts one step's amounts to kg, knowing its limiting reagent.
-
-    ``limiting_state`` is ``"none"`` (no input marked), ``"ok"``, or ``"broken"`` (marked more
-    than once, or its own amount could not be read: that problem is reported once, and amounts
-    relative to it are skipped rather than reported again).
-    """
-
-    def __init__(
-        self, recipe: Recipe, index: int, materials: Mapping[str, Material], broken: set[str]
-    ):
-        self.step: Step = recipe.steps[index]
-        self.label = step_label(recipe, index)
-        self.materials = materials
-        self.broken = broken
-        self.limiting: Input | None = None
-        self.limiting_position: int | None = None
-        self.limiting_state = "none"
-        self.limiting_kg: float | None = None
-        self.limiting_mol: float | None = None
-
-    def where(self, position: int, item: Input, field_name: str = "amount") -> str:
-        return f"{self.label}.inputs[{position}] ({item.material}).{field_name}"
-
-    def molar_mass(self, material_id: str) -> float | None:
-        material = self.materials.get(material_id)
-        return material.molar_mass_g_per_mol if material else None
-
-    def density(self, material_id: str) -> float | None:
-        material = self.materials.get(material_id)
-        return material.density if material else None
-
-    def set_limiting(self, position: int, item: Input) -> None:
-        """Record the limiting reagent; on failure mark it broken and re-raise."""
-        self.limiting, self.limiting_position, self.limiting_state = item, position, "broken"
-        where = self.where(position, item)
-        quantity = u.parse_quantity(item.amount, where)
-        if quantity.dimensionality in (u.EQUIVALENT, u.VOLUME_PER_MASS, u.MASS_RATIO):
-            raise UnitError(
-                f"{where}: the limiting reagent's amount '{item.amount}' is relative to itself; "
-                "give it as a mass, volume or amount of substance"
-            )
-        self.limiting_kg = self.to_kg(quantity, item.material, where, item.amount)
-        self.limiting_state = "ok"
-        molar_mass = self.molar_mass(item.material)
-        if molar_mass is not None:
-            self.limiting_mol = self.limiting_kg * 1000.0 / molar_mass
-
-    def _limiting(self, where: str, text: str) -> None:
-        if self.limiting_state == "broken":
-            raise _Skip
-        if self.limiting_state == "none":
-            raise UnitError(
-                f"{where}: '{text}' is relative to the limiting reagent, but step "
-                f"'{self.step.id}' has none: mark one input with limiting = true"
-            )
-
-    def limiting_moles(self, where: str, text: str) -> float:
-        self._limiting(where, text)
-        if self.limiting_mol is None:
-            material = self.limiting.material
-            if material in self.broken:
-                raise _Skip
-            raise UnitError(
-                f"{where}: '{text}' needs the moles of the limiting reagent '{material}', whose "
-                f"molar mass is unknown: add `formula` or `molar_mass` under [materials.{material}]"
-            )
-        return self.limiting_mol
-
-    def to_kg(self, quantity: pint.Quantity, material_id: str, where: str, text: str) -> float:
-        """Convert one amount (``text`` as written) to kg of ``material_id``."""
-        dim = quantity.dimensionality
-        if dim == u.MASS:
-            return float(quantity.m_as("kg"))
-        if dim == u.VOLUME:
-            return self._volume_to_kg(quantity, material_id, where, text)
-        if dim == u.SUBSTANCE:
-            molar_mass = self.need_molar_mass(material_id, where, text)
-            return float(quantity.m_as("mol")) * molar_mass / 1000.0
-        if dim == u.EQUIVALENT:
-            moles = self.limiting_moles(where, text)
-            molar_mass = self.need_molar_mass(material_id, where, text)
-            return float(quantity.m_as("equiv")) * moles * molar_mass / 1000.0
-        if dim == u.VOLUME_PER_MASS:
-            self._limiting(where, text)
-            volume = quantity * u.Q_(self.limiting_kg, "kg")
-            return self._volume_to_kg(volume, material_id, where, text)
-        if dim == u.MASS_RATIO:
-            self._limiting(where, text)
-            return float(quantity.m_as("wt")) * self.limiting_kg
-        hint = (
-            "; give the total charged instead (flow rate × run time)"
-            if dim in (u.VOLUME_FLOW, u.MASS_FLOW)
-            else ""
-        )
-        raise UnitError(
-            f"{where}: '{text}' is {u.dimension_name(quantity)}; a charge must be a mass, "
-            f"volume, amount of substance (mol), 'equiv', 'vol' (L/kg) or 'wt' (kg/kg){hint}"
-        )
-
-    def _volume_to_kg(self, volume, material_id: str, where: str, text: str) -> float:
-        density = self.density(material_id)
-        if density is None:
-            if material_id in self.broken:
-                raise _Skip
-            raise UnitError(
-                f"{where}: '{text}' is a volume, but the density of '{material_id}' is unknown: "
-                f'add `density = "... g/mL"` under [materials.{material_id}] or give a mass'
-            )
-        return float(volume.m_as("mL")) * density / 1000.0
-
-    def need_molar_mass(self, material_id: str, where: str, text: str) -> float:
-        molar_mass = self.molar_mass(material_id)
-        if molar_mass is None:
-            if material_id in self.broken:
-                raise _Skip
-            raise UnitError(
-                f"{where}: '{text}' needs the molar mass of '{material_id}', which is unknown: "
-                f"add `formula` or `molar_mass` under [materials.{material_id}], or give a mass"
-            )
-        return molar_mass
-
-
-def _energy_amount(step_label_: str, position: int, line: Energy) -> tuple[float, str]:
-    where = f"{step_label_}.energy[{position}] ({line.carrier})"
-    if line.amount is not None and (line.power is not None or line.duration is not None):
-        raise UnitError(f"{where}: give either `amount` or `power` with `duration`, not both")
-    if line.amount is not None:
-        quantity = u.parse_quantity(line.amount, f"{where}.amount")
-    elif line.power is not None and line.duration is not None:
-        power = u.parse_quantity(line.power, f"{where}.power")
-        duration = u.parse_quantity(line.duration, f"{where}.duration")
-        if power.dimensionality != u.POWER:
-            raise UnitError(f"{where}.power: '{line.power}' is not a power (e.g. '15 kW')")
-        if duration.dimensionality != u.TIME:
-            raise UnitError(f"{where}.duration: '{line.duration}' is not a time (e.g. '6 h')")
-        quantity = power * duration
-    elif line.power is not None:
-        raise UnitError(f'{where}: `power` needs a `duration` (e.g. duration = "6 h")')
-    else:
-        raise UnitError(f"{where}: give `amount` (e.g. '120 kWh') or `power` and `duration`")
-    unit = ENERGY_UNITS.get(quantity.dimensionality)
-    if unit is None:
-        text = line.amount if line.amount is not None else f"{line.power} × {line.duration}"
-        raise UnitError(
-            f"{where}: '{text}' is {u.dimension_name(quantity)}; energy is given as "
-            "energy (kWh, MJ), power × duration, a mass (kg of steam) or a volume (m³ of gas)"
-        )
-    return float(quantity.m_as(unit)), unit
-
-
 def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = None) -> Inventory:
-    """Convert a recipe's amounts and propagate demand from 1 kg of final product.
+    """Convert a recipe's amounts to campaign totals and propagate demand from 1 kg of product.
 
     Raises
     ------
     RecipeError
-        With every problem found (graph, units, missing properties), each naming the recipe file
-        and the field.
+        With every problem found (graph, units, modes, missing properties), each naming the
+        recipe file and the field.
     """
-    table, problems = resolve_materials(recipe, materials)
-    graph, graph_problems = check_graph(recipe)
-    problems += graph_problems
-    warnings: list[str] = []
-    flows: list[Flow] = []
-    charges: list[float] = []
-    flow_step: list[int] = []
-    energy_lines: list[EnergyLine] = []
-    energy_amounts: list[float] = []
-    energy_step: list[int] = []
-    energy_where: list[str] = []
-    product_kg = np.zeros(len(recipe.steps))
-    reactions: list[Reaction | None] = []
-    producer = (
-        graph.producer
-        if graph
-        else {s.product.material: i for i, s in enumerate(recipe.steps) if s.product is not None}
-    )
-    known = set(table) | set(producer)
+    return _Builder(recipe, materials).build()
 
-    broken = {p.where.split(".")[1] for p in problems if p.where.startswith("materials.")}
-    for index, step in enumerate(recipe.steps):
-        convert = _StepConverter(recipe, index, table, broken)
-        _set_limiting(convert, problems)
-        step_masses: dict[int, float] = {}
+
+class _Builder:
+    """Walks a recipe step by step, collecting flows, energy lines and problems."""
+
+    def __init__(self, recipe: Recipe, materials: Mapping[str, Material] | None):
+        self.recipe = recipe
+        self.table, self.problems = resolve_materials(recipe, materials)
+        self.graph, graph_problems = check_graph(recipe)
+        self.problems += graph_problems
+        self.producer = (
+            self.graph.producer
+            if self.graph
+            else {s.product.material: i for i, s in enumerate(recipe.steps) if s.product}
+        )
+        self.known = set(self.table) | set(self.producer)
+        self.broken = {
+            p.where.split(".")[1] for p in self.problems if p.where.startswith("materials.")
+        }
+        self.warnings: list[str] = []
+        self.flows: list[Flow] = []
+        self.charges: list[float] = []
+        self.flow_step: list[int] = []
+        self.energy_lines: list[EnergyLine] = []
+        self.energy_amounts: list[float] = []
+        self.energy_step: list[int] = []
+        self.energy_where: list[str] = []
+        self.product_kg = np.zeros(len(recipe.steps))
+        self.reactions: list[Reaction | None] = []
+
+    def report(self, exc: Exception, where: str = "") -> None:
+        self.problems.append(Problem(where, str(exc)))
+
+    def build(self) -> Inventory:
+        plans: list[Campaign | None] = []
+        for index, step in enumerate(self.recipe.steps):
+            try:
+                plans.append(modes.campaign(step, step_label(self.recipe, index)))
+            except UnitError as exc:
+                self.report(exc)
+                plans.append(None)
+            self.add_step(index, step, plans[-1])
+        if self.recipe.facility is not None and self.graph and all(plans):
+            self.add_facility(self.recipe.facility, plans)
+        recovery = [
+            (
+                EnergyLine(f.step, line.carrier, line.unit),
+                f"steps ({f.step}).inputs ({f.material}).recovery_energy ({line.carrier})",
+            )
+            for f in self.flows
+            for line in f.recovery_energy
+        ]
+        self.problems += _mixed_energy_units(
+            [*self.energy_lines, *(line for line, _ in recovery)],
+            [*self.energy_where, *(where for _, where in recovery)],
+        )
+        if self.problems:
+            raise RecipeError(self.problems, source=self.recipe.origin)
+        route = CompiledRoute(
+            n_steps=len(self.recipe.steps),
+            final_step=self.graph.final_step,
+            order=np.array(self.graph.order),
+            flow_step=np.array(self.flow_step, dtype=int),
+            flow_producer=np.array(
+                [self.producer[f.material] if f.intermediate else -1 for f in self.flows],
+                dtype=int,
+            ),
+            energy_step=np.array(self.energy_step, dtype=int),
+        )
+        return Inventory(
+            recipe=self.recipe,
+            materials=self.table,
+            route=route,
+            flows=tuple(self.flows),
+            energy_lines=tuple(self.energy_lines),
+            charge_kg=np.array(self.charges, dtype=float),
+            product_kg=self.product_kg,
+            energy_amount=np.array(self.energy_amounts, dtype=float),
+            reactions=tuple(self.reactions),
+            warnings=tuple(self.warnings),
+        )
+
+    def add_flow(self, index: int, flow: Flow, kg: float, where: str) -> None:
+        """Add one input line; ``where`` locates it (``steps[0] (s).inputs[1] (water)``)."""
+        if flow.intermediate and flow.recovered > 0:
+            self.problems.append(
+                Problem(
+                    f"{where}.recovered",
+                    f"'{flow.material}' is an intermediate (made by step "
+                    f"'{self.recipe.steps[self.producer[flow.material]].id}'); `recovered` "
+                    "applies to raw materials such as solvents: remove it",
+                )
+            )
+        if flow.material not in self.known:
+            self.warnings.append(
+                f"{self.recipe.origin}: {where}.material: material '{flow.material}' is not in "
+                f"factors/materials.csv and the recipe gives no [materials.{flow.material}]"
+                f"{suggest(flow.material, self.known)}"
+            )
+        self.flows.append(flow)
+        self.charges.append(kg)
+        self.flow_step.append(index)
+
+    def add_energy(self, index: int, line: EnergyLine, amount: float, where: str) -> None:
+        self.energy_lines.append(line)
+        self.energy_amounts.append(amount)
+        self.energy_step.append(index)
+        self.energy_where.append(where)
+
+    def add_step(self, index: int, step: Step, plan: Campaign | None) -> None:
+        convert = StepConverter(self.recipe, index, self.table, self.broken, plan)
+        if plan is None:  # its problem is reported; nothing else of the step can be converted
+            self.reactions.append(None)
+            return
+        set_limiting(convert, self.problems)
+        per_batch = self.add_inputs(index, step, convert, plan)
+        self.add_cleaning(index, step, convert, plan)
+        for position, line in enumerate(step.energy):
+            where = f"{convert.label}.energy[{position}] ({line.carrier})"
+            try:
+                amount, unit = energy_amount(where, line, plan.run_time_h)
+            except UnitError as exc:
+                self.report(exc)
+                continue
+            self.add_energy(
+                index,
+                EnergyLine(step.id, line.carrier, unit),
+                amount * plan.charge_multiplier,
+                where,
+            )
+        reaction = None
+        if step.product is not None:
+            try:
+                product = product_kg(convert)
+            except UnitError as exc:
+                self.report(exc)
+            except Skip:
+                pass
+            else:
+                complete = len(per_batch) == len(step.inputs)
+                self.problems += _product_problems(convert, product, per_batch, complete)
+                self.product_kg[index] = product * plan.charge_multiplier * plan.good_fraction
+                if complete:
+                    # chemistry on the steady-state basis: before failures and start-up losses
+                    reaction = _reaction(
+                        step, convert, per_batch, product / plan.productive_fraction
+                    )
+        self.reactions.append(reaction)
+
+    def add_inputs(self, index: int, step: Step, convert: StepConverter, plan: Campaign):
+        """Input lines (per batch or per run) × the campaign multiplier; returns per-batch kg."""
+        per_batch: dict[int, float] = {}
         for position, item in enumerate(step.inputs):
             if position == convert.limiting_position and convert.limiting_state == "broken":
-                continue  # its problem is reported once, by _set_limiting
-            where = convert.where(position, item)
+                continue  # its problem is reported once, by set_limiting
             try:
-                quantity = u.parse_quantity(item.amount, where)
-                kg = convert.to_kg(quantity, item.material, where, item.amount)
+                parts = convert.input_parts(position, item)
                 recovered = (
                     0.0
                     if item.recovered is None
@@ -461,125 +414,117 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
                         item.recovered, convert.where(position, item, "recovered")
                     )
                 )
-                recovery = _recovery_lines(
+                recovery = recovery_lines(
                     convert.where(position, item, "recovery_energy"), item, recovered
                 )
             except UnitError as exc:
-                problems.append(Problem("", str(exc)))
+                self.report(exc)
                 continue
-            except _Skip:
+            except Skip:
                 continue
-            if item.material not in known:
-                warnings.append(
-                    f"{recipe.origin}: {convert.where(position, item, 'material')}: material "
-                    f"'{item.material}' is not in factors/materials.csv and the recipe gives no "
-                    f"[materials.{item.material}]{suggest(item.material, known)}"
-                )
-            intermediate = item.material in producer
-            if intermediate and recovered > 0:
-                problems.append(
-                    Problem(
-                        convert.where(position, item, "recovered"),
-                        f"'{item.material}' is an intermediate (made by step "
-                        f"'{recipe.steps[producer[item.material]].id}'); `recovered` applies to "
-                        "raw materials such as solvents: remove it",
-                    )
-                )
-            flows.append(
-                Flow(
+            for material, role, kg, origin in parts:
+                # a solution feed's recovery applies to its solvent; a plain charge's to itself
+                own = origin in ("charge", "feed solvent")
+                flow = Flow(
                     step.id,
-                    item.material,
-                    item.role,
-                    intermediate,
-                    recovered,
+                    material,
+                    role,
+                    material in self.producer,
+                    recovered if own else 0.0,
                     item.amount,
-                    recovery,
+                    recovery if own else (),
+                    origin,
                 )
-            )
-            charges.append(kg)
-            flow_step.append(index)
-            step_masses[position] = kg
-        for position, line in enumerate(step.energy):
+                self.add_flow(
+                    index,
+                    flow,
+                    kg * plan.charge_multiplier,
+                    f"{convert.label}.inputs[{position}] ({item.material})",
+                )
+            per_batch[position] = sum(kg for _, _, kg, _ in parts)
+        return per_batch
+
+    def add_cleaning(self, index: int, step: Step, convert: StepConverter, plan: Campaign):
+        for position, line in enumerate(step.cleaning):
+            where = f"{convert.label}.cleaning[{position}] ({line.material})"
             try:
-                amount, unit = _energy_amount(convert.label, position, line)
+                uses = modes.cleaning_multiplier(step, line, plan, where)
+                quantity = u.parse_quantity(line.amount, f"{where}.amount")
+                kg = convert.to_kg(quantity, line.material, f"{where}.amount", line.amount)
+                recovered = (
+                    0.0
+                    if line.recovered is None
+                    else u.parse_fraction(line.recovered, f"{where}.recovered")
+                )
             except UnitError as exc:
-                problems.append(Problem("", str(exc)))
+                self.report(exc)
                 continue
-            energy_lines.append(EnergyLine(step.id, line.carrier, unit))
-            energy_where.append(f"{convert.label}.energy[{position}] ({line.carrier})")
-            energy_amounts.append(amount)
-            energy_step.append(index)
-        reaction = None
-        if step.product is not None:
-            try:
-                product_kg[index] = _product_kg(convert)
-            except UnitError as exc:
-                problems.append(Problem("", str(exc)))
-            except _Skip:
-                pass
-            else:
-                complete = len(step_masses) == len(step.inputs)
-                problems += _product_problems(convert, product_kg[index], step_masses, complete)
-                if complete:
-                    reaction = _reaction(step, convert, step_masses, product_kg[index])
-        reactions.append(reaction)
-
-    recovery_lines = [
-        (
-            EnergyLine(flow.step, line.carrier, line.unit),
-            f"steps ({flow.step}).inputs ({flow.material}).recovery_energy ({line.carrier})",
-        )
-        for flow in flows
-        for line in flow.recovery_energy
-    ]
-    problems += _mixed_energy_units(
-        [*energy_lines, *(line for line, _ in recovery_lines)],
-        [*energy_where, *(where for _, where in recovery_lines)],
-    )
-    if problems:
-        raise RecipeError(problems, source=recipe.origin)
-    route = CompiledRoute(
-        n_steps=len(recipe.steps),
-        final_step=graph.final_step,
-        order=np.array(graph.order),
-        flow_step=np.array(flow_step, dtype=int),
-        flow_producer=np.array(
-            [producer.get(f.material, -1) if f.intermediate else -1 for f in flows], dtype=int
-        ),
-        energy_step=np.array(energy_step, dtype=int),
-    )
-    return Inventory(
-        recipe=recipe,
-        materials=table,
-        route=route,
-        flows=tuple(flows),
-        energy_lines=tuple(energy_lines),
-        charge_kg=np.array(charges, dtype=float),
-        product_kg=product_kg,
-        energy_amount=np.array(energy_amounts, dtype=float),
-        reactions=tuple(reactions),
-        warnings=tuple(warnings),
-    )
-
-
-def _recovery_lines(where: str, item: Input, recovered: float) -> tuple[RecoveryLine, ...]:
-    if item.recovery_energy and recovered == 0:
-        raise UnitError(
-            f"{where}: recovery energy is given but `recovered` is not: add the "
-            "recovered fraction (e.g. recovered = 0.85)"
-        )
-    lines = []
-    for index, line in enumerate(item.recovery_energy):
-        quantity = u.parse_quantity(line.per_kg, f"{where}[{index}].per_kg")
-        unit = ENERGY_UNITS.get(quantity.dimensionality)
-        if unit is None:
-            raise UnitError(
-                f"{where}[{index}].per_kg: '{line.per_kg}' is {u.dimension_name(quantity)}; give "
-                "the energy per kg recovered as an energy (kWh, MJ), a mass (kg of steam) or a "
-                "volume (m³ of gas)"
+            except Skip:
+                continue
+            origin = modes.CLEANING_ORIGINS[line.per]
+            flow = Flow(
+                step.id,
+                line.material,
+                line.role,
+                line.material in self.producer,
+                recovered,
+                line.amount,
+                (),
+                origin,
             )
-        lines.append(RecoveryLine(line.carrier, float(quantity.m_as(unit)), unit, line.source))
-    return tuple(lines)
+            self.add_flow(index, flow, kg * uses, where)
+
+    def add_facility(self, facility, plans: list[Campaign]) -> None:
+        """Facility overheads and changeover, per campaign of the final product."""
+        index = self.graph.final_step
+        step = self.recipe.steps[index]
+        try:
+            share = modes.facility_share(facility, plans)
+        except UnitError as exc:
+            self.report(exc)
+            return
+        for position, line in enumerate(facility.overheads):
+            where = f"facility.overheads[{position}] ({line.carrier})"
+            try:
+                amount, unit = energy_amount(where, line, share.campaign_h)
+            except UnitError as exc:
+                self.report(exc)
+                continue
+            self.add_energy(
+                index,
+                EnergyLine(step.id, line.carrier, unit, "facility overhead"),
+                amount * share.share,
+                where,
+            )
+        convert = StepConverter(self.recipe, index, self.table, self.broken)
+        for position, line in enumerate(facility.changeover):
+            where = f"facility.changeover[{position}] ({line.material})"
+            try:
+                if line.per != "campaign":
+                    raise UnitError(f"{where}.per: changeover cleaning is per campaign")
+                quantity = u.parse_quantity(line.amount, f"{where}.amount")
+                kg = convert.to_kg(quantity, line.material, f"{where}.amount", line.amount)
+                recovered = (
+                    0.0
+                    if line.recovered is None
+                    else u.parse_fraction(line.recovered, f"{where}.recovered")
+                )
+            except UnitError as exc:
+                self.report(exc)
+                continue
+            except Skip:
+                continue
+            flow = Flow(
+                step.id,
+                line.material,
+                line.role,
+                False,
+                recovered,
+                line.amount,
+                (),
+                "changeover cleaning",
+            )
+            self.add_flow(index, flow, kg, where)
 
 
 def _mixed_energy_units(lines: list[EnergyLine], where: list[str]) -> list[Problem]:
@@ -600,29 +545,8 @@ def _mixed_energy_units(lines: list[EnergyLine], where: list[str]) -> list[Probl
     return problems
 
 
-def _set_limiting(convert: _StepConverter, problems: list[Problem]) -> None:
-    step = convert.step
-    limiting = [(p, item) for p, item in enumerate(step.inputs) if item.limiting]
-    if len(limiting) > 1:
-        convert.limiting_state = "broken"
-        names = ", ".join(f"'{item.material}'" for _, item in limiting)
-        problems.append(
-            Problem(
-                f"{convert.label}.inputs",
-                f"step '{step.id}' marks {len(limiting)} inputs as limiting ({names}); mark one",
-            )
-        )
-    elif limiting:
-        try:
-            convert.set_limiting(*limiting[0])
-        except UnitError as exc:
-            problems.append(Problem("", str(exc)))
-        except _Skip:
-            pass
-
-
 def _product_problems(
-    convert: _StepConverter, product_kg: float, input_kg: dict[int, float], complete: bool
+    convert: StepConverter, product_kg: float, input_kg: dict[int, float], complete: bool
 ) -> list[Problem]:
     step = convert.step
     where = f"{convert.label}.product"
@@ -647,35 +571,8 @@ def _product_problems(
     return []
 
 
-def _product_kg(convert: _StepConverter) -> float:
-    product = convert.step.product
-    where = f"{convert.label}.product"
-    if product.amount is not None and product.yield_ is not None:
-        raise UnitError(f"{where}: give the isolated `amount` or the `yield`, not both")
-    if product.amount is not None:
-        quantity = u.parse_quantity(product.amount, f"{where}.amount")
-        if quantity.dimensionality not in (u.MASS, u.VOLUME, u.SUBSTANCE):
-            raise UnitError(
-                f"{where}.amount: '{product.amount}' is {u.dimension_name(quantity)}; "
-                "give the isolated mass"
-            )
-        return convert.to_kg(quantity, product.material, f"{where}.amount", product.amount)
-    if product.yield_ is None:
-        raise UnitError(
-            f"{where}: give the isolated `amount` (e.g. '5.1 kg') or the molar "
-            "`yield` on the limiting reagent"
-        )
-    fraction = u.parse_fraction(product.yield_, f"{where}.yield")
-    text = f"yield {product.yield_}"
-    limiting_mol = convert.limiting_moles(f"{where}.yield", text)
-    molar_mass = convert.need_molar_mass(product.material, f"{where}.yield", text)
-    limiting_coefficient = convert.limiting.coefficient or 1.0
-    moles = fraction * limiting_mol * product.coefficient / limiting_coefficient
-    return moles * molar_mass / 1000.0
-
-
 def _reaction(
-    step: Step, convert: _StepConverter, input_kg: dict[int, float], product_kg: float
+    step: Step, convert: StepConverter, input_kg: dict[int, float], product_kg: float
 ) -> Reaction:
     positions = [p for p, item in enumerate(step.inputs) if item.role == "reactant"]
     reactants = [step.inputs[p] for p in positions]

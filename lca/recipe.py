@@ -102,8 +102,20 @@ class Input(_Model):
     material: Slug = Field(
         description="Material id; an id made by another step is an intermediate."
     )
-    amount: Amount
+    amount: Amount = Field(
+        description="Per batch (batch step) or for the run (continuous step); a continuous step "
+        "also takes flow rates ('10 mL/min', '2 kg/h'), multiplied by its run time."
+    )
     role: Role
+    concentration: Amount | None = Field(
+        None,
+        description="Makes this a solution feed of `material` in `solvent`: '0.5 mol/L', "
+        "'120 g/L' or a mass fraction '20 %'. `amount` is then the solution charged.",
+    )
+    solvent: Slug | None = Field(None, description="Solvent of a solution feed.")
+    solution_density: str | None = Field(
+        None, description="Density of a solution feed, e.g. '0.95 g/mL' (default: the solvent's)."
+    )
     limiting: bool = Field(
         False, description="The step's limiting reagent, which relative amounts refer to."
     )
@@ -124,7 +136,10 @@ class Product(_Model):
     """What a step makes: an isolated amount, or a molar yield on the limiting reagent."""
 
     material: Slug
-    amount: Amount | None = Field(None, description="Isolated amount, e.g. '5.1 kg'.")
+    amount: Amount | None = Field(
+        None,
+        description="Isolated amount, e.g. '5.1 kg' (a continuous step: or a rate, '120 g/h').",
+    )
     yield_: Fraction | None = Field(
         None, alias="yield", description="Isolated molar yield on the limiting reagent."
     )
@@ -146,8 +161,28 @@ class Energy(_Model):
     notes: str = ""
 
 
+class Cleaning(_Model):
+    """Material to clean or flush equipment: per batch or campaign, at start-up or shut-down."""
+
+    material: Slug
+    amount: Amount
+    role: Role = "solvent"
+    per: Literal["batch", "campaign", "startup", "shutdown"] = Field(
+        description="batch (batch steps), campaign, startup or shutdown (continuous steps)."
+    )
+    recovered: Fraction | None = None
+    notes: str = ""
+
+
+class Startup(_Model):
+    """Start-up of a continuous step: output before steady state is diverted to waste."""
+
+    time: Amount = Field(description="Time to steady state, e.g. '1.5 h'.")
+    notes: str = ""
+
+
 class Step(_Model):
-    """One step of the route, with its charges written at the scale of one batch."""
+    """One step of the route. Batch charges are per batch; continuous ones for the run."""
 
     id: Slug
     name: str = ""
@@ -155,9 +190,21 @@ class Step(_Model):
     feeds: Slug | None = Field(
         None, description="Id of the step that consumes this step's product (checked if given)."
     )
+    batches: int = Field(1, ge=1, description="Batches per campaign (batch steps).")
+    cycle_time: Amount | None = Field(
+        None, description="Time one batch occupies the equipment (batch steps), e.g. '14 h'."
+    )
+    failure_rate: Fraction | None = Field(
+        None, description="Fraction of batches lost (all charged, no product), e.g. 0.02."
+    )
+    run_time: Amount | None = Field(
+        None, description="Run time of the campaign (continuous steps), e.g. '72 h'."
+    )
+    startup: Startup | None = None
     inputs: list[Input] = Field(min_length=1)
     product: Product | None = None
     energy: list[Energy] = Field(default_factory=list)
+    cleaning: list[Cleaning] = Field(default_factory=list)
     notes: str = ""
 
 
@@ -181,6 +228,32 @@ class Route(_Model):
     notes: str = ""
 
 
+class Facility(_Model):
+    """The plant the route runs in: its overheads and changeover, shared by run time."""
+
+    kind: Literal["modular", "stick-built"]
+    name: str = ""
+    campaign_time: Amount | None = Field(
+        None,
+        description="Time the facility is occupied by this campaign (default: the steps' "
+        "batches × cycle time plus continuous run times).",
+    )
+    other_products_time: Amount | None = Field(
+        None,
+        description="Time the same facility makes other products in the period the overheads "
+        "run: this campaign bears campaign_time / (campaign_time + other_products_time).",
+    )
+    overheads: list[Energy] = Field(
+        default_factory=list,
+        description="HVAC, cleanroom, idle power: `power` × campaign time, or an `amount`.",
+    )
+    changeover: list[Cleaning] = Field(
+        default_factory=list, description="Changeover cleaning for this campaign (per = campaign)."
+    )
+    source: str = ""
+    notes: str = ""
+
+
 class Transport(_Model):
     """Freight of a raw material to the site, per kg of that material."""
 
@@ -199,6 +272,7 @@ class Recipe(_Model):
     route: Route
     materials: dict[Slug, MaterialProperties] = Field(default_factory=dict)
     steps: list[Step] = Field(min_length=1)
+    facility: Facility | None = None
     transport: list[Transport] = Field(default_factory=list)
 
     _origin: str = PrivateAttr(default="<recipe>")

@@ -141,7 +141,10 @@ def test_energy_lines_power_times_duration_and_units():
             {"material": "reagent", "amount": "1.2 equiv", "role": "reagent"},
             "has none: mark one input with limiting = true",
         ),
-        ({"material": "x", "amount": "12 mL/min", "role": "solvent"}, "a charge must be a mass"),
+        (
+            {"material": "x", "amount": "12 mL/min", "role": "solvent"},
+            "flow rates belong to continuous steps",
+        ),
         ({"material": "x", "amount": "2 ton", "role": "solvent"}, "US short ton"),
     ],
 )

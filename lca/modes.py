@@ -1,0 +1,174 @@
+"""Batch, continuous and modular operation: what multiplies a step's charges into a campaign.
+
+- **Batch**: charges, utilities and per-batch cleaning are per batch and multiplied by
+  ``batches``; per-campaign cleaning counts once; a ``failure_rate`` f means a fraction f of the
+  batches is charged but yields nothing, so the campaign's product is ``batches × (1 − f)``
+  batches' worth.
+- **Continuous**: feeds are flow rates (or totals) over ``run_time`` T; during the start-up time
+  t_s the output is diverted to waste, so a product given as a rate or a yield is collected over
+  ``T − t_s`` only; flushes count once per start-up and shut-down.
+- **Facility** (modular or stick-built): overhead power × the campaign's occupation time × the
+  campaign's share of the facility by run time, plus changeover cleaning, charged to the final
+  step (they are per campaign of the final product).
+
+Defaults and their sources are documented in ``docs/modes.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lca import units as u
+from lca.errors import UnitError
+from lca.recipe import Cleaning, Facility, Recipe, Step
+
+CLEANING_ORIGINS = {
+    "batch": "cleaning per batch",
+    "campaign": "cleaning per campaign",
+    "startup": "start-up flush",
+    "shutdown": "shut-down flush",
+}
+CLEANING_PERIODS = {
+    "batch": ("batch", "campaign"),
+    "continuous": ("campaign", "startup", "shutdown"),
+}
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """How a step's written amounts become campaign totals."""
+
+    mode: str
+    batches: int = 1
+    good_fraction: float = 1.0
+    run_time_h: float | None = None
+    startup_h: float = 0.0
+    cycle_time_h: float | None = None
+
+    @property
+    def charge_multiplier(self) -> float:
+        """Per-batch amounts × batches; a continuous step's amounts are for the run already."""
+        return float(self.batches) if self.mode == "batch" else 1.0
+
+    @property
+    def productive_fraction(self) -> float:
+        """Share of the run whose output is collected (continuous start-up diverted)."""
+        if self.mode != "continuous" or not self.run_time_h:
+            return 1.0
+        return (self.run_time_h - self.startup_h) / self.run_time_h
+
+    @property
+    def occupied_h(self) -> float | None:
+        """Hours the step occupies its equipment in the campaign, if known."""
+        if self.mode == "continuous":
+            return self.run_time_h
+        return None if self.cycle_time_h is None else self.batches * self.cycle_time_h
+
+
+def _hours(text: str, where: str) -> float:
+    quantity = u.parse_quantity(text, where)
+    if quantity.dimensionality != u.TIME:
+        raise UnitError(
+            f"{where}: '{text}' is {u.dimension_name(quantity)}; give a time, e.g. '24 h' or '3 d'"
+        )
+    return float(quantity.m_as("h"))
+
+
+def campaign(step: Step, label: str) -> Campaign:
+    """The campaign multipliers of one step.
+
+    Raises
+    ------
+    UnitError
+        If a field does not fit the step's mode (``batches`` on a continuous step, no
+        ``run_time`` on a continuous one) or a time or fraction cannot be read.
+    """
+    if step.mode == "batch":
+        for field_name in ("run_time", "startup"):
+            if getattr(step, field_name) is not None:
+                raise UnitError(
+                    f"{label}.{field_name}: only continuous steps have a "
+                    f'{field_name}; set mode = "continuous" or remove it'
+                )
+        failure = (
+            0.0
+            if step.failure_rate is None
+            else u.parse_fraction(step.failure_rate, f"{label}.failure_rate")
+        )
+        if failure >= 1.0:
+            raise UnitError(f"{label}.failure_rate: {step.failure_rate!r} leaves no good batch")
+        cycle = None if step.cycle_time is None else _hours(step.cycle_time, f"{label}.cycle_time")
+        return Campaign("batch", step.batches, 1.0 - failure, cycle_time_h=cycle)
+    for field_name in ("cycle_time", "failure_rate"):
+        if getattr(step, field_name) is not None:
+            raise UnitError(f"{label}.{field_name}: only batch steps have a {field_name}")
+    if step.batches != 1:
+        raise UnitError(f"{label}.batches: a continuous step has no batches; give run_time")
+    if step.run_time is None:
+        raise UnitError(
+            f'{label}.run_time: a continuous step needs its run time, e.g. run_time = "72 h"'
+        )
+    run = _hours(step.run_time, f"{label}.run_time")
+    if run <= 0:
+        raise UnitError(f"{label}.run_time: '{step.run_time}' must be longer than zero")
+    startup = 0.0 if step.startup is None else _hours(step.startup.time, f"{label}.startup.time")
+    if startup >= run:
+        raise UnitError(
+            f"{label}.startup.time: '{step.startup.time}' is not shorter than the run "
+            f"time '{step.run_time}'; nothing would be collected"
+        )
+    return Campaign("continuous", run_time_h=run, startup_h=startup)
+
+
+def cleaning_multiplier(step: Step, cleaning: Cleaning, plan: Campaign, where: str) -> float:
+    """How many times a cleaning or flush line is used in the campaign."""
+    allowed = CLEANING_PERIODS[step.mode]
+    if cleaning.per not in allowed:
+        raise UnitError(
+            f"{where}.per: '{cleaning.per}' does not apply to a {step.mode} step; "
+            f"use {' or '.join(repr(a) for a in allowed)}"
+        )
+    return float(plan.batches) if cleaning.per == "batch" else 1.0
+
+
+@dataclass(frozen=True)
+class FacilityShare:
+    """Hours the facility is occupied by this campaign and the share of overheads it bears."""
+
+    campaign_h: float
+    share: float
+
+
+def facility_share(facility: Facility, plans: list[Campaign]) -> FacilityShare:
+    """Campaign time (given, or the sum of the steps' occupation) and the run-time share.
+
+    Raises
+    ------
+    UnitError
+        If the campaign time is neither given nor derivable (a batch step without cycle_time).
+    """
+    if facility.campaign_time is not None:
+        hours = _hours(facility.campaign_time, "facility.campaign_time")
+    else:
+        occupied = [plan.occupied_h for plan in plans]
+        if any(h is None for h in occupied):
+            raise UnitError(
+                "facility.campaign_time: give the campaign time, or cycle_time on "
+                "every batch step, so that overheads can be allocated"
+            )
+        hours = sum(occupied)
+    if hours <= 0:
+        raise UnitError("facility.campaign_time: must be longer than zero")
+    other = (
+        0.0
+        if facility.other_products_time is None
+        else _hours(facility.other_products_time, "facility.other_products_time")
+    )
+    return FacilityShare(hours, hours / (hours + other))
+
+
+def plan_route(recipe: Recipe) -> list[Campaign]:
+    """Campaign multipliers of every step (raises on the first problem of a step)."""
+    from lca.graph import step_label
+
+    return [campaign(step, step_label(recipe, i)) for i, step in enumerate(recipe.steps)]
