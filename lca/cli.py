@@ -40,6 +40,13 @@ class Format(StrEnum):
     csv = "csv"
 
 
+class CompareFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
 class _State:
     debug = False
 
@@ -141,6 +148,49 @@ def assess(
         from lca.render import print_assessment
 
         print_assessment(assessment)
+
+
+@app.command()
+def compare(
+    recipes: RecipeArgs,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            "--baseline",
+            "-b",
+            help="Baseline route: name, file name or position (default: the first).",
+        ),
+    ] = None,
+    output_format: Annotated[
+        CompareFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CompareFormat.table,
+    factors: FactorsOption = None,
+    strict: StrictOption = False,
+) -> None:
+    """Routes side by side: PMI, E-factors, footprint by category, deltas and their drivers."""
+    from lca.compare import compare as compare_routes
+
+    with _reported():
+        comparison = compare_routes(
+            recipes, baseline=baseline, factors=factors or (), strict=strict
+        )
+    for assessment in comparison.assessments:
+        _warn(assessment.warnings)
+    _warn(comparison.warnings)
+    if output_format is CompareFormat.json:
+        from lca.compare import comparison_to_dict
+
+        typer.echo(json.dumps(comparison_to_dict(comparison), indent=2, ensure_ascii=False))
+    elif output_format is CompareFormat.csv:
+        comparison.to_frame().to_csv(sys.stdout, index=False, lineterminator="\n")
+    elif output_format is CompareFormat.markdown:
+        from lca.render import comparison_markdown
+
+        typer.echo(comparison_markdown(comparison))
+    else:
+        from lca.render import print_comparison
+
+        print_comparison(comparison)
 
 
 @app.command()

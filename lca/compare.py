@@ -7,52 +7,96 @@ computed (a molar mass is unknown, say) is kept with ``value = None`` and the re
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
-from lca import metrics as m
 from lca.factors import FactorSet
 from lca.footprint import Footprint
 from lca.inventory import Inventory, build_inventory
 from lca.recipe import Recipe, read_recipe
+from lca.results import Metric, footprint_metrics, mass_metrics
 
 
 @dataclass(frozen=True)
-class Metric:
-    """One figure of one route: ``scope`` is ``"route"`` or a step id."""
+class ModeEffect:
+    """What one feature of the operating mode adds, found by assessing the route without it."""
 
-    scope: str
-    metric: str
-    value: float | None
-    unit: str
-    note: str = ""
+    feature: str
+    description: str
+    pmi: float | None
+    footprint: float | None
 
 
-METRIC_LABELS = {
-    "pmi": "PMI (cumulative)",
-    "pmi_reactants": "  reactants, reagents, catalysts",
-    "pmi_solvents": "  solvents",
-    "pmi_water": "  water",
-    "pmi_workup": "  work-up materials",
-    "recovered_mass": "Recovered for reuse",
-    "pmi_net_of_recovery": "PMI net of recovery",
-    "solvent_intensity": "Solvent intensity",
-    "water_intensity": "Water intensity",
-    "complete_e_factor": "Complete E-factor (PMI − 1)",
-    "simple_e_factor": "Simple E-factor (no solvents, water)",
-    "mass_productivity": "Mass productivity",
-    "reaction_mass_efficiency": "Reaction mass efficiency",
-    "step_pmi": "Step PMI",
-    "scale": "kg per kg of final product",
-    "raw_materials": "Raw materials per kg product",
-    "waste": "Waste per kg product",
-    "atom_economy": "Atom economy",
-    "carbon_efficiency": "Carbon efficiency",
+# feature → (what it is, how the recipe looks without it)
+MODE_FEATURES = {
+    "start-up diversion": (
+        "output diverted to waste before steady state",
+        lambda r: _without_steps(r, startup=None),
+    ),
+    "failed batches": (
+        "batches charged but lost",
+        lambda r: _without_steps(r, failure_rate=None),
+    ),
+    "cleaning and flushes": (
+        "cleaning per batch or campaign, start-up and shut-down flushes",
+        lambda r: _without_steps(r, cleaning=[]),
+    ),
+    "facility overheads": (
+        "HVAC, cleanroom and idle power of the facility, by run-time share",
+        lambda r: _without_facility(r, overheads=[]),
+    ),
+    "changeover cleaning": (
+        "cleaning at campaign changeover",
+        lambda r: _without_facility(r, changeover=[]),
+    ),
 }
+
+
+def _without_steps(recipe: Recipe, **changes) -> Recipe | None:
+    steps = [step.model_copy(update=changes) for step in recipe.steps]
+    if steps == list(recipe.steps):
+        return None
+    return _relabel(recipe.model_copy(update={"steps": steps}), recipe)
+
+
+def _without_facility(recipe: Recipe, **changes) -> Recipe | None:
+    facility = recipe.facility
+    if facility is None or facility.model_copy(update=changes) == facility:
+        return None
+    return _relabel(
+        recipe.model_copy(update={"facility": facility.model_copy(update=changes)}), recipe
+    )
+
+
+def _relabel(copy: Recipe, original: Recipe) -> Recipe:
+    copy._origin = original.origin
+    return copy
+
+
+def mode_effects(assessment: Assessment, factors: FactorSet) -> tuple[ModeEffect, ...]:
+    """PMI and footprint each mode feature adds: the route minus the route without it.
+
+    Each effect is a what-if on its own; effects interact (a start-up loss also scales the
+    cleaning per kg), so they need not add up to the difference between two routes.
+    """
+    effects = []
+    for feature, (description, remove) in MODE_FEATURES.items():
+        variant = remove(assessment.recipe)
+        if variant is None:
+            continue
+        other = assess(variant, factors=factors, with_mode_effects=False)
+        pmi, other_pmi = assessment.value("pmi"), other.value("pmi")
+        cf, other_cf = assessment.value("carbon_footprint"), other.value("carbon_footprint")
+        effects.append(
+            ModeEffect(
+                feature,
+                description,
+                None if pmi is None or other_pmi is None else pmi - other_pmi,
+                None if cf is None or other_cf is None else cf - other_cf,
+            )
+        )
+    return tuple(effects)
 
 
 @dataclass(frozen=True)
@@ -63,6 +107,7 @@ class Assessment:
     inventory: Inventory
     metrics: tuple[Metric, ...]
     footprint: Footprint | None = None
+    mode_effects: tuple[ModeEffect, ...] = ()
 
     @property
     def name(self) -> str:
@@ -99,175 +144,11 @@ class Assessment:
         )
 
 
-def _scalar(values: np.ndarray) -> float | None:
-    value = float(values[0])
-    return value if math.isfinite(value) else None
-
-
-def mass_metrics(inventory: Inventory) -> tuple[Metric, ...]:
-    """Route and step mass metrics of an inventory."""
-    ev = inventory.result
-    raw = inventory.route.is_raw
-    roles = inventory.roles
-    recovered = inventory.recovered
-    pmi = m.route_pmi(ev, raw)
-    rows = [Metric("route", "pmi", _scalar(pmi), "kg/kg")]
-    rows += [
-        Metric("route", f"pmi_{group}", _scalar(values), "kg/kg")
-        for group, values in m.pmi_by_role(ev, raw, roles).items()
-    ]
-    if (recovered[raw] > 0).any():
-        rows += [
-            Metric(
-                "route", "recovered_mass", _scalar(m.recovered_mass(ev, raw, recovered)), "kg/kg"
-            ),
-            Metric(
-                "route",
-                "pmi_net_of_recovery",
-                _scalar(m.pmi_net_of_recovery(ev, raw, recovered)),
-                "kg/kg",
-            ),
-        ]
-    route_rme = (
-        m.route_reaction_mass_efficiency(ev, raw, roles)
-        if (raw & (roles == "reactant")).any()
-        else np.array([np.nan])
-    )
-    rows += [
-        Metric("route", "solvent_intensity", _scalar(m.solvent_intensity(ev, raw, roles)), "kg/kg"),
-        Metric("route", "water_intensity", _scalar(m.water_intensity(ev, raw, roles)), "kg/kg"),
-        Metric("route", "complete_e_factor", _scalar(m.complete_e_factor(pmi)), "kg/kg"),
-        Metric("route", "simple_e_factor", _scalar(m.simple_e_factor(ev, raw, roles)), "kg/kg"),
-        Metric("route", "mass_productivity", _scalar(m.mass_productivity(pmi)), "%"),
-        Metric(
-            "route",
-            "reaction_mass_efficiency",
-            _scalar(route_rme),
-            "%",
-            "" if math.isfinite(route_rme[0]) else "no raw material has role 'reactant'",
-        ),
-    ]
-    rows += [
-        Metric("route", f"energy:{carrier}", value, f"{unit}/kg")
-        for (carrier, unit), value in inventory.energy_totals().items()
-    ]
-    scale = ev.step_scale[0]
-    step_pmi = m.step_pmi(ev)[0]
-    for index, step_id in enumerate(inventory.step_ids):
-        in_step = inventory.route.flow_step == index
-        raw_in_step = float(ev.flow[0, in_step & raw].sum())
-        rows += [
-            Metric(step_id, "scale", float(scale[index]), "kg/kg"),
-            Metric(step_id, "step_pmi", float(step_pmi[index]), "kg/kg"),
-            Metric(step_id, "raw_materials", raw_in_step, "kg/kg"),
-            Metric(step_id, "waste", float(scale[index] * (step_pmi[index] - 1.0)), "kg/kg"),
-        ]
-        reaction = inventory.reactions[index]
-        for name, function in (
-            ("atom_economy", m.atom_economy),
-            ("reaction_mass_efficiency", m.reaction_mass_efficiency),
-            ("carbon_efficiency", m.carbon_efficiency),
-        ):
-            value = function(reaction)
-            rows.append(
-                Metric(
-                    step_id,
-                    name,
-                    value,
-                    "%",
-                    "" if value is not None else _missing_reason(name, reaction),
-                )
-            )
-    return tuple(rows)
-
-
-def _missing_reason(metric: str, reaction) -> str:
-    if not reaction.reactant_names:
-        return "no input has role 'reactant'"
-    unknown = [
-        name
-        for name, mw in zip(
-            (*reaction.reactant_names, reaction.product_name),
-            (*reaction.reactant_molar_mass, reaction.product_molar_mass),
-            strict=True,
-        )
-        if mw is None
-    ]
-    if unknown:
-        return "molar mass unknown for " + ", ".join(unknown)
-    if metric == "carbon_efficiency":
-        no_formula = [
-            name
-            for name, c in zip(
-                (*reaction.reactant_names, reaction.product_name),
-                (*reaction.reactant_carbon, reaction.product_carbon),
-                strict=True,
-            )
-            if c is None
-        ]
-        return (
-            ("formula unknown for " + ", ".join(no_formula))
-            if no_formula
-            else ("reactants contain no carbon")
-        )
-    return "not computable"
-
-
-def footprint_metrics(footprint: Footprint) -> tuple[Metric, ...]:
-    """Carbon footprint, its categories, coverage, and each step's share."""
-    rows = [
-        Metric(
-            "route",
-            "carbon_footprint",
-            footprint.total,
-            "kg CO2e/kg",
-            "net of credits; see coverage for flows without a factor",
-        )
-    ]
-    rows += [
-        Metric("route", f"footprint:{category.replace(' ', '_')}", value, "kg CO2e/kg")
-        for category, value in footprint.by_category().items()
-    ]
-    gaps = footprint.gaps
-    rows.append(
-        Metric(
-            "route",
-            "coverage_mass",
-            100.0 * footprint.mass_coverage(),
-            "%",
-            "share of raw-material mass with a cradle-to-gate factor",
-        )
-    )
-    energy = footprint.energy_coverage()
-    rows.append(
-        Metric(
-            "route",
-            "coverage_energy",
-            None if energy is None else 100.0 * energy,
-            "%",
-            "" if energy is not None else "no energy in kWh or kg of steam",
-        )
-    )
-    rows.append(
-        Metric(
-            "route",
-            "uncovered_flows",
-            float(len(gaps)),
-            "count",
-            "flows with no factor, listed in the footprint gaps",
-        )
-    )
-    rows += [
-        Metric(step, "footprint", value, "kg CO2e/kg")
-        for step, value in footprint.by_step().items()
-    ]
-    return tuple(rows)
-
-
 def assess(
     recipe: Recipe | str | Path,
     factors: FactorSet | Sequence[str | Path] | None = None,
     strict: bool = False,
+    with_mode_effects: bool = True,
 ) -> Assessment:
     """Assess one route: inventory per kg of final product, mass metrics and carbon footprint.
 
@@ -279,6 +160,9 @@ def assess(
         Factor libraries; paths are user libraries laid over the bundled one. Default: bundled.
     strict : bool
         Raise if any flow has no factor, instead of reporting it in the coverage.
+    with_mode_effects : bool
+        Also assess the route without each operating-mode feature it uses (start-up diversion,
+        failed batches, cleaning, facility overheads) to report what each one adds.
 
     Raises
     ------
@@ -299,7 +183,10 @@ def assess(
     if strict:
         strict_check(footprint, recipe.origin)
     metrics = mass_metrics(inventory) + footprint_metrics(footprint)
-    return Assessment(recipe=recipe, inventory=inventory, metrics=metrics, footprint=footprint)
+    result = Assessment(recipe=recipe, inventory=inventory, metrics=metrics, footprint=footprint)
+    if with_mode_effects:
+        result = replace(result, mode_effects=mode_effects(result, factors))
+    return result
 
 
 JSON_FORMAT = "greenroute.assessment"
@@ -343,6 +230,15 @@ def assessment_to_dict(assessment: Assessment) -> dict:
         ],
         "inventory": inventory.to_frame().to_dict(orient="records"),
         "footprint": _footprint_dict(assessment.footprint),
+        "mode_effects": [
+            {
+                "feature": e.feature,
+                "description": e.description,
+                "pmi": e.pmi,
+                "carbon_footprint": e.footprint,
+            }
+            for e in assessment.mode_effects
+        ],
         "warnings": list(assessment.warnings),
     }
 
@@ -361,4 +257,223 @@ def _footprint_dict(footprint: Footprint | None) -> dict | None:
         },
         "gaps": footprint.gaps,
         "provenance": footprint.provenance(),
+    }
+
+
+HEADLINE = (
+    "pmi", "pmi_reactants", "pmi_solvents", "pmi_water", "pmi_workup", "pmi_net_of_recovery",
+    "complete_e_factor", "simple_e_factor", "solvent_intensity", "water_intensity",
+    "carbon_footprint", "footprint:materials", "footprint:energy", "footprint:waste_treatment",
+    "footprint:transport", "footprint:credits", "coverage_mass", "coverage_energy",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Several routes to the same product, side by side, with deltas against a baseline."""
+
+    assessments: tuple[Assessment, ...]
+    labels: tuple[str, ...]
+    baseline: str
+
+    def __getitem__(self, label: str) -> Assessment:
+        return self.assessments[self.labels.index(label)]
+
+    @property
+    def warnings(self) -> list[str]:
+        """What makes the comparison weaker: different products, different coverage."""
+        notes = []
+        products = {a.recipe.route.product for a in self.assessments}
+        if len(products) > 1:
+            notes.append(
+                f"the routes make different products ({', '.join(sorted(products))}); "
+                "per-kg figures of different products are not comparable"
+            )
+        coverage = [self.value(label, "coverage_mass") for label in self.labels]
+        known = [c for c in coverage if c is not None]
+        if known and max(known) - min(known) > 1.0:
+            missing = sorted(
+                {
+                    g["flow"]
+                    for a in self.assessments
+                    if a.footprint
+                    for g in a.footprint.gaps
+                    if g["category"] == "materials"
+                }
+            )
+            notes.append(
+                f"factor coverage differs between routes ({min(known):.0f} % to "
+                f"{max(known):.0f} % of raw-material mass): footprint differences leave out "
+                f"flows without a factor ({', '.join(missing)})"
+            )
+        return notes
+
+    def route_metrics(self) -> list[tuple[str, str]]:
+        """(metric, unit) of every route-level figure, headline figures first."""
+        seen: dict[str, str] = {}
+        for assessment in self.assessments:
+            for row in assessment.metrics:
+                if row.scope == "route":
+                    seen.setdefault(row.metric, row.unit)
+        ordered = [m for m in HEADLINE if m in seen]
+        ordered += sorted(m for m in seen if m not in HEADLINE)
+        return [(m, seen[m]) for m in ordered]
+
+    def value(self, label: str, metric: str) -> float | None:
+        try:
+            return self[label].value(metric)
+        except KeyError:
+            return None
+
+    def delta(self, label: str, metric: str) -> float | None:
+        """Value minus the baseline's, ``None`` where either is missing."""
+        value, base = self.value(label, metric), self.value(self.baseline, metric)
+        return None if value is None or base is None else value - base
+
+    def to_frame(self):
+        """Long table ``route | scope | metric | value | unit | note | delta``."""
+        import pandas as pd
+
+        frames = []
+        for label, assessment in zip(self.labels, self.assessments, strict=True):
+            frame = assessment.to_frame()
+            frame["route"] = label
+            frame["delta"] = [
+                self.delta(label, metric) if scope == "route" else None
+                for scope, metric in zip(frame["scope"], frame["metric"], strict=True)
+            ]
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    def drivers(self, label: str, count: int = 5) -> list[dict]:
+        """The largest differences from the baseline in mass and footprint, by flow."""
+        if label == self.baseline:
+            return []
+        rows = []
+        for kind, unit, getter in (
+            ("mass", "kg/kg", _mass_by_flow),
+            ("footprint", "kg CO2e/kg", _footprint_by_flow),
+        ):
+            mine, base = getter(self[label]), getter(self[self.baseline])
+            for key in dict.fromkeys([*mine, *base]):
+                difference = mine.get(key, 0.0) - base.get(key, 0.0)
+                if abs(difference) > 1e-12:
+                    rows.append(
+                        {
+                            "kind": kind,
+                            "flow": key,
+                            "route": mine.get(key, 0.0),
+                            "baseline": base.get(key, 0.0),
+                            "delta": difference,
+                            "unit": unit,
+                        }
+                    )
+        by_kind = {}
+        for kind in ("mass", "footprint"):
+            ranked = sorted((r for r in rows if r["kind"] == kind), key=lambda r: -abs(r["delta"]))
+            by_kind[kind] = ranked[:count]
+        return by_kind["mass"] + by_kind["footprint"]
+
+
+def _mass_by_flow(assessment: Assessment) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    inventory = assessment.inventory
+    for flow, amount in zip(inventory.flows, inventory.result.flow[0], strict=True):
+        if not flow.intermediate:
+            key = f"{flow.material} ({flow.role}, {flow.origin})"
+            totals[key] = totals.get(key, 0.0) + float(amount)
+    return totals
+
+
+def _footprint_by_flow(assessment: Assessment) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    if assessment.footprint is None:
+        return totals
+    for row in assessment.footprint.summary():
+        key = f"{row['category']}: {row['flow']}"
+        totals[key] = totals.get(key, 0.0) + row["kg_co2e"]
+    return totals
+
+
+def _labels(assessments: Sequence[Assessment]) -> tuple[str, ...]:
+    """Route names, made unique with the file name, then with the position if need be."""
+    labels = [a.name for a in assessments]
+    for widen in (
+        lambda i: f"{assessments[i].name} ({Path(assessments[i].recipe.origin).stem})",
+        lambda i: f"{assessments[i].name} (#{i + 1})",
+    ):
+        clashes = [i for i, label in enumerate(labels) if labels.count(label) > 1]
+        for i in clashes:
+            labels[i] = widen(i)
+    return tuple(labels)
+
+
+def compare(
+    recipes: Sequence[Recipe | str | Path],
+    baseline: str | int | None = None,
+    factors: FactorSet | Sequence[str | Path] | None = None,
+    strict: bool = False,
+) -> Comparison:
+    """Assess several routes with the same factors and compare them to a baseline.
+
+    Parameters
+    ----------
+    recipes : recipes or paths
+        Two or more routes (one is allowed, with no deltas).
+    baseline : str or int, optional
+        The baseline: a route name, a recipe file name (stem), or a 1-based position.
+        Default: the first route.
+
+    Raises
+    ------
+    lca.errors.RecipeError
+        If a recipe is invalid, or ``baseline`` names no route.
+    """
+    from lca.errors import RecipeError
+    from lca.factors import load_factor_set
+
+    if not isinstance(factors, FactorSet):
+        factors = load_factor_set(tuple(factors or ()))
+    assessments = tuple(assess(r, factors=factors, strict=strict) for r in recipes)
+    labels = _labels(assessments)
+    if baseline is None:
+        chosen = labels[0]
+    else:
+        stems = [Path(a.recipe.origin).stem for a in assessments]
+        text = str(baseline)
+        if text.isdigit() and 1 <= int(text) <= len(labels):
+            chosen = labels[int(text) - 1]
+        elif text in labels:
+            chosen = text
+        elif text in stems:
+            chosen = labels[stems.index(text)]
+        else:
+            raise RecipeError(
+                f"--baseline '{baseline}' is not one of the routes: give a route name, a file "
+                f"name ({', '.join(stems)}) or a position 1-{len(labels)}"
+            )
+    return Comparison(assessments, labels, chosen)
+
+
+def comparison_to_dict(comparison: Comparison) -> dict:
+    """The stable JSON form of a comparison (documented in ``docs/json-output.md``)."""
+    return {
+        "format": "greenroute.comparison",
+        "format_version": 1,
+        "baseline": comparison.baseline,
+        "routes": [
+            {"label": label, **assessment_to_dict(assessment)}
+            for label, assessment in zip(comparison.labels, comparison.assessments, strict=True)
+        ],
+        "table": [
+            {
+                "metric": metric,
+                "unit": unit,
+                "values": {label: comparison.value(label, metric) for label in comparison.labels},
+                "deltas": {label: comparison.delta(label, metric) for label in comparison.labels},
+            }
+            for metric, unit in comparison.route_metrics()
+        ],
+        "drivers": {label: comparison.drivers(label) for label in comparison.labels},
+        "warnings": comparison.warnings,
     }

@@ -6,7 +6,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from lca.compare import METRIC_LABELS, Assessment
+from lca.compare import Assessment
+from lca.results import METRIC_LABELS
 
 STEP_COLUMNS = (
     ("scale", "kg/kg API"), ("step_pmi", "step PMI"), ("raw_materials", "raw kg/kg API"),
@@ -85,6 +86,8 @@ def print_assessment(assessment: Assessment) -> None:
     console.print(raw)
     if assessment.footprint is not None:
         print_footprint(console, assessment)
+    if assessment.mode_effects:
+        print_mode_effects(console, assessment)
     notes = [
         f"{r.scope}: {r.metric} n/a ({r.note})"
         for r in assessment.metrics
@@ -206,3 +209,125 @@ def print_libraries(factor_set) -> None:
             console.print(f"      licence: {source['licence']}", markup=False)
             if source.get("attribution"):
                 console.print(f"      attribution: {source['attribution']}", markup=False)
+
+
+def print_mode_effects(console: Console, assessment: Assessment) -> None:
+    """What each operating-mode feature adds (the route minus the route without it)."""
+    table = Table(
+        title="From the operating mode (route minus the route without the feature)",
+        title_justify="left",
+    )
+    for column in ("feature", "PMI kg/kg", "kg CO2e/kg", "what it is"):
+        table.add_column(column, justify="right" if "kg" in column else "left")
+    for effect in assessment.mode_effects:
+        table.add_row(
+            effect.feature, _signed(effect.pmi), _signed(effect.footprint), effect.description
+        )
+    console.print(table)
+
+
+def _signed(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return ("+" if value > 0 else "") + _number(value)
+
+
+def _comparison_rows(comparison):
+    """(label, unit, values, deltas) per route metric, for tables."""
+    for metric, unit in comparison.route_metrics():
+        label = METRIC_LABELS.get(metric, metric).strip()
+        values = [comparison.value(route, metric) for route in comparison.labels]
+        deltas = [comparison.delta(route, metric) for route in comparison.labels]
+        yield label, unit, values, deltas
+
+
+def print_comparison(comparison) -> None:
+    """Routes side by side with deltas against the baseline, then the drivers of each delta."""
+    console = _console()
+    console.print(f"Baseline: [bold]{escape(comparison.baseline)}[/bold]")
+    table = Table(title="Per kg of final product", title_justify="left")
+    table.add_column("metric")
+    table.add_column("unit")
+    for number, label in enumerate(comparison.labels, start=1):
+        table.add_column(f"{number}. {escape(label)}", justify="right")
+    for label, unit, values, deltas in _comparison_rows(comparison):
+        cells = []
+        for route, value, delta in zip(comparison.labels, values, deltas, strict=True):
+            text = _number(value)
+            if route != comparison.baseline and delta is not None and value is not None:
+                text += f" ({_signed(delta)})"
+            cells.append(text)
+        table.add_row(escape(label), unit, *cells)
+    console.print(table)
+    for route in comparison.labels:
+        drivers = comparison.drivers(route)
+        if not drivers:
+            continue
+        top = Table(title=f"What drives {route} − {comparison.baseline}", title_justify="left")
+        for column in ("kind", "flow", "route", "baseline", "difference", "unit"):
+            top.add_column(
+                column, justify="right" if column in ("route", "baseline", "difference") else "left"
+            )
+        for row in drivers:
+            top.add_row(
+                row["kind"],
+                escape(row["flow"]),
+                _number(row["route"]),
+                _number(row["baseline"]),
+                _signed(row["delta"]),
+                row["unit"],
+            )
+        console.print(top)
+    for route, assessment in zip(comparison.labels, comparison.assessments, strict=True):
+        if assessment.mode_effects:
+            console.print(f"[bold]{escape(route)}[/bold]")
+            print_mode_effects(console, assessment)
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|")
+
+
+def comparison_markdown(comparison) -> str:
+    """The comparison as a Markdown document (tables for the metrics and the drivers)."""
+    lines = [f"Baseline: **{_md(comparison.baseline)}**", ""]
+    header = ["metric", "unit", *(_md(label) for label in comparison.labels)]
+    lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for label, unit, values, deltas in _comparison_rows(comparison):
+        cells = []
+        for route, value, delta in zip(comparison.labels, values, deltas, strict=True):
+            text = _number(value)
+            if route != comparison.baseline and delta is not None and value is not None:
+                text += f" ({_signed(delta)})"
+            cells.append(text)
+        lines.append("| " + " | ".join([_md(label), unit, *cells]) + " |")
+    for route in comparison.labels:
+        drivers = comparison.drivers(route)
+        if not drivers:
+            continue
+        lines += [
+            "",
+            f"**What drives {_md(route)} − {_md(comparison.baseline)}**",
+            "",
+            "| kind | flow | route | baseline | difference | unit |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['kind']} | {_md(r['flow'])} | {_number(r['route'])} | "
+            f"{_number(r['baseline'])} | {_signed(r['delta'])} | {r['unit']} |"
+            for r in drivers
+        ]
+    for route, assessment in zip(comparison.labels, comparison.assessments, strict=True):
+        if assessment.mode_effects:
+            lines += [
+                "",
+                f"**From the operating mode: {_md(route)}**",
+                "",
+                "| feature | PMI kg/kg | kg CO2e/kg |",
+                "|---|---|---|",
+            ]
+            lines += [
+                f"| {e.feature} | {_signed(e.pmi)} | {_signed(e.footprint)} |"
+                for e in assessment.mode_effects
+            ]
+    return "\n".join(lines)
