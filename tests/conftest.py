@@ -18,3 +18,22 @@ def write_recipe(tmp_path):
         return path
 
     return write
+
+
+def require_tool(*names: str) -> str:
+    """Path of the first installed program among ``names``.
+
+    Skips the test on a developer machine without it; fails it in CI (``CI`` set), where
+    ``.ci/run`` installs it, so a missing install step cannot hide behind a skip.
+    """
+    import os
+    import shutil
+
+    for name in names:
+        path = shutil.which(name)
+        if path:
+            return path
+    message = f"{' or '.join(names)} is not installed (.ci/run installs it with apt-get)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
