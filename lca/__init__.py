@@ -1,7 +1,8 @@
 """greenroute: mass intensity and carbon footprint of pharmaceutical synthesis routes.
 
 ``import lca`` is cheap and has no side effects: the public names below are imported on first
-use (PEP 562), so a notebook or the CLI pays only for what it touches.
+use (PEP 562), so a notebook or the CLI pays only for what it touches. Comparing routes is
+``from lca.compare import compare`` (``lca.compare`` is the module of that name).
 """
 
 from importlib import import_module
@@ -19,6 +20,9 @@ _EXPORTS = {
     "Inventory": "lca.inventory",
     "assess": "lca.compare",
     "Assessment": "lca.compare",
+    "Comparison": "lca.compare",
+    "FactorError": "lca.errors",
+    "load_factor_set": "lca.factors",
     "ureg": "lca.units",
     "Q_": "lca.units",
 }

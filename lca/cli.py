@@ -194,6 +194,57 @@ def compare(
 
 
 @app.command()
+def report(
+    recipes: RecipeArgs,
+    xlsx: Annotated[
+        Path | None, typer.Option("--xlsx", help="Write an Excel workbook (live formulas).")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write a self-contained HTML report.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", "-b", help="Baseline route (default: the first).")
+    ] = None,
+    factors: FactorsOption = None,
+    strict: StrictOption = False,
+) -> None:
+    """Excel and/or HTML report of one route or a comparison of several."""
+    from lca.compare import compare as compare_routes
+
+    def progress(message: str) -> None:
+        typer.echo(message, err=True)
+
+    with _reported():
+        if xlsx is None and html is None:
+            raise OutputError("nothing to write: give --xlsx FILE and/or --html FILE")
+        from lca.reporting.output import check_target
+
+        for target in (xlsx, html):  # refuse before the long work, not after it
+            if target is not None:
+                check_target(target, force)
+        progress(f"assessing {len(recipes)} route(s)…")
+        comparison = compare_routes(
+            recipes, baseline=baseline, factors=factors or (), strict=strict
+        )
+        for assessment in comparison.assessments:
+            _warn(assessment.warnings)
+        _warn(comparison.warnings)
+        if xlsx is not None:
+            from lca.reporting.excel import write_workbook
+
+            progress(f"writing the workbook {xlsx}…")
+            written = write_workbook(comparison, xlsx, force=force, progress=progress)
+            typer.echo(f"wrote {written}")
+        if html is not None:
+            from lca.reporting.html import write_html
+
+            progress(f"writing the HTML report {html}…")
+            written = write_html(comparison, html, force=force, progress=progress)
+            typer.echo(f"wrote {written}")
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the recipe format (also in docs/recipe.schema.json)."""
     from lca.recipe import recipe_json_schema

@@ -7,6 +7,7 @@ computed (a molar mass is unknown, say) is kept with ``value = None`` and the re
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -51,6 +52,20 @@ MODE_FEATURES = {
         lambda r: _without_facility(r, changeover=[]),
     ),
 }
+
+
+def _html_tables(title: str, frame) -> str:
+    """Route metrics and a step × metric pivot as HTML, every text escaped."""
+    route = frame[frame["scope"] == "route"][["metric", "value", "unit", "note"]]
+    steps = frame[frame["scope"] != "route"].pivot_table(
+        index="scope", columns="metric", values="value", aggfunc="first", sort=False
+    )
+    number = lambda v: f"{v:.4g}"  # noqa: E731
+    return (
+        f"<h4>{html.escape(title)}</h4>"
+        + route.to_html(index=False, float_format=number, na_rep="n/a")
+        + steps.to_html(float_format=number, na_rep="n/a")
+    )
 
 
 def _without_steps(recipe: Recipe, **changes) -> Recipe | None:
@@ -123,6 +138,28 @@ class Assessment:
             if row.metric == metric and row.scope == scope:
                 return row.value
         raise KeyError(f"no metric '{metric}' for scope '{scope}' in route '{self.name}'")
+
+    def _repr_html_(self) -> str:
+        """Summary tables for Jupyter: route metrics, then step metrics."""
+        return _html_tables(self.name, self.to_frame())
+
+    def plot_footprint_by_step(self):
+        """plotly figure: the footprint of each step, by category."""
+        from lca.reporting import charts
+
+        return charts.footprint_by_step(self)
+
+    def plot_pmi_by_step(self):
+        """plotly figure: each step's contribution to the route PMI."""
+        from lca.reporting import charts
+
+        return charts.pmi_by_step(self)
+
+    def plot_sankey(self):
+        """plotly figure: mass flows, raw materials → steps → product, waste, recovered."""
+        from lca.reporting import charts
+
+        return charts.sankey(self)
 
     def to_frame(self):
         """Long table: ``route | scope | metric | value | unit | note``."""
@@ -329,6 +366,39 @@ class Comparison:
         """Value minus the baseline's, ``None`` where either is missing."""
         value, base = self.value(label, metric), self.value(self.baseline, metric)
         return None if value is None or base is None else value - base
+
+    def _repr_html_(self) -> str:
+        """The route metrics side by side (Jupyter)."""
+        import pandas as pd
+
+        rows = {
+            (metric, unit): {label: self.value(label, metric) for label in self.labels}
+            for metric, unit in self.route_metrics()
+        }
+        frame = pd.DataFrame.from_dict(rows, orient="index")
+        frame.index = pd.MultiIndex.from_tuples(frame.index, names=["metric", "unit"])
+        notes = "".join(f"<p>warning: {html.escape(w)}</p>" for w in self.warnings)
+        return f"<p>Baseline: <b>{html.escape(self.baseline)}</b></p>{notes}" + frame.to_html(
+            float_format=lambda v: f"{v:.4g}", na_rep="n/a"
+        )
+
+    def plot_footprint(self):
+        """plotly figure: footprint by category, one stacked bar per route."""
+        from lca.reporting import charts
+
+        return charts.footprint_by_category(self)
+
+    def plot_pmi(self):
+        """plotly figure: PMI by role, one stacked bar per route."""
+        from lca.reporting import charts
+
+        return charts.pmi_breakdown(self)
+
+    def plot_deltas(self):
+        """plotly figure: differences from the baseline."""
+        from lca.reporting import charts
+
+        return charts.comparison_deltas(self)
 
     def to_frame(self):
         """Long table ``route | scope | metric | value | unit | note | delta``."""
