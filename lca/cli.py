@@ -206,6 +206,14 @@ def report(
     baseline: Annotated[
         str | None, typer.Option("--baseline", "-b", help="Baseline route (default: the first).")
     ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option("--template", help="Your copy of reports/report.html.j2 for --html."),
+    ] = None,
+    style: Annotated[
+        Path | None,
+        typer.Option("--style", help="Your copy of reports/excel-style.toml for --xlsx."),
+    ] = None,
     factors: FactorsOption = None,
     strict: StrictOption = False,
 ) -> None:
@@ -234,13 +242,15 @@ def report(
             from lca.reporting.excel import write_workbook
 
             progress(f"writing the workbook {xlsx}…")
-            written = write_workbook(comparison, xlsx, force=force, progress=progress)
+            written = write_workbook(comparison, xlsx, force=force, style=style, progress=progress)
             typer.echo(f"wrote {written}")
         if html is not None:
             from lca.reporting.html import write_html
 
             progress(f"writing the HTML report {html}…")
-            written = write_html(comparison, html, force=force, progress=progress)
+            written = write_html(
+                comparison, html, force=force, template=template, progress=progress
+            )
             typer.echo(f"wrote {written}")
 
 

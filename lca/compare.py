@@ -357,9 +357,18 @@ class Comparison:
         return [(m, seen[m]) for m in ordered]
 
     def value(self, label: str, metric: str) -> float | None:
+        """A route's figure; ``None`` if it could not be computed.
+
+        Figures that exist only where they apply are known zeros elsewhere: no cleaning lines
+        means 0 kg/kg from cleaning, no recovery means 0 recovered and a net PMI equal to the PMI.
+        """
         try:
             return self[label].value(metric)
         except KeyError:
+            if metric.startswith(("pmi_from:", "energy_from:")) or metric == "recovered_mass":
+                return 0.0
+            if metric == "pmi_net_of_recovery":
+                return self.value(label, "pmi")
             return None
 
     def delta(self, label: str, metric: str) -> float | None:

@@ -188,3 +188,17 @@ def test_factors_commands():
     assert invoke("factors", "search", "palladium").exit_code == 0
     missing = invoke("factors", "show", "material:unobtainium")
     assert missing.exit_code == 1 and "no factor 'material:unobtainium'" in missing.stderr
+
+
+def test_report_writes_both_files_and_says_where(tmp_path):
+    xlsx, html = tmp_path / "r.xlsx", tmp_path / "r.html"
+    flagship = [ROOT / "processes" / f"lidocaine-{m}.toml" for m in ("batch", "flow")]
+    result = invoke("report", *flagship, "--xlsx", xlsx, "--html", html)
+    assert result.exit_code == 0, result.output
+    assert f"wrote {xlsx}" in result.stdout and f"wrote {html}" in result.stdout
+    assert "assessing 2 route(s)" in result.stderr  # progress goes to stderr
+    assert xlsx.stat().st_size > 0 and html.read_text().startswith("<!DOCTYPE html>")
+    again = invoke("report", *flagship, "--xlsx", xlsx)
+    assert again.exit_code == 1 and "already exists; pass --force" in again.stderr
+    nothing = invoke("report", *flagship)
+    assert nothing.exit_code == 1 and "give --xlsx FILE and/or --html FILE" in nothing.stderr

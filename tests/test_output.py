@@ -42,3 +42,14 @@ def test_a_failing_writer_leaves_the_old_file_and_no_debris(tmp_path):
 def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(OutputError, match="does not exist; create the folder first"):
         write_atomically(tmp_path / "no" / "report.txt", lambda tmp: None)
+
+
+def test_report_gets_ordinary_file_permissions(tmp_path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        target = write_atomically(tmp_path / "report.txt", lambda tmp: tmp.write_text("x"))
+    finally:
+        os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o644

@@ -20,8 +20,9 @@ def check_target(path: str | Path, force: bool) -> Path:
     """
     path = Path(path)
     if path.exists() and not force:
-        raise OutputError(f"{path} already exists; pass --force to overwrite it or choose another "
-                          "file name")
+        raise OutputError(
+            f"{path} already exists; pass --force to overwrite it or choose another file name"
+        )
     if path.exists() and path.is_dir():
         raise OutputError(f"{path} is a folder; give a file name")
     if not path.parent.is_dir():
@@ -39,6 +40,10 @@ def write_atomically(path: str | Path, write: Callable[[Path], None], force: boo
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(handle)
     tmp_path = Path(tmp)
+    # mkstemp creates 0600 files; a report should get the permissions any new file gets
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp_path.chmod(0o666 & ~umask)
     try:
         write(tmp_path)
         if path.exists() and not force:  # created meanwhile by someone else: keep theirs

@@ -1,0 +1,507 @@
+"""plotly figures of assessments and comparisons: pure functions, each returning a ``Figure``.
+
+Every figure is per kg of final product. Nothing here shows, writes or mutates anything: the
+notebook displays the figure, :mod:`lca.reporting.html` embeds it. Colours are fixed per footprint
+category, per PMI role group and per Sankey node kind, so the same thing has the same colour in
+every figure of a report.
+
+Text that plotly draws (route names, step ids, material ids) is passed through :func:`plain`:
+plotly.js reads labels as a small subset of HTML, so a ``<`` in a route name would otherwise be
+taken for a tag and dropped from the picture.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from typing import TYPE_CHECKING
+
+from lca.footprint import CATEGORIES
+from lca.metrics import ROLE_GROUPS
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from lca.compare import Assessment, Comparison
+
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+CATEGORY_COLOURS = {
+    "materials": "#0072B2",
+    "energy": "#E69F00",
+    "waste treatment": "#D55E00",
+    "transport": "#CC79A7",
+    "credits": "#009E73",
+}
+# Paul Tol's "muted" scheme, kept apart from the footprint colours: a PMI group is not a category.
+ROLE_COLOURS = {
+    "reactants": "#332288",
+    "solvents": "#AA4499",
+    "water": "#88CCEE",
+    "workup": "#DDCC77",
+}
+ROLE_LABELS = {
+    "reactants": "reactants, reagents, catalysts",
+    "solvents": "solvents",
+    "water": "water",
+    "workup": "work-up materials",
+}
+NODE_COLOURS = {
+    "step": "#555555",
+    "product": "#117733",
+    "waste": "#882255",
+    "recovered": "#44AA99",
+}
+IMPROVEMENT, DETERIORATION = "#009E73", "#D55E00"
+TOTAL_COLOUR = "#222222"
+
+
+def plain(text: str) -> str:
+    """Text for plotly labels, shown as written (``<``, ``>`` and ``&`` as entities)."""
+    return html.escape(str(text), quote=False)
+
+
+def _wrap(text: str, width: int = 24) -> str:
+    """A long label on several lines (plotly's line break is ``<br>``)."""
+    return "<br>".join(textwrap.wrap(plain(text), width)) or plain(text)
+
+
+def _template() -> go.layout.Template:
+    """A small, quiet template: plotly's default one adds ~10 kB of JSON to every figure."""
+    import plotly.graph_objects as go
+
+    return go.layout.Template(
+        layout={
+            "font": {"family": "system-ui, -apple-system, 'Segoe UI', sans-serif", "size": 13},
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+            "margin": {"l": 70, "r": 20, "t": 60, "b": 60},
+            "xaxis": {"showgrid": False, "linecolor": "#888", "automargin": True},
+            "yaxis": {
+                "gridcolor": "#e5e5e5",
+                "zerolinecolor": "#444",
+                "linecolor": "#888",
+                "automargin": True,
+            },
+            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+            "hoverlabel": {"align": "left"},
+        }
+    )
+
+
+def _title(title: str, route: str | None = None) -> dict:
+    """A figure title, with the route's name as a subtitle (it can be long)."""
+    title_dict = {
+        "text": plain(title),
+        "x": 0,
+        "xanchor": "left",
+        "yref": "container",
+        "y": 0.98,
+        "yanchor": "top",
+    }
+    if route is not None:
+        title_dict["subtitle"] = {"text": plain(route)}
+    return title_dict
+
+
+def _bar_layout(
+    fig: go.Figure, title: str, y_title: str, labels: list[str], route: str | None = None
+) -> go.Figure:
+    """Stacked bars with negative parts below zero, and category labels wrapped."""
+    fig.update_layout(
+        template=_template(),
+        title=_title(title, route),
+        barmode="relative",
+        bargap=0.65 if len(labels) == 1 else 0.3,  # one bar across the whole plot reads badly
+        height=480,
+        margin={"t": 95},
+        # a route's figures sit side by side in the report: a legend on top would wrap into the
+        # title at half width, so it goes to the right, one entry a line
+        legend=(
+            {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"}
+            if route
+            else {}
+        ),
+        yaxis_title=plain(y_title),
+        xaxis={
+            "type": "category",
+            "tickmode": "array",
+            "tickvals": [plain(label) for label in labels],
+            "ticktext": [_wrap(label) for label in labels],
+        },
+    )
+    return fig
+
+
+def _value(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def footprint_by_category(comparison: Comparison) -> go.Figure:
+    """Carbon footprint of each route, stacked by category [kg CO2e / kg product].
+
+    One bar trace per category that contributes to any route (credits negative, below zero) and
+    a ``net total`` marker per route, since with credits the top of the stack is not the total.
+    A route without a footprint has no bar.
+    """
+    import plotly.graph_objects as go
+
+    labels = list(comparison.labels)
+    by_category = [
+        a.footprint.by_category() if a.footprint is not None else None
+        for a in comparison.assessments
+    ]
+    fig = go.Figure()
+    for category in CATEGORIES:
+        values = [None if split is None else split[category] for split in by_category]
+        if all(not v for v in values):
+            continue  # an empty category would only clutter the legend
+        fig.add_trace(
+            go.Bar(
+                name=category,
+                x=[plain(label) for label in labels],
+                y=values,
+                marker_color=CATEGORY_COLOURS[category],
+                hovertemplate=f"%{{x}}<br>{category}: %{{y:.3g}} kg CO2e/kg<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            name="net total",
+            x=[plain(label) for label in labels],
+            y=[None if a.footprint is None else a.footprint.total for a in comparison.assessments],
+            mode="markers+text",
+            marker={"symbol": "diamond", "size": 10, "color": TOTAL_COLOUR},
+            texttemplate="%{y:.3g}",
+            textposition="top center",
+            hovertemplate="%{x}<br>net total: %{y:.3g} kg CO2e/kg<extra></extra>",
+        )
+    )
+    return _bar_layout(
+        fig, "Carbon footprint by category", "kg CO2e per kg of final product", labels
+    )
+
+
+def footprint_by_step(assessment: Assessment) -> go.Figure:
+    """Carbon footprint of each step of one route, stacked by category [kg CO2e / kg product].
+
+    Contributions are per kg of *final* product (the step's share of the route total), so the
+    bars add up to the route's footprint. Facility overheads are charged to the final step.
+    """
+    import plotly.graph_objects as go
+
+    steps = list(assessment.inventory.step_ids)
+    totals = {(step, category): 0.0 for step in steps for category in CATEGORIES}
+    if assessment.footprint is not None:
+        for row in assessment.footprint.summary():
+            totals[(row["step"], row["category"])] += row["kg_co2e"]
+    fig = go.Figure()
+    for category in CATEGORIES:
+        values = [totals[(step, category)] for step in steps]
+        if not any(values):
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=category,
+                x=[plain(step) for step in steps],
+                y=values,
+                marker_color=CATEGORY_COLOURS[category],
+                hovertemplate=f"step %{{x}}<br>{category}: %{{y:.3g}} kg CO2e/kg<extra></extra>",
+            )
+        )
+    return _bar_layout(
+        fig, "Carbon footprint by step", "kg CO2e per kg of final product", steps, assessment.name
+    )
+
+
+def pmi_breakdown(comparison: Comparison) -> go.Figure:
+    """Route PMI of each route, stacked by role group [kg / kg product].
+
+    Groups as :func:`lca.metrics.pmi_by_role`: reactants (with reagents and catalysts),
+    solvents, water, work-up materials; they add up to the PMI. Recovered solvent is not netted
+    out (conventional PMI).
+    """
+    import plotly.graph_objects as go
+
+    labels = list(comparison.labels)
+    fig = go.Figure()
+    for group in ROLE_GROUPS:
+        values = [_value(comparison.value(label, f"pmi_{group}")) for label in labels]
+        if all(not v for v in values):
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=ROLE_LABELS[group],
+                x=[plain(label) for label in labels],
+                y=values,
+                marker_color=ROLE_COLOURS[group],
+                hovertemplate=f"%{{x}}<br>{ROLE_LABELS[group]}: %{{y:.3g}} kg/kg<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            name="PMI",
+            x=[plain(label) for label in labels],
+            y=[_value(comparison.value(label, "pmi")) for label in labels],
+            mode="markers+text",
+            marker={"symbol": "diamond", "size": 10, "color": TOTAL_COLOUR},
+            texttemplate="%{y:.3g}",
+            textposition="top center",
+            hovertemplate="%{x}<br>PMI: %{y:.3g} kg/kg<extra></extra>",
+        )
+    )
+    return _bar_layout(fig, "Process mass intensity by role", "kg per kg of final product", labels)
+
+
+def _raw_by_step_and_group(assessment: Assessment) -> dict[tuple[str, str], float]:
+    """kg of raw material per kg of final product, by (step, role group)."""
+    inventory = assessment.inventory
+    group_of = {role: group for group, roles in ROLE_GROUPS.items() for role in roles}
+    totals: dict[tuple[str, str], float] = {}
+    for flow, amount in zip(inventory.flows, inventory.result.flow[0], strict=True):
+        if not flow.intermediate and flow.role in group_of:
+            key = (flow.step, group_of[flow.role])
+            totals[key] = totals.get(key, 0.0) + float(amount)
+    return totals
+
+
+def pmi_by_step(assessment: Assessment) -> go.Figure:
+    """Raw materials charged in each step per kg of final product, stacked by role group.
+
+    These are the steps' contributions to the cumulative PMI and add up to it (step PMIs, per kg
+    of each step's own product, do not add up; the step PMI is in the hover text).
+    """
+    import plotly.graph_objects as go
+
+    steps = list(assessment.inventory.step_ids)
+    totals = _raw_by_step_and_group(assessment)
+    step_pmi = [_value(assessment.value("step_pmi", step)) for step in steps]
+    fig = go.Figure()
+    for group in ROLE_GROUPS:
+        values = [totals.get((step, group), 0.0) for step in steps]
+        if not any(values):
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=ROLE_LABELS[group],
+                x=[plain(step) for step in steps],
+                y=values,
+                customdata=step_pmi,
+                marker_color=ROLE_COLOURS[group],
+                hovertemplate=(
+                    f"step %{{x}}<br>{ROLE_LABELS[group]}: %{{y:.3g}} kg/kg"
+                    "<br>step PMI: %{customdata:.3g} kg/kg of the step's product<extra></extra>"
+                ),
+            )
+        )
+    return _bar_layout(fig, "PMI by step", "kg per kg of final product", steps, assessment.name)
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def sankey_links(assessment: Assessment) -> tuple[list[dict], list[dict]]:
+    """Nodes and links of the mass-flow Sankey, per kg of final product.
+
+    Nodes: raw materials (one per material, whatever step or origin), steps, the final product,
+    and per step its waste and its recovered solvent. Links: raw material → step (kg charged),
+    step → consuming step (the intermediate), final step → product (1 kg), step → waste and
+    step → recovered.
+
+    Each step balances: inflow Σ y_f = product x_s + recovered Σ r_f·y_f + waste. Waste is that
+    balance (what is charged and neither isolated nor recovered: spent solvent, water, by-products,
+    diverted start-up output, lost batches), so the balance holds by construction, to rounding.
+
+    Returns
+    -------
+    nodes : list of dict
+        ``kind`` (raw, step, product, waste, recovered), ``label``, ``hover``, ``colour``.
+    links : list of dict
+        ``source``, ``target`` (node positions), ``value`` [kg / kg product], ``label``.
+    """
+    inventory = assessment.inventory
+    steps = inventory.step_ids
+    names = {step.id: step.name or step.id for step in assessment.recipe.steps}
+    amounts = inventory.result.flow[0]
+    scale = inventory.result.step_scale[0]
+    group_of = {role: group for group, roles in ROLE_GROUPS.items() for role in roles}
+
+    nodes: list[dict] = []
+    index: dict[tuple[str, str], int] = {}
+
+    def node(kind: str, key: str, label: str, hover: str, colour: str) -> int:
+        if (kind, key) not in index:
+            index[(kind, key)] = len(nodes)
+            nodes.append({"kind": kind, "label": label, "hover": hover, "colour": colour})
+        return index[(kind, key)]
+
+    links: dict[tuple[int, int], dict] = {}
+
+    def link(source: int, target: int, value: float, label: str) -> None:
+        entry = links.setdefault(
+            (source, target), {"source": source, "target": target, "value": 0.0, "label": label}
+        )
+        entry["value"] += value
+
+    # raw materials first, so plotly places them in the first column in a stable order
+    for flow in inventory.flows:
+        if not flow.intermediate:
+            group = group_of.get(flow.role, "reactants")
+            node("raw", flow.material, flow.material, ROLE_LABELS[group], ROLE_COLOURS[group])
+    for step in steps:
+        node("step", step, step, names[step], NODE_COLOURS["step"])
+    product = assessment.recipe.route.product
+    final = steps[inventory.route.final_step]
+    product_node = node(
+        "product", product, f"{product} (product)", "final product", NODE_COLOURS["product"]
+    )
+
+    inflow = dict.fromkeys(steps, 0.0)
+    recovered = dict.fromkeys(steps, 0.0)
+    producers = inventory.route.flow_producer
+    for flow, amount, made_by in zip(inventory.flows, amounts, producers, strict=True):
+        amount = float(amount)
+        inflow[flow.step] += amount
+        target = index[("step", flow.step)]
+        if flow.intermediate:
+            link(index[("step", steps[made_by])], target, amount, flow.material)
+        else:
+            link(index[("raw", flow.material)], target, amount, flow.material)
+            recovered[flow.step] += amount * flow.recovered
+    link(index[("step", final)], product_node, float(scale[inventory.route.final_step]), product)
+
+    for position, step in enumerate(steps):
+        source = index[("step", step)]
+        if recovered[step] > 0:
+            target = node(
+                "recovered",
+                step,
+                f"recovered ({step})",
+                "solvent recovered for reuse",
+                NODE_COLOURS["recovered"],
+            )
+            link(source, target, recovered[step], "recovered solvent")
+        waste = inflow[step] - float(scale[position]) - recovered[step]
+        if waste > 0:
+            target = node(
+                "waste", step, f"waste ({step})", "charged, neither isolated nor recovered",
+                NODE_COLOURS["waste"],
+            )  # fmt: skip
+            link(source, target, waste, "waste")
+    return nodes, [entry for entry in links.values() if entry["value"] > 0]
+
+
+def sankey(assessment: Assessment) -> go.Figure:
+    """Mass flows of one route [kg / kg final product]: raw materials → steps → product.
+
+    Waste and recovered solvent leave each step; intermediates go from step to step. Every step
+    node's inflow equals its outflow (see :func:`sankey_links`), and the product node receives
+    exactly 1 kg. Energy is not a mass flow and is not shown.
+    """
+    import plotly.graph_objects as go
+
+    nodes, links = sankey_links(assessment)
+    colours = [entry["colour"] for entry in nodes]
+    # a link takes the colour of what it carries: the raw material, the waste, the recovered
+    # solvent, the product; an intermediate is a product on its way
+    link_colours = [
+        colours[entry["source"]]
+        if nodes[entry["source"]]["kind"] == "raw"
+        else NODE_COLOURS["product"]
+        if nodes[entry["target"]]["kind"] == "step"
+        else colours[entry["target"]]
+        for entry in links
+    ]
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="snap",
+            valueformat=".3g",
+            valuesuffix=" kg",
+            node={
+                "label": [plain(entry["label"]) for entry in nodes],
+                "customdata": [plain(entry["hover"]) for entry in nodes],
+                "color": colours,
+                "pad": 14,
+                "thickness": 16,
+                "line": {"width": 0},
+                "hovertemplate": "%{label}<br>%{customdata}<br>%{value} per kg of final product"
+                "<extra></extra>",
+            },
+            link={
+                "source": [entry["source"] for entry in links],
+                "target": [entry["target"] for entry in links],
+                "value": [entry["value"] for entry in links],
+                "label": [plain(entry["label"]) for entry in links],
+                "color": [_rgba(colour, 0.35) for colour in link_colours],
+                "hovertemplate": "%{source.label} → %{target.label}<br>%{label}: %{value}"
+                " per kg of final product<extra></extra>",
+            },
+        )
+    )
+    fig.update_layout(
+        template=_template(),
+        title=_title("Mass flows per kg of final product", assessment.name),
+        height=max(420, 26 * len(nodes)),
+        margin={"l": 20, "r": 20, "t": 80, "b": 20},
+    )
+    return fig
+
+
+def comparison_deltas(comparison: Comparison) -> go.Figure:
+    """PMI and carbon footprint of each route minus the baseline's, side by side.
+
+    Negative (an improvement) is green, positive red; the text gives the change in per cent of
+    the baseline. The baseline itself has no bar. Footprint deltas leave out flows without a
+    factor, which may differ between routes (see the coverage).
+    """
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    others = [label for label in comparison.labels if label != comparison.baseline]
+    panels = (
+        ("pmi", "PMI − baseline", "kg/kg"),
+        ("carbon_footprint", "Carbon footprint − baseline", "kg CO2e/kg"),
+    )
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        subplot_titles=[f"{title} [{unit}]" for _, title, unit in panels],
+        horizontal_spacing=0.14,
+    )
+    for column, (metric, title, unit) in enumerate(panels, start=1):
+        deltas = [_value(comparison.delta(label, metric)) for label in others]
+        base = comparison.value(comparison.baseline, metric)
+        percent = [None if d is None or not base else 100.0 * d / base for d in deltas]
+        fig.add_trace(
+            go.Bar(
+                name=title,
+                x=[plain(label) for label in others],
+                y=deltas,
+                customdata=percent,
+                marker_color=[IMPROVEMENT if (d or 0.0) <= 0 else DETERIORATION for d in deltas],
+                texttemplate="%{y:+.3g} (%{customdata:+.0f} %)",
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"%{{x}}<br>{title}: %{{y:+.3g}} {unit}"
+                "<br>%{customdata:+.1f} % of the baseline<extra></extra>",
+                showlegend=False,
+            ),
+            row=1,
+            col=column,
+        )
+        fig.update_xaxes(
+            type="category",
+            tickmode="array",
+            tickvals=[plain(label) for label in others],
+            ticktext=[_wrap(label, 20) for label in others],
+            row=1,
+            col=column,
+        )
+    fig.update_layout(
+        template=_template(),
+        title=_title("Difference from the baseline", f"baseline: {comparison.baseline}"),
+        height=460,
+        margin={"t": 90},
+    )
+    return fig

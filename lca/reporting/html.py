@@ -1,0 +1,443 @@
+"""The self-contained HTML report of one route or a comparison of routes.
+
+The page is rendered from a Jinja2 template (by default ``reports/report.html.j2``, bundled as
+``lca/_data/reports/``; a user may pass a restyled copy) with plotly.js embedded once, inline, so
+the single file opens offline and can be mailed or archived as it is. Every text from a recipe or
+a factor library reaches the page HTML-escaped (autoescape on); the figures are plotly's own
+markup, whose JSON escapes ``<`` and ``>``. The variables a template receives are listed in
+``reports/README.md`` and built by :func:`report_context`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lca.errors import OutputError
+from lca.reporting import charts
+from lca.reporting.output import check_target, write_atomically
+from lca.results import METRIC_LABELS
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from lca.compare import Assessment, Comparison
+
+TEMPLATE_NAME = "report.html.j2"
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
+STEP_METRICS = ("scale", "step_pmi", "raw_materials", "waste", "footprint", "atom_economy",
+                "reaction_mass_efficiency", "carbon_efficiency")  # fmt: skip
+LOWER_IS_BETTER = ("pmi", "complete_e_factor", "simple_e_factor", "solvent_intensity",
+                   "water_intensity", "carbon_footprint", "footprint:", "energy")  # fmt: skip
+HIGHER_IS_BETTER = ("mass_productivity", "reaction_mass_efficiency", "atom_economy",
+                    "carbon_efficiency")  # fmt: skip
+
+
+def _quiet(message: str) -> None:
+    """The progress callback when the caller gives none."""
+
+
+def number(value: float | None, digits: int = 3) -> str:
+    """A figure for a table: ``n/a`` if missing, 3 significant digits, thousands separated."""
+    if value is None:
+        return "n/a"
+    if value == 0:
+        return "0"
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    if abs(value) >= 10 ** (digits - 1):
+        return f"{value:.1f}"
+    return f"{value:.{digits}g}"
+
+
+def signed(value: float | None, digits: int = 3) -> str:
+    """A difference: always with its sign (``+0.5``, ``−2.1``), ``n/a`` if missing."""
+    if value is None:
+        return "n/a"
+    if value == 0:
+        return "0"
+    text = number(abs(value), digits)
+    return ("+" if value > 0 else "−") + text
+
+
+def metric_label(metric: str) -> tuple[str, bool]:
+    """A readable name for a metric id and whether it is a sub-row of the one above it."""
+    label = METRIC_LABELS.get(metric)
+    if label is not None:
+        return label.strip(), label.startswith(" ")
+    if metric.startswith("energy_from:"):
+        _, origin, carrier = metric.split(":", 2)
+        return f"Energy from {origin.replace('_', ' ')}: {carrier}", True
+    if metric.startswith("energy:"):
+        return f"Energy: {metric.split(':', 1)[1]}", False
+    if metric.startswith("pmi_from:"):
+        return f"PMI from {metric.split(':', 1)[1].replace('_', ' ')}", True
+    return metric.replace("_", " "), False
+
+
+def _figure_html(fig: go.Figure, div_id: str):
+    """A figure as a ``<div>`` and the script that draws it (``Markup``), plotly.js not included.
+
+    A fixed ``div_id`` keeps the output reproducible (plotly would otherwise draw a random one).
+    plotly's JSON writes ``<``, ``>`` and ``/`` as ``\\u`` escapes, so no text in a figure can
+    close the script: the markup is safe to insert unescaped.
+    """
+    import plotly.io as pio
+    from markupsafe import Markup
+
+    return Markup(
+        pio.to_html(
+            fig,
+            full_html=False,
+            include_plotlyjs=False,
+            div_id=div_id,
+            config=PLOTLY_CONFIG,
+            default_width="100%",
+            default_height=f"{fig.layout.height or 450}px",
+        )
+    )
+
+
+def better(metric: str) -> str | None:
+    """``"lower"`` or ``"higher"`` where a direction is an improvement, else ``None``.
+
+    Recovered mass and coverage have no good direction for the route itself: more recovery
+    goes with more solvent charged, and coverage describes the data, not the route.
+    """
+    if metric.startswith(HIGHER_IS_BETTER):
+        return "higher"
+    if metric.startswith(LOWER_IS_BETTER):
+        return "lower"
+    return None
+
+
+def _summary_rows(comparison: Comparison) -> list[dict]:
+    """The side-by-side table: one row per route metric, one cell per route."""
+    rows = []
+    for metric, unit in comparison.route_metrics():
+        label, sub = metric_label(metric)
+        rows.append(
+            {
+                "metric": metric,
+                "label": label,
+                "sub": sub,
+                "unit": unit,
+                "better": better(metric),
+                "cells": [
+                    {
+                        "route": route,
+                        "value": comparison.value(route, metric),
+                        "delta": None
+                        if route == comparison.baseline
+                        else comparison.delta(route, metric),
+                    }
+                    for route in comparison.labels
+                ],
+            }
+        )
+    return rows
+
+
+def _steps(assessment: Assessment) -> list[dict]:
+    steps = []
+    metrics = {(row.scope, row.metric): row.value for row in assessment.metrics}
+    recipe = assessment.recipe
+    for step in recipe.steps:
+        steps.append(
+            {
+                "id": step.id,
+                "name": step.name,
+                "mode": step.mode,
+                "product": step.product.material if step.product else "",
+                "batches": step.batches if step.mode == "batch" else None,
+                "run_time": step.run_time,
+                "notes": step.notes,
+                "metrics": {name: metrics.get((step.id, name)) for name in STEP_METRICS},
+            }
+        )
+    return steps
+
+
+def _inventory_rows(assessment: Assessment) -> list[dict]:
+    inventory = assessment.inventory
+    return [
+        {
+            "step": flow.step,
+            "material": flow.material,
+            "role": flow.role,
+            "origin": flow.origin,
+            "intermediate": flow.intermediate,
+            "amount": float(amount),
+            "recovered": float(amount) * flow.recovered,
+        }
+        for flow, amount in zip(inventory.flows, inventory.result.flow[0], strict=True)
+    ]
+
+
+def _energy_rows(assessment: Assessment) -> list[dict]:
+    inventory = assessment.inventory
+    return [
+        {"step": line.step, "carrier": line.carrier, "origin": line.origin, "unit": line.unit,
+         "amount": float(amount)}
+        for line, amount in zip(inventory.energy_lines, inventory.result.energy[0], strict=True)
+    ]  # fmt: skip
+
+
+def _route(
+    comparison: Comparison, label: str, position: int, progress: Callable[[str], None]
+) -> dict:
+    """One route's part of the template context, with its three figures."""
+    assessment = comparison[label]
+    recipe = assessment.recipe
+    route = recipe.route
+    footprint = assessment.footprint
+    facility = recipe.facility
+    progress(f"figures of {label}…")
+    figures = {
+        name: _figure_html(function(assessment), f"route-{position}-{name.replace('_', '-')}")
+        for name, function in (
+            ("sankey", charts.sankey),
+            ("footprint_by_step", charts.footprint_by_step),
+            ("pmi_by_step", charts.pmi_by_step),
+        )
+    }
+    return {
+        "label": label,
+        "anchor": f"route-{position}",
+        "is_baseline": label == comparison.baseline,
+        "name": route.name,
+        "product": route.product,
+        "region": route.region,
+        "source": route.source,
+        "description": route.description,
+        "notes": route.notes,
+        "file": recipe.origin,
+        "facility": None
+        if facility is None
+        else {
+            "kind": facility.kind,
+            "name": facility.name,
+            "source": facility.source,
+            "notes": facility.notes,
+        },
+        "steps": _steps(assessment),
+        "inventory": _inventory_rows(assessment),
+        "energy": _energy_rows(assessment),
+        "warnings": list(assessment.warnings),
+        "footprint": None
+        if footprint is None
+        else {
+            "total": footprint.total,
+            "by_category": footprint.by_category(),
+            "by_step": footprint.by_step(),
+            "mass_coverage": 100.0 * footprint.mass_coverage(),
+            "energy_coverage": None
+            if footprint.energy_coverage() is None
+            else 100.0 * footprint.energy_coverage(),
+        },
+        "provenance": footprint.provenance() if footprint is not None else [],
+        "gaps": footprint.gaps if footprint is not None else [],
+        "mode_effects": [
+            {
+                "feature": effect.feature,
+                "description": effect.description,
+                "pmi": effect.pmi,
+                "footprint": effect.footprint,
+            }
+            for effect in assessment.mode_effects
+        ],
+        "drivers": comparison.drivers(label),
+        "figures": figures,
+    }
+
+
+def _cite_sources(routes: list[dict]) -> list[dict]:
+    """Each factor source cited in the report, once, numbered; provenance rows get ``source_ref``.
+
+    A citation with its licence is a paragraph; printed once in the sources table and referred
+    to by number, it keeps the provenance table readable.
+    """
+    sources: dict[tuple[str, str, str], dict] = {}
+    for route in routes:
+        for row in route["provenance"]:
+            row["source_ref"] = None
+            if not row["factor_key"]:
+                continue  # computed from the recipe: the basis says how
+            key = (row["library"], row["source"], row["licence"])
+            entry = sources.setdefault(
+                key,
+                {
+                    "ref": len(sources) + 1,
+                    "library": key[0],
+                    "source": key[1],
+                    "licence": key[2],
+                    "factors": [],
+                },
+            )
+            if row["factor_key"] not in entry["factors"]:
+                entry["factors"].append(row["factor_key"])
+            row["source_ref"] = entry["ref"]
+    return list(sources.values())
+
+
+def report_context(comparison: Comparison, progress: Callable[[str], None] | None = None) -> dict:
+    """Everything the report template receives (documented in ``reports/README.md``).
+
+    Figures are ready-made HTML (``Markup``); numbers are plain floats, formatted in the
+    template with the ``num``, ``signed`` and ``pct`` filters.
+    """
+    from markupsafe import Markup
+    from plotly.offline import get_plotlyjs
+
+    from lca import __version__
+
+    progress = progress or _quiet
+    routes = [
+        _route(comparison, label, position, progress)
+        for position, label in enumerate(comparison.labels, start=1)
+    ]
+    sources = _cite_sources(routes)
+    progress("comparison figures…")
+    figures = {
+        "footprint_by_category": charts.footprint_by_category(comparison),
+        "pmi_breakdown": charts.pmi_breakdown(comparison),
+    }
+    if len(comparison.labels) > 1:
+        figures["comparison_deltas"] = charts.comparison_deltas(comparison)
+    products = sorted({a.recipe.route.product for a in comparison.assessments})
+    if len(routes) == 1:
+        title = f"greenroute report: {routes[0]['name']}"
+    else:
+        title = f"greenroute comparison: {len(routes)} routes to {', '.join(products)}"
+    return {
+        "title": title,
+        "version": __version__,
+        "generated": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "baseline": comparison.baseline,
+        "labels": list(comparison.labels),
+        "products": products,
+        "routes": routes,
+        "summary": _summary_rows(comparison),
+        "warnings": list(comparison.warnings),
+        "sources": sources,
+        "figures": {
+            name: _figure_html(fig, f"comparison-{name.replace('_', '-')}")
+            for name, fig in figures.items()
+        },
+        "plotly_js": Markup(get_plotlyjs()),
+    }
+
+
+def _environment(folder: Path):
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        # always on, whatever the file name: recipe and library texts are not trusted markup
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        num=number, signed=signed, pct=lambda v: "n/a" if v is None else f"{v:.1f} %"
+    )
+    return env
+
+
+def _template_line(exc: BaseException, path: Path) -> int | None:
+    """The line of the template that raised ``exc``, if the traceback passes through it.
+
+    Syntax errors carry their line; runtime errors (an undefined variable) do not, but jinja2
+    rewrites their traceback so that a frame points into the template file.
+    """
+    line = None
+    target = path.resolve()
+    traceback = exc.__traceback__
+    while traceback is not None:
+        if Path(traceback.tb_frame.f_code.co_filename).resolve() == target:
+            line = traceback.tb_lineno
+        traceback = traceback.tb_next
+    return line
+
+
+def render_html(
+    comparison: Comparison,
+    template: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> str:
+    """The report as a string (see :func:`write_html`).
+
+    Raises
+    ------
+    lca.errors.OutputError
+        If the template cannot be found or fails to render (the message gives its line).
+    """
+    import jinja2
+
+    from lca.resources import data_dir
+
+    path = Path(template) if template is not None else data_dir("reports") / TEMPLATE_NAME
+    if not path.is_file():
+        raise OutputError(
+            f"HTML template {path} not found; give an existing file (copy the bundled "
+            f"{TEMPLATE_NAME} from `{data_dir('reports')}` to restyle it)"
+        )
+    progress = progress or _quiet
+    context = report_context(comparison, progress)
+    progress("rendering the template…")
+    try:
+        return _environment(path.parent).get_template(path.name).render(context)
+    # Anything raised while rendering comes from the template (a filter applied to text, an
+    # attribute of None, a syntax error): say which file and line, as for any input error.
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError) as exc:
+        line = getattr(exc, "lineno", None) or _template_line(exc, path)
+        where = f"{path}, line {line}" if line else str(path)
+        raise OutputError(
+            f"{where}: the HTML template failed: {exc}; the variables a template may use are "
+            "listed in reports/README.md"
+        ) from exc
+
+
+def write_html(
+    comparison: Comparison | Assessment,
+    path: str | Path,
+    force: bool = False,
+    template: str | Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
+    """Write the self-contained HTML report of a comparison (or of one route).
+
+    Parameters
+    ----------
+    comparison : Comparison or Assessment
+        The routes; one assessment is reported as a comparison of one.
+    path : str or Path
+        The file to write. Its folder must exist.
+    force : bool
+        Overwrite an existing file.
+    template : str or Path, optional
+        A Jinja2 template (a copy of ``reports/report.html.j2``); default: the bundled one.
+    progress : callable, optional
+        Called with a short message before each long part of the work.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    lca.errors.OutputError
+        If the file exists and ``force`` is false, the folder does not exist, or the template
+        is missing or fails. Nothing is written then.
+    """
+    from lca.compare import Assessment, Comparison
+
+    check_target(path, force)  # refuse before the figures are built, not after
+    if isinstance(comparison, Assessment):
+        comparison = Comparison((comparison,), (comparison.name,), comparison.name)
+    text = render_html(comparison, template, progress)
+    return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)
