@@ -118,3 +118,13 @@ def test_missing_columns_and_paths(tmp_path):
         read_library(path)
     with pytest.raises(FactorError, match="no such factor library"):
         read_library(tmp_path / "nope")
+
+
+def test_every_bundled_uncertainty_cell_is_a_distribution():
+    from lca.uncertainty import factor_distribution
+
+    cells = [row for row in bundled_library().rows if row.uncertainty]
+    assert cells, "the bundled library states some uncertainties (ADEME, Nuss & Eckelman)"
+    for row in cells:
+        distribution = factor_distribution(row.uncertainty, row.value, row.where)
+        assert distribution is not None and distribution.mean > 0, row.where
