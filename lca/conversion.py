@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pint
 
 from lca import units as u
@@ -20,6 +21,7 @@ from lca.graph import step_label
 from lca.materials import Material
 from lca.modes import Campaign
 from lca.recipe import Energy, Input, Recipe, Step
+from lca.units import WRITTEN, Values, magnitude
 
 ENERGY_UNITS = {u.ENERGY: "kWh", u.MASS: "kg", u.VOLUME: "m**3"}
 FLOW_RATES = (u.VOLUME_FLOW, u.MASS_FLOW, (u.ureg.mol / u.ureg.hour).dimensionality)
@@ -49,10 +51,10 @@ def parse_property(value: float | str, unit: str, dimension, where: str) -> floa
         quantity = u.parse_quantity(value, where)
     if quantity.dimensionality != dimension:
         raise UnitError(f"{where}: '{value}' is not in {unit} (or another unit of the same kind)")
-    magnitude = quantity.m_as(unit)
-    if magnitude <= 0:
+    in_unit = float(quantity.m_as(unit))
+    if in_unit <= 0:
         raise UnitError(f"{where}: '{value}' must be positive")
-    return float(magnitude)
+    return in_unit
 
 
 class Skip(Exception):
@@ -74,7 +76,9 @@ class StepConverter:
         materials: Mapping[str, Material],
         broken: set[str],
         plan: Campaign | None = None,
+        values: Values = WRITTEN,
     ):
+        self.values = values
         self.plan = plan or Campaign(recipe.steps[index].mode)
         self.step: Step = recipe.steps[index]
         self.label = step_label(recipe, index)
@@ -101,7 +105,7 @@ class StepConverter:
         """Record the limiting reagent; on failure mark it broken and re-raise."""
         self.limiting, self.limiting_position, self.limiting_state = item, position, "broken"
         where = self.where(position, item)
-        quantity = u.parse_quantity(item.amount, where)
+        quantity = self.values.quantity(item.amount, where)
         if quantity.dimensionality in (u.EQUIVALENT, u.VOLUME_PER_MASS, u.MASS_RATIO):
             raise UnitError(
                 f"{where}: the limiting reagent's amount '{item.amount}' is relative to itself; "
@@ -123,7 +127,7 @@ class StepConverter:
                         f"{self.where(position, item, name)}: only a solution feed "
                         "(with `concentration`) has a solvent and solution density"
                     )
-            quantity = u.parse_quantity(item.amount, where)
+            quantity = self.values.quantity(item.amount, where)
             return [
                 (
                     item.material,
@@ -142,7 +146,7 @@ class StepConverter:
                 f"{self.where(position, item, 'solvent')}: a solution feed needs the "
                 'id of its solvent, e.g. solvent = "thf"'
             )
-        total = self._over_run(u.parse_quantity(item.amount, where), where, item.amount)
+        total = self._over_run(self.values.quantity(item.amount, where), where, item.amount)
         if item.solution_density is not None:
             density = parse_property(
                 item.solution_density,
@@ -159,10 +163,10 @@ class StepConverter:
                     f"of the solution (or of its solvent '{item.solvent}') is unknown: "
                     "give solution_density"
                 )
-            litres = float(total.m_as("L"))
+            litres = magnitude(total, "L")
             solution_kg = litres * density
         elif total.dimensionality == u.MASS:
-            solution_kg = float(total.m_as("kg"))
+            solution_kg = magnitude(total, "kg")
             litres = None if density is None else solution_kg / density
         else:
             raise UnitError(
@@ -171,12 +175,12 @@ class StepConverter:
             )
         cwhere = self.where(position, item, "concentration")
         concentration = (
-            u.parse_quantity(item.concentration, cwhere)
+            self.values.quantity(item.concentration, cwhere)
             if not str(item.concentration).strip().endswith("%")
             else None
         )
         if concentration is None:
-            solute_kg = u.parse_fraction(item.concentration, cwhere) * solution_kg
+            solute_kg = self.values.fraction(item.concentration, cwhere) * solution_kg
         else:
             if litres is None:
                 raise UnitError(
@@ -187,16 +191,16 @@ class StepConverter:
             dim = concentration.dimensionality
             if dim == (u.ureg.mol / u.ureg.L).dimensionality:
                 molar_mass = self.need_molar_mass(item.material, cwhere, item.concentration)
-                solute_kg = float(concentration.m_as("mol/L")) * litres * molar_mass / 1000.0
+                solute_kg = magnitude(concentration, "mol/L") * litres * molar_mass / 1000.0
             elif dim == u.DENSITY:
-                solute_kg = float(concentration.m_as("kg/L")) * litres
+                solute_kg = magnitude(concentration, "kg/L") * litres
             else:
                 raise UnitError(
                     f"{cwhere}: '{item.concentration}' is not a concentration: give "
                     "mol/L, g/L or a mass fraction in %"
                 )
         solvent_kg = solution_kg - solute_kg
-        if solvent_kg < 0:
+        if np.any(solvent_kg < 0):
             raise UnitError(
                 f"{cwhere}: '{item.concentration}' puts more solute in the feed than "
                 f"the solution weighs ({solution_kg:.4g} kg); check the concentration "
@@ -245,23 +249,23 @@ class StepConverter:
         quantity = self._over_run(quantity, where, text)
         dim = quantity.dimensionality
         if dim == u.MASS:
-            return float(quantity.m_as("kg"))
+            return magnitude(quantity, "kg")
         if dim == u.VOLUME:
             return self._volume_to_kg(quantity, material_id, where, text)
         if dim == u.SUBSTANCE:
             molar_mass = self.need_molar_mass(material_id, where, text)
-            return float(quantity.m_as("mol")) * molar_mass / 1000.0
+            return magnitude(quantity, "mol") * molar_mass / 1000.0
         if dim == u.EQUIVALENT:
             moles = self.limiting_moles(where, text)
             molar_mass = self.need_molar_mass(material_id, where, text)
-            return float(quantity.m_as("equiv")) * moles * molar_mass / 1000.0
+            return magnitude(quantity, "equiv") * moles * molar_mass / 1000.0
         if dim == u.VOLUME_PER_MASS:
             self._limiting(where, text)
             volume = quantity * u.Q_(self.limiting_kg, "kg")
             return self._volume_to_kg(volume, material_id, where, text)
         if dim == u.MASS_RATIO:
             self._limiting(where, text)
-            return float(quantity.m_as("wt")) * self.limiting_kg
+            return magnitude(quantity, "wt") * self.limiting_kg
         raise UnitError(
             f"{where}: '{text}' is {u.dimension_name(quantity)}; a charge must be a mass, "
             "volume, amount of substance (mol), 'equiv', 'vol' (L/kg) or 'wt' (kg/kg)"
@@ -276,7 +280,7 @@ class StepConverter:
                 f"{where}: '{text}' is a volume, but the density of '{material_id}' is unknown: "
                 f'add `density = "... g/mL"` under [materials.{material_id}] or give a mass'
             )
-        return float(volume.m_as("mL")) * density / 1000.0
+        return magnitude(volume, "mL") * density / 1000.0
 
     def need_molar_mass(self, material_id: str, where: str, text: str) -> float:
         molar_mass = self.molar_mass(material_id)
@@ -290,22 +294,24 @@ class StepConverter:
         return molar_mass
 
 
-def energy_amount(where: str, line: Energy, run_time_h: float | None = None) -> tuple[float, str]:
+def energy_amount(
+    where: str, line: Energy, run_time_h: float | None = None, values: Values = WRITTEN
+) -> tuple[float, str]:
     """An energy line in its canonical unit; ``power`` alone runs for ``run_time_h``."""
     if line.amount is not None and (line.power is not None or line.duration is not None):
         raise UnitError(f"{where}: give either `amount` or `power` with `duration`, not both")
     if line.amount is not None:
-        quantity = u.parse_quantity(line.amount, f"{where}.amount")
+        quantity = values.quantity(line.amount, f"{where}.amount")
     elif line.power is not None and line.duration is not None:
-        power = u.parse_quantity(line.power, f"{where}.power")
-        duration = u.parse_quantity(line.duration, f"{where}.duration")
+        power = values.quantity(line.power, f"{where}.power")
+        duration = values.quantity(line.duration, f"{where}.duration")
         if power.dimensionality != u.POWER:
             raise UnitError(f"{where}.power: '{line.power}' is not a power (e.g. '15 kW')")
         if duration.dimensionality != u.TIME:
             raise UnitError(f"{where}.duration: '{line.duration}' is not a time (e.g. '6 h')")
         quantity = power * duration
     elif line.power is not None and run_time_h is not None:
-        power = u.parse_quantity(line.power, f"{where}.power")
+        power = values.quantity(line.power, f"{where}.power")
         if power.dimensionality != u.POWER:
             raise UnitError(f"{where}.power: '{line.power}' is not a power (e.g. '15 kW')")
         quantity = power * u.Q_(run_time_h, "h")
@@ -320,7 +326,7 @@ def energy_amount(where: str, line: Energy, run_time_h: float | None = None) -> 
             f"{where}: '{text}' is {u.dimension_name(quantity)}; energy is given as "
             "energy (kWh, MJ), power × duration, a mass (kg of steam) or a volume (m³ of gas)"
         )
-    return float(quantity.m_as(unit)), unit
+    return magnitude(quantity, unit), unit
 
 
 def recovery_lines(where: str, item: Input, recovered: float) -> tuple[RecoveryLine, ...]:
@@ -370,7 +376,7 @@ def product_kg(convert: StepConverter) -> float:
     if product.amount is not None and product.yield_ is not None:
         raise UnitError(f"{where}: give the isolated `amount` or the `yield`, not both")
     if product.amount is not None:
-        quantity = u.parse_quantity(product.amount, f"{where}.amount")
+        quantity = convert.values.quantity(product.amount, f"{where}.amount")
         if quantity.dimensionality in FLOW_RATES and convert.plan.run_time_h is not None:
             # collected only after start-up: rate × (run time − start-up time)
             productive_h = convert.plan.run_time_h - convert.plan.startup_h
@@ -386,7 +392,7 @@ def product_kg(convert: StepConverter) -> float:
             f"{where}: give the isolated `amount` (e.g. '5.1 kg') or the molar "
             "`yield` on the limiting reagent"
         )
-    fraction = u.parse_fraction(product.yield_, f"{where}.yield")
+    fraction = convert.values.fraction(product.yield_, f"{where}.yield")
     text = f"yield {product.yield_}"
     limiting_mol = convert.limiting_moles(f"{where}.yield", text)
     molar_mass = convert.need_molar_mass(product.material, f"{where}.yield", text)

@@ -16,6 +16,7 @@ avoided by recovered solvent, shown separately and negative).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,10 +25,11 @@ import numpy as np
 from lca import units as u
 from lca.elements import ATOMIC_WEIGHTS
 from lca.engine import Evaluation
-from lca.errors import FactorError
+from lca.errors import FactorError, UnitError
 from lca.factors import Factor, FactorSet
 from lca.inventory import Inventory
 from lca.materials import Material
+from lca.units import magnitude
 
 CATEGORIES = ("materials", "energy", "waste treatment", "transport", "credits")
 CO2_PER_C = (ATOMIC_WEIGHTS["C"] + 2 * ATOMIC_WEIGHTS["O"]) / ATOMIC_WEIGHTS["C"]  # 44.009/12.011
@@ -96,16 +98,56 @@ class FootprintModel:
             return np.zeros((ev.flow.shape[0], 0))
         return np.stack(columns, axis=1)
 
-    def contributions(self, ev: Evaluation) -> np.ndarray:
-        """``(N, T)`` kg CO2e per kg of final product of every term."""
-        coefficients = np.array([t.coefficient for t in self.terms])
-        return self._values(ev, self.terms) * coefficients
+    @staticmethod
+    def _per_term(numbers: list, n: int) -> np.ndarray:
+        """Scalars or (n,) arrays (variants) as an (n, T) array, or (T,) when all are scalars."""
+        if all(np.ndim(x) == 0 for x in numbers):
+            return np.array(numbers, dtype=float)
+        if not numbers:
+            return np.zeros((n, 0))
+        return np.column_stack([np.broadcast_to(np.asarray(x, dtype=float), (n,)) for x in numbers])
+
+    def contributions(
+        self, ev: Evaluation, factor_scales: Mapping[str, np.ndarray] | None = None
+    ) -> np.ndarray:
+        """``(N, T)`` kg CO2e per kg of final product of every term.
+
+        ``factor_scales`` maps a factor id (``key@region``, see :func:`factor_id`) to N
+        multipliers of its value (Monte Carlo draws of the factor ÷ its value).
+        """
+        n = ev.flow.shape[0]
+        values = self._values(ev, self.terms)
+        coefficients = self._per_term([t.coefficient for t in self.terms], n)
+        if factor_scales:
+            scales = [
+                factor_scales.get(factor_id(t.factor), 1.0) if t.factor is not None else 1.0
+                for t in self.terms
+            ]
+            coefficients = coefficients * self._per_term(scales, n)
+        return values * coefficients
 
     def amounts(self, ev: Evaluation) -> np.ndarray:
-        return self._values(ev, self.terms) * np.array([t.amount_scale for t in self.terms])
+        n = ev.flow.shape[0]
+        return self._values(ev, self.terms) * self._per_term(
+            [t.amount_scale for t in self.terms], n
+        )
 
     def gap_amounts(self, ev: Evaluation) -> np.ndarray:
-        return self._values(ev, self.gaps) * np.array([g.amount_scale for g in self.gaps])
+        n = ev.flow.shape[0]
+        return self._values(ev, self.gaps) * self._per_term([g.amount_scale for g in self.gaps], n)
+
+    def factors_used(self) -> dict[str, Factor]:
+        """Every factor a term uses, by :func:`factor_id`."""
+        return {factor_id(t.factor): t.factor for t in self.terms if t.factor is not None}
+
+
+def factor_id(factor: Factor) -> str:
+    """``key@region``: the name a factor's Monte Carlo draws go by, shared by every route."""
+    return f"{factor.key}@{factor.region}"
+
+
+def _share(fraction) -> str:
+    return f"{fraction:.0%}" if np.ndim(fraction) == 0 else "per variant"
 
 
 class _Builder:
@@ -126,13 +168,13 @@ class _Builder:
                 STEAM_HEAT_SOURCE,
             )
         else:
-            quantity = u.parse_quantity(steam, f"{self.recipe.origin}: route.steam_heat")
+            quantity = inventory.values.quantity(steam, f"{self.recipe.origin}: route.steam_heat")
             if quantity.dimensionality != (u.ureg.kWh / u.ureg.kg).dimensionality:
                 raise FactorError(
                     f"{self.recipe.origin}: route.steam_heat: '{steam}' is not an "
                     "energy per mass (e.g. '2.0 MJ/kg')"
                 )
-            self.steam_kwh_per_kg = float(quantity.m_as("kWh/kg"))
+            self.steam_kwh_per_kg = magnitude(quantity, "kWh/kg")
             self.steam_source = f"route.steam_heat = {steam} (recipe)"
 
     def material(self, material_id: str) -> Material:
@@ -234,7 +276,7 @@ class _Builder:
                     note,
                 )
             )
-            if flow.recovered > 0:
+            if np.any(flow.recovered > 0):
                 self.terms.append(
                     Term(
                         "flow",
@@ -245,7 +287,8 @@ class _Builder:
                         flow.step,
                         "credits",
                         label,
-                        f"recovered {material_id} replaces virgin make-up ({flow.recovered:.0%})",
+                        f"recovered {material_id} replaces virgin make-up "
+                        f"({_share(flow.recovered)})",
                         part_factor,
                         note,
                     )
@@ -339,7 +382,7 @@ class _Builder:
         )
 
     def add_recovery_energy(self, index: int, flow) -> None:
-        if flow.recovered <= 0:
+        if np.all(flow.recovered <= 0):
             return
         label = f"recovery of {flow.material}"
         if not flow.recovery_energy:
@@ -546,11 +589,15 @@ class _Builder:
     # -- transport ----------------------------------------------------------------------------
     def add_transport(self) -> None:
         for position, leg in enumerate(self.recipe.transport):
-            where = f"{self.recipe.origin}: transport[{position}] ({leg.material})"
-            distance = u.parse_quantity(leg.distance, f"{where}.distance")
+            location = f"transport[{position}] ({leg.material})"
+            where = f"{self.recipe.origin}: {location}"
+            try:
+                distance = self.inventory.values.quantity(leg.distance, f"{location}.distance")
+            except UnitError as exc:
+                raise FactorError(f"{self.recipe.origin}: {exc}") from None
             if distance.dimensionality != u.ureg.km.dimensionality:
                 raise FactorError(f"{where}.distance: '{leg.distance}' is not a distance")
-            km = float(distance.m_as("km"))
+            km = magnitude(distance, "km")
             indices = [
                 i
                 for i, f in enumerate(self.inventory.flows)
@@ -563,7 +610,7 @@ class _Builder:
             factor = self.factors.lookup(f"transport:{leg.mode}", self.region)
             for i in indices:
                 step = self.inventory.flows[i].step
-                label = f"{leg.material} by {leg.mode}, {km:g} km"
+                label = f"{leg.material} by {leg.mode}, {leg.distance}"
                 if factor is None or factor.per_unit != "t*km":
                     self.gaps.append(
                         Gap(

@@ -40,6 +40,7 @@ from lca.materials import (
 )
 from lca.modes import Campaign
 from lca.recipe import Recipe, Step
+from lca.units import WRITTEN, Values
 
 
 @dataclass(frozen=True)
@@ -100,15 +101,21 @@ class Inventory:
     energy_amount: np.ndarray
     reactions: tuple[Reaction | None, ...]
     warnings: tuple[str, ...] = field(default=())
+    variants: int = 1
+    values: Values = WRITTEN
 
     @cached_property
     def result(self) -> Evaluation:
-        """The deterministic evaluation (variant axis of length 1)."""
+        """The evaluation per kg of final product, with a leading variant axis.
+
+        ``charge_kg``, ``product_kg`` and ``energy_amount`` are 1-D for a recipe as written
+        (one variant) and 2-D ``(N, ·)`` for N variants built with overridden values.
+        """
         return evaluate(
             self.route,
-            self.charge_kg[None, :],
-            self.product_kg[None, :],
-            self.energy_amount[None, :],
+            np.atleast_2d(self.charge_kg),
+            np.atleast_2d(self.product_kg),
+            np.atleast_2d(self.energy_amount),
         )
 
     @property
@@ -240,8 +247,17 @@ def resolve_materials(
     return merged, problems
 
 
-def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = None) -> Inventory:
+def build_inventory(
+    recipe: Recipe, materials: Mapping[str, Material] | None = None, values: Values = WRITTEN
+) -> Inventory:
     """Convert a recipe's amounts to campaign totals and propagate demand from 1 kg of product.
+
+    Parameters
+    ----------
+    values : Values, optional
+        Overridden fields for N variants (Monte Carlo draws, sweep points); the recipe as
+        written by default. With overrides, the step reaction metrics are not computed and
+        the per-variant mass balance is not checked (the recipe as written is).
 
     Raises
     ------
@@ -249,14 +265,25 @@ def build_inventory(recipe: Recipe, materials: Mapping[str, Material] | None = N
         With every problem found (graph, units, modes, missing properties), each naming the
         recipe file and the field.
     """
-    return _Builder(recipe, materials).build()
+    return _Builder(recipe, materials, values).build()
+
+
+def _columns(values: list, n: int, width: int) -> np.ndarray:
+    """Scalars and (n,) arrays as one array: (width,) for n == 1, else (n, width)."""
+    if n == 1:
+        return np.array([float(np.asarray(v).reshape(-1)[0]) for v in values], dtype=float)
+    if not values:
+        return np.zeros((n, width))
+    return np.column_stack([np.broadcast_to(np.asarray(v, dtype=float), (n,)) for v in values])
 
 
 class _Builder:
     """Walks a recipe step by step, collecting flows, energy lines and problems."""
 
-    def __init__(self, recipe: Recipe, materials: Mapping[str, Material] | None):
+    def __init__(self, recipe: Recipe, materials: Mapping[str, Material] | None, values: Values):
         self.recipe = recipe
+        self.values = values
+        self.n = values.size
         self.table, self.problems = resolve_materials(recipe, materials)
         self.graph, graph_problems = check_graph(recipe)
         self.problems += graph_problems
@@ -277,7 +304,7 @@ class _Builder:
         self.energy_amounts: list[float] = []
         self.energy_step: list[int] = []
         self.energy_where: list[str] = []
-        self.product_kg = np.zeros(len(recipe.steps))
+        self.product_kg: list = [0.0] * len(recipe.steps)
         self.reactions: list[Reaction | None] = []
 
     def report(self, exc: Exception, where: str = "") -> None:
@@ -287,7 +314,7 @@ class _Builder:
         plans: list[Campaign | None] = []
         for index, step in enumerate(self.recipe.steps):
             try:
-                plans.append(modes.campaign(step, step_label(self.recipe, index)))
+                plans.append(modes.campaign(step, step_label(self.recipe, index), self.values))
             except UnitError as exc:
                 self.report(exc)
                 plans.append(None)
@@ -325,16 +352,18 @@ class _Builder:
             route=route,
             flows=tuple(self.flows),
             energy_lines=tuple(self.energy_lines),
-            charge_kg=np.array(self.charges, dtype=float),
-            product_kg=self.product_kg,
-            energy_amount=np.array(self.energy_amounts, dtype=float),
+            charge_kg=_columns(self.charges, self.n, len(self.charges)),
+            product_kg=_columns(self.product_kg, self.n, len(self.product_kg)),
+            energy_amount=_columns(self.energy_amounts, self.n, len(self.energy_amounts)),
             reactions=tuple(self.reactions),
             warnings=tuple(self.warnings),
+            variants=self.n,
+            values=self.values,
         )
 
     def add_flow(self, index: int, flow: Flow, kg: float, where: str) -> None:
         """Add one input line; ``where`` locates it (``steps[0] (s).inputs[1] (water)``)."""
-        if flow.intermediate and flow.recovered > 0:
+        if flow.intermediate and np.any(flow.recovered > 0):
             self.problems.append(
                 Problem(
                     f"{where}.recovered",
@@ -360,7 +389,7 @@ class _Builder:
         self.energy_where.append(where)
 
     def add_step(self, index: int, step: Step, plan: Campaign | None) -> None:
-        convert = StepConverter(self.recipe, index, self.table, self.broken, plan)
+        convert = StepConverter(self.recipe, index, self.table, self.broken, plan, self.values)
         if plan is None:  # its problem is reported; nothing else of the step can be converted
             self.reactions.append(None)
             return
@@ -370,7 +399,7 @@ class _Builder:
         for position, line in enumerate(step.energy):
             where = f"{convert.label}.energy[{position}] ({line.carrier})"
             try:
-                amount, unit = energy_amount(where, line, plan.run_time_h)
+                amount, unit = energy_amount(where, line, plan.run_time_h, self.values)
             except UnitError as exc:
                 self.report(exc)
                 continue
@@ -390,9 +419,10 @@ class _Builder:
                 pass
             else:
                 complete = len(per_batch) == len(step.inputs)
-                self.problems += _product_problems(convert, product, per_batch, complete)
+                if self.n == 1:  # variants: the recipe as written is what gets checked
+                    self.problems += _product_problems(convert, product, per_batch, complete)
                 self.product_kg[index] = product * plan.charge_multiplier * plan.good_fraction
-                if complete:
+                if complete and self.n == 1:
                     # chemistry on the steady-state basis: before failures and start-up losses
                     reaction = _reaction(
                         step, convert, per_batch, product / plan.productive_fraction
@@ -410,7 +440,7 @@ class _Builder:
                 recovered = (
                     0.0
                     if item.recovered is None
-                    else u.parse_fraction(
+                    else self.values.fraction(
                         item.recovered, convert.where(position, item, "recovered")
                     )
                 )
@@ -449,12 +479,12 @@ class _Builder:
             where = f"{convert.label}.cleaning[{position}] ({line.material})"
             try:
                 uses = modes.cleaning_multiplier(step, line, plan, where)
-                quantity = u.parse_quantity(line.amount, f"{where}.amount")
+                quantity = self.values.quantity(line.amount, f"{where}.amount")
                 kg = convert.to_kg(quantity, line.material, f"{where}.amount", line.amount)
                 recovered = (
                     0.0
                     if line.recovered is None
-                    else u.parse_fraction(line.recovered, f"{where}.recovered")
+                    else self.values.fraction(line.recovered, f"{where}.recovered")
                 )
             except UnitError as exc:
                 self.report(exc)
@@ -479,14 +509,14 @@ class _Builder:
         index = self.graph.final_step
         step = self.recipe.steps[index]
         try:
-            share = modes.facility_share(facility, plans)
+            share = modes.facility_share(facility, plans, self.values)
         except UnitError as exc:
             self.report(exc)
             return
         for position, line in enumerate(facility.overheads):
             where = f"facility.overheads[{position}] ({line.carrier})"
             try:
-                amount, unit = energy_amount(where, line, share.campaign_h)
+                amount, unit = energy_amount(where, line, share.campaign_h, self.values)
             except UnitError as exc:
                 self.report(exc)
                 continue
@@ -496,18 +526,18 @@ class _Builder:
                 amount * share.share,
                 where,
             )
-        convert = StepConverter(self.recipe, index, self.table, self.broken)
+        convert = StepConverter(self.recipe, index, self.table, self.broken, values=self.values)
         for position, line in enumerate(facility.changeover):
             where = f"facility.changeover[{position}] ({line.material})"
             try:
                 if line.per != "campaign":
                     raise UnitError(f"{where}.per: changeover cleaning is per campaign")
-                quantity = u.parse_quantity(line.amount, f"{where}.amount")
+                quantity = self.values.quantity(line.amount, f"{where}.amount")
                 kg = convert.to_kg(quantity, line.material, f"{where}.amount", line.amount)
                 recovered = (
                     0.0
                     if line.recovered is None
-                    else u.parse_fraction(line.recovered, f"{where}.recovered")
+                    else self.values.fraction(line.recovered, f"{where}.recovered")
                 )
             except UnitError as exc:
                 self.report(exc)

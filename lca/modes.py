@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from lca import units as u
 from lca.errors import UnitError
 from lca.recipe import Cleaning, Facility, Recipe, Step
+from lca.units import WRITTEN, Values, magnitude
 
 CLEANING_ORIGINS = {
     "batch": "cleaning per batch",
@@ -65,16 +68,16 @@ class Campaign:
         return None if self.cycle_time_h is None else self.batches * self.cycle_time_h
 
 
-def _hours(text: str, where: str) -> float:
-    quantity = u.parse_quantity(text, where)
+def _hours(text: str, where: str, values: Values = WRITTEN) -> float | np.ndarray:
+    quantity = values.quantity(text, where)
     if quantity.dimensionality != u.TIME:
         raise UnitError(
             f"{where}: '{text}' is {u.dimension_name(quantity)}; give a time, e.g. '24 h' or '3 d'"
         )
-    return float(quantity.m_as("h"))
+    return magnitude(quantity, "h")
 
 
-def campaign(step: Step, label: str) -> Campaign:
+def campaign(step: Step, label: str, values: Values = WRITTEN) -> Campaign:
     """The campaign multipliers of one step.
 
     Raises
@@ -93,11 +96,15 @@ def campaign(step: Step, label: str) -> Campaign:
         failure = (
             0.0
             if step.failure_rate is None
-            else u.parse_fraction(step.failure_rate, f"{label}.failure_rate")
+            else values.fraction(step.failure_rate, f"{label}.failure_rate")
         )
-        if failure >= 1.0:
+        if np.any(failure >= 1.0):
             raise UnitError(f"{label}.failure_rate: {step.failure_rate!r} leaves no good batch")
-        cycle = None if step.cycle_time is None else _hours(step.cycle_time, f"{label}.cycle_time")
+        cycle = (
+            None
+            if step.cycle_time is None
+            else _hours(step.cycle_time, f"{label}.cycle_time", values)
+        )
         return Campaign("batch", step.batches, 1.0 - failure, cycle_time_h=cycle)
     for field_name in ("cycle_time", "failure_rate"):
         if getattr(step, field_name) is not None:
@@ -108,11 +115,13 @@ def campaign(step: Step, label: str) -> Campaign:
         raise UnitError(
             f'{label}.run_time: a continuous step needs its run time, e.g. run_time = "72 h"'
         )
-    run = _hours(step.run_time, f"{label}.run_time")
-    if run <= 0:
+    run = _hours(step.run_time, f"{label}.run_time", values)
+    if np.any(run <= 0):
         raise UnitError(f"{label}.run_time: '{step.run_time}' must be longer than zero")
-    startup = 0.0 if step.startup is None else _hours(step.startup.time, f"{label}.startup.time")
-    if startup >= run:
+    startup = (
+        0.0 if step.startup is None else _hours(step.startup.time, f"{label}.startup.time", values)
+    )
+    if np.any(startup >= run):
         raise UnitError(
             f"{label}.startup.time: '{step.startup.time}' is not shorter than the run "
             f"time '{step.run_time}'; nothing would be collected"
@@ -139,7 +148,9 @@ class FacilityShare:
     share: float
 
 
-def facility_share(facility: Facility, plans: list[Campaign]) -> FacilityShare:
+def facility_share(
+    facility: Facility, plans: list[Campaign], values: Values = WRITTEN
+) -> FacilityShare:
     """Campaign time (given, or the sum of the steps' occupation) and the run-time share.
 
     Raises
@@ -148,7 +159,7 @@ def facility_share(facility: Facility, plans: list[Campaign]) -> FacilityShare:
         If the campaign time is neither given nor derivable (a batch step without cycle_time).
     """
     if facility.campaign_time is not None:
-        hours = _hours(facility.campaign_time, "facility.campaign_time")
+        hours = _hours(facility.campaign_time, "facility.campaign_time", values)
     else:
         occupied = [plan.occupied_h for plan in plans]
         if any(h is None for h in occupied):
@@ -157,12 +168,12 @@ def facility_share(facility: Facility, plans: list[Campaign]) -> FacilityShare:
                 "every batch step, so that overheads can be allocated"
             )
         hours = sum(occupied)
-    if hours <= 0:
+    if np.any(hours <= 0):
         raise UnitError("facility.campaign_time: must be longer than zero")
     other = (
         0.0
         if facility.other_products_time is None
-        else _hours(facility.other_products_time, "facility.other_products_time")
+        else _hours(facility.other_products_time, "facility.other_products_time", values)
     )
     return FacilityShare(hours, hours / (hours + other))
 

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
+import numpy as np
 import pint
 
 from lca.errors import UnitError
@@ -153,3 +156,44 @@ def dimension_name(quantity: pint.Quantity) -> str:
         (ureg.gram / ureg.milliliter).dimensionality: "a density",
     }
     return names.get(quantity.dimensionality, f"of dimension {quantity.dimensionality}")
+
+
+def magnitude(quantity: pint.Quantity, unit: str) -> float | np.ndarray:
+    """The magnitude in ``unit``: a float, or an array when the quantity holds variants."""
+    value = quantity.m_as(unit)
+    return value if isinstance(value, np.ndarray) else float(value)
+
+
+@dataclass(frozen=True)
+class Values:
+    """Where a recipe's numbers come from: as written, or overridden field by field.
+
+    ``overrides`` maps a field's location (``steps[1] (amination).product.yield``, as in error
+    messages) to an array of N values in the unit the recipe writes that field in (a fraction for
+    yields and recovered fractions). Every amount the inventory reads goes through here, so N
+    variants of a route are built by the same code as the recipe itself (N = 1).
+    """
+
+    overrides: Mapping[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        sizes = {len(v) for v in self.overrides.values()}
+        if len(sizes) > 1:
+            raise ValueError(f"overrides of different lengths: {sorted(sizes)}")
+        return sizes.pop() if sizes else 1
+
+    def quantity(self, text: str, where: str) -> pint.Quantity:
+        quantity = parse_quantity(text, where)
+        if where in self.overrides:
+            return Q_(np.asarray(self.overrides[where], dtype=float), quantity.units)
+        return quantity
+
+    def fraction(self, value: str | float, where: str) -> float | np.ndarray:
+        fraction = parse_fraction(value, where)
+        if where in self.overrides:
+            return np.asarray(self.overrides[where], dtype=float)
+        return fraction
+
+
+WRITTEN = Values()
