@@ -115,7 +115,7 @@ class FootprintModel:
         ``factor_scales`` maps a factor id (``key@region``, see :func:`factor_id`) to N
         multipliers of its value (Monte Carlo draws of the factor ÷ its value).
         """
-        n = ev.flow.shape[0]
+        n = max([ev.flow.shape[0], *(np.size(v) for v in (factor_scales or {}).values())])
         values = self._values(ev, self.terms)
         coefficients = self._per_term([t.coefficient for t in self.terms], n)
         if factor_scales:

@@ -265,6 +265,29 @@ class Transport(_Model):
     notes: str = ""
 
 
+class Uncertainty(_Model):
+    """A distribution on one recipe number (yield, equivalents, volume, run time, ...).
+
+    Numbers are in the unit the recipe writes the parameter in, or strings with units. Without
+    ``[[uncertainty]]`` tables a recipe is deterministic.
+    """
+
+    parameter: str = Field(
+        description="Parameter path, e.g. 'amination.product.yield', "
+        "'amination.inputs.diethylamine.amount', 'flow.run_time' (`lca parameters` lists them)."
+    )
+    distribution: Literal["uniform", "range", "triangular", "normal", "lognormal"]
+    min: float | str | None = None
+    max: float | str | None = None
+    mode: float | str | None = Field(None, description="Triangular; default: the recipe value.")
+    mean: float | str | None = Field(None, description="Normal; default: the recipe value.")
+    sd: float | str | None = Field(None, description="Normal standard deviation.")
+    median: float | str | None = Field(None, description="Lognormal; default: the recipe value.")
+    gsd: float | None = Field(None, ge=1, description="Lognormal geometric standard deviation.")
+    source: str = Field("", description="Where the estimate comes from.")
+    notes: str = ""
+
+
 class Recipe(_Model):
     """A process recipe: one route to one product."""
 
@@ -274,6 +297,7 @@ class Recipe(_Model):
     steps: list[Step] = Field(min_length=1)
     facility: Facility | None = None
     transport: list[Transport] = Field(default_factory=list)
+    uncertainty: list[Uncertainty] = Field(default_factory=list)
 
     _origin: str = PrivateAttr(default="<recipe>")
 

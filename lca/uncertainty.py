@@ -274,12 +274,15 @@ def sobol_indices(
         ]
     )
     f_a, f_b = model(a), model(b)
-    variance = np.var(np.concatenate([f_a, f_b]))
+    both = np.concatenate([f_a, f_b])
+    # centring leaves the estimators unbiased and removes the noise a large mean adds
+    f_a, f_b = f_a - both.mean(), f_b - both.mean()
+    variance = np.var(both)
     first, total = np.zeros(k), np.zeros(k)
     for i in range(k):
         ab = a.copy()
         ab[:, i] = b[:, i]
-        f_ab = model(ab)
+        f_ab = model(ab) - both.mean()
         first[i] = np.mean(f_b * (f_ab - f_a)) / variance
         total[i] = 0.5 * np.mean((f_a - f_ab) ** 2) / variance
     return {"first": first, "total": total, "variance": np.array(variance)}

@@ -1,0 +1,248 @@
+"""The numbers of a recipe as named parameters, and the distributions a recipe puts on them.
+
+A parameter path names one number of a recipe: ``<step>.inputs.<material>.amount``,
+``<step>.inputs.<material>.recovered``, ``<step>.product.yield``, ``<step>.product.amount``,
+``<step>.energy.<carrier>.amount|power|duration``, ``<step>.run_time``, ``<step>.startup.time``,
+``<step>.failure_rate``, ``<step>.cleaning.<material>.amount``,
+``facility.overheads.<carrier>.power``, ``facility.campaign_time``,
+``transport.<material>.distance``
+(a material or carrier that appears twice in one list is ``name#2`` the second time). Each path
+maps to the field location the inventory reads it at, so overriding it with N values builds N
+variants through the recipe's own code path (:class:`lca.units.Values`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from lca import units as u
+from lca.errors import Problem, RecipeError, UnitError
+from lca.graph import step_label
+from lca.materials import suggest
+from lca.recipe import Recipe, Uncertainty
+from lca.uncertainty import Distribution, parse_distribution
+
+FRACTIONS = ("recovered", "yield", "failure_rate")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One number of a recipe: its path, where the inventory reads it, and its written value."""
+
+    path: str
+    where: str
+    value: float
+    unit: str
+    low: float = 0.0
+    high: float = math.inf
+
+    def to_unit(self, value: float | str, where: str) -> float:
+        """A number in the parameter's unit from a number or a string with units."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if not self.unit:
+            return u.parse_fraction(value, where)
+        quantity = u.parse_quantity(value, where)
+        try:
+            return float(quantity.m_as(self.unit))
+        except Exception:  # pint DimensionalityError
+            raise UnitError(f"{where}: '{value}' is not in {self.unit} or a unit like it") from None
+
+
+def _names(items, attribute: str) -> list[str]:
+    """Labels of list items, ``name#2`` for the second item of the same name."""
+    seen: dict[str, int] = {}
+    names = []
+    for item in items:
+        name = getattr(item, attribute)
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name}#{seen[name]}")
+    return names
+
+
+def _add(found: dict, path: str, where: str, text, fraction: bool = False) -> None:
+    if text is None:
+        return
+    if fraction or (isinstance(text, str) and text.strip().endswith("%")):
+        found[path] = Parameter(path, where, u.parse_fraction(text, where), "", 0.0, 1.0)
+    else:
+        quantity = u.parse_quantity(text, where)
+        found[path] = Parameter(path, where, float(quantity.magnitude), str(quantity.units))
+
+
+def recipe_parameters(recipe: Recipe) -> dict[str, Parameter]:
+    """Every number of a recipe that can vary, by path (the recipe must be valid)."""
+    found: dict[str, Parameter] = {}
+    for index, step in enumerate(recipe.steps):
+        label, sid = step_label(recipe, index), step.id
+        for position, (item, name) in enumerate(
+            zip(step.inputs, _names(step.inputs, "material"), strict=True)
+        ):
+            base = f"{label}.inputs[{position}] ({item.material})"
+            _add(found, f"{sid}.inputs.{name}.amount", f"{base}.amount", item.amount)
+            _add(
+                found,
+                f"{sid}.inputs.{name}.recovered",
+                f"{base}.recovered",
+                item.recovered,
+                fraction=True,
+            )
+            _add(
+                found,
+                f"{sid}.inputs.{name}.concentration",
+                f"{base}.concentration",
+                item.concentration,
+            )
+        if step.product is not None:
+            _add(found, f"{sid}.product.amount", f"{label}.product.amount", step.product.amount)
+            _add(
+                found,
+                f"{sid}.product.yield",
+                f"{label}.product.yield",
+                step.product.yield_,
+                fraction=True,
+            )
+        for position, (line, name) in enumerate(
+            zip(step.energy, _names(step.energy, "carrier"), strict=True)
+        ):
+            base = f"{label}.energy[{position}] ({line.carrier})"
+            for field_name in ("amount", "power", "duration"):
+                _add(
+                    found,
+                    f"{sid}.energy.{name}.{field_name}",
+                    f"{base}.{field_name}",
+                    getattr(line, field_name),
+                )
+        _add(found, f"{sid}.run_time", f"{label}.run_time", step.run_time)
+        _add(found, f"{sid}.cycle_time", f"{label}.cycle_time", step.cycle_time)
+        _add(
+            found, f"{sid}.failure_rate", f"{label}.failure_rate", step.failure_rate, fraction=True
+        )
+        if step.startup is not None:
+            _add(found, f"{sid}.startup.time", f"{label}.startup.time", step.startup.time)
+        for position, (line, name) in enumerate(
+            zip(step.cleaning, _names(step.cleaning, "material"), strict=True)
+        ):
+            base = f"{label}.cleaning[{position}] ({line.material})"
+            _add(found, f"{sid}.cleaning.{name}.amount", f"{base}.amount", line.amount)
+            _add(
+                found,
+                f"{sid}.cleaning.{name}.recovered",
+                f"{base}.recovered",
+                line.recovered,
+                fraction=True,
+            )
+    facility = recipe.facility
+    if facility is not None:
+        for position, (line, name) in enumerate(
+            zip(facility.overheads, _names(facility.overheads, "carrier"), strict=True)
+        ):
+            base = f"facility.overheads[{position}] ({line.carrier})"
+            for field_name in ("amount", "power", "duration"):
+                _add(
+                    found,
+                    f"facility.overheads.{name}.{field_name}",
+                    f"{base}.{field_name}",
+                    getattr(line, field_name),
+                )
+        _add(found, "facility.campaign_time", "facility.campaign_time", facility.campaign_time)
+        _add(
+            found,
+            "facility.other_products_time",
+            "facility.other_products_time",
+            facility.other_products_time,
+        )
+        for position, (line, name) in enumerate(
+            zip(facility.changeover, _names(facility.changeover, "material"), strict=True)
+        ):
+            _add(
+                found,
+                f"facility.changeover.{name}.amount",
+                f"facility.changeover[{position}] ({line.material}).amount",
+                line.amount,
+            )
+    for position, (leg, name) in enumerate(
+        zip(recipe.transport, _names(recipe.transport, "material"), strict=True)
+    ):
+        _add(
+            found,
+            f"transport.{name}.distance",
+            f"transport[{position}] ({leg.material}).distance",
+            leg.distance,
+        )
+    return found
+
+
+def resolve(
+    recipe: Recipe, path: str, parameters: dict[str, Parameter] | None = None, where: str = ""
+) -> Parameter:
+    """The parameter a path names (``<step>.yield`` is short for ``<step>.product.yield``).
+
+    Raises
+    ------
+    RecipeError
+        If the recipe has no such parameter; the message suggests the closest paths.
+    """
+    parameters = recipe_parameters(recipe) if parameters is None else parameters
+    if path.endswith(".yield") and path not in parameters:
+        path = path[: -len(".yield")] + ".product.yield"
+    if path in parameters:
+        return parameters[path]
+    raise RecipeError(
+        [
+            Problem(
+                where,
+                f"'{path}' is not a parameter of this recipe{suggest(path, parameters)}; "
+                "`lca parameters RECIPE` lists them",
+            )
+        ],
+        source=recipe.origin,
+    )
+
+
+def recipe_distributions(recipe: Recipe) -> list[tuple[Parameter, Distribution, Uncertainty]]:
+    """The recipe's ``[[uncertainty]]`` tables, resolved and checked.
+
+    Raises
+    ------
+    RecipeError
+        With every problem: unknown parameter, bad or inconsistent distribution parameters.
+    """
+    parameters = recipe_parameters(recipe)
+    problems: list[Problem] = []
+    result = []
+    seen: set[str] = set()
+    for index, spec in enumerate(recipe.uncertainty):
+        where = f"uncertainty[{index}] ({spec.parameter})"
+        try:
+            parameter = resolve(recipe, spec.parameter, parameters, where)
+        except RecipeError as exc:
+            problems += [Problem(p.where.split(": ", 1)[-1], p.message) for p in exc.problems]
+            continue
+        if parameter.path in seen:
+            problems.append(Problem(where, f"'{parameter.path}' has two distributions"))
+            continue
+        seen.add(parameter.path)
+        try:
+            numbers = {
+                name: parameter.to_unit(value, f"{where}.{name}")
+                for name in ("min", "max", "mode", "mean", "sd", "median")
+                if (value := getattr(spec, name)) is not None
+            }
+            if spec.gsd is not None:
+                numbers["gsd"] = spec.gsd
+            distribution = parse_distribution(
+                {"distribution": spec.distribution, **numbers},
+                parameter.value,
+                where,
+                parameter.low,
+                parameter.high,
+            )
+        except UnitError as exc:
+            problems.append(Problem("", str(exc)))
+            continue
+        result.append((parameter, distribution, spec))
+    if problems:
+        raise RecipeError(problems, source=recipe.origin)
+    return result
