@@ -80,6 +80,28 @@ def _reported():
         raise typer.Exit(1) from None
 
 
+@contextlib.contextmanager
+def _progress(title: str):
+    """A progress bar on stderr for long work; yields the callback ``(done, total)``."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(title, total=None)
+
+        def step(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield step
+
+
 def _warn(messages) -> None:
     for message in messages:
         typer.echo(f"warning: {message}", err=True)
@@ -92,6 +114,7 @@ RecipeArgs = Annotated[list[Path], typer.Argument(help="Recipe files (TOML).", s
 def validate(recipes: RecipeArgs) -> None:
     """Check recipes: schema, route graph, units and the properties conversions need."""
     from lca.inventory import build_inventory
+    from lca.parameters import recipe_distributions
     from lca.recipe import read_recipe
 
     failed = 0
@@ -100,6 +123,7 @@ def validate(recipes: RecipeArgs) -> None:
             with _reported():
                 recipe = read_recipe(path)
                 inventory = build_inventory(recipe)
+                recipe_distributions(recipe)
         except typer.Exit:
             failed += 1
             continue
@@ -166,21 +190,46 @@ def compare(
     ] = CompareFormat.table,
     factors: FactorsOption = None,
     strict: StrictOption = False,
+    mc: Annotated[
+        int, typer.Option("--mc", help="Monte Carlo draws per route (0: none).", min=0)
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 0,
 ) -> None:
-    """Routes side by side: PMI, E-factors, footprint by category, deltas and their drivers."""
+    """Routes side by side: PMI, E-factors, footprint by category, deltas and their drivers.
+
+    With --mc N, also N Monte Carlo draws per route (the recipes' [[uncertainty]] tables and
+    the factors' uncertainties, common random numbers across routes): percentiles and the
+    probability that each route is lower than each other route.
+    """
     from lca.compare import compare as compare_routes
 
     with _reported():
         comparison = compare_routes(
             recipes, baseline=baseline, factors=factors or (), strict=strict
         )
+        monte_carlo = None
+        if mc:
+            from lca.montecarlo import compare_monte_carlo
+
+            with _progress(f"Monte Carlo, {mc} draws × {len(recipes)} routes") as step:
+                monte_carlo = compare_monte_carlo(
+                    [a.recipe for a in comparison.assessments],
+                    comparison.labels,
+                    mc,
+                    seed,
+                    factors or (),
+                    progress=step,
+                )
     for assessment in comparison.assessments:
         _warn(assessment.warnings)
     _warn(comparison.warnings)
     if output_format is CompareFormat.json:
         from lca.compare import comparison_to_dict
 
-        typer.echo(json.dumps(comparison_to_dict(comparison), indent=2, ensure_ascii=False))
+        data = comparison_to_dict(comparison)
+        if monte_carlo is not None:
+            data["monte_carlo"] = monte_carlo.to_dict()
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
     elif output_format is CompareFormat.csv:
         comparison.to_frame().to_csv(sys.stdout, index=False, lineterminator="\n")
     elif output_format is CompareFormat.markdown:
@@ -191,6 +240,10 @@ def compare(
         from lca.render import print_comparison
 
         print_comparison(comparison)
+    if monte_carlo is not None and output_format is not CompareFormat.json:
+        from lca.render import monte_carlo_text
+
+        typer.echo(monte_carlo_text(monte_carlo))
 
 
 @app.command()
@@ -252,6 +305,135 @@ def report(
                 comparison, html, force=force, template=template, progress=progress
             )
             typer.echo(f"wrote {written}")
+
+
+@app.command()
+def parameters(
+    recipe: Annotated[Path, typer.Argument(help="Recipe file (TOML).", show_default=False)],
+) -> None:
+    """The recipe's numbers as parameter paths (for [[uncertainty]] and `lca sweep --vary`)."""
+    from lca.parameters import recipe_distributions, recipe_parameters
+    from lca.recipe import read_recipe
+
+    with _reported():
+        loaded = read_recipe(recipe)
+        found = recipe_parameters(loaded)
+        uncertain = {p.path: d for p, d, _ in recipe_distributions(loaded)}
+    for path, parameter in found.items():
+        spread = ""
+        if path in uncertain:
+            d = uncertain[path]
+            spread = f"  {d.kind} " + ", ".join(f"{k}={v:g}" for k, v in d.params.items())
+        typer.echo(f"{path:<58} {parameter.value:>10g} {parameter.unit or 'fraction'}{spread}")
+
+
+@app.command()
+def sensitivity(
+    recipe: Annotated[Path, typer.Argument(help="Recipe file (TOML).", show_default=False)],
+    metric: Annotated[
+        str, typer.Option("--metric", help="carbon_footprint, pmi or footprint:<category>.")
+    ] = "carbon_footprint",
+    n: Annotated[
+        int, typer.Option("--n", help="Base sample size of the Sobol design.", min=100)
+    ] = 2000,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    factors: FactorsOption = None,
+) -> None:
+    """Tornado swings and Sobol indices of the recipe's uncertain parameters and factors."""
+    from lca.montecarlo import OUTPUTS
+    from lca.montecarlo import sensitivity as analyse
+
+    with _reported():
+        if metric not in OUTPUTS:
+            raise OutputError(f"--metric '{metric}' is not one of {', '.join(OUTPUTS)}")
+        rows = analyse(recipe, n=n, seed=seed, factors=factors or (), metric=metric)
+    if not rows:
+        typer.echo("the recipe has no [[uncertainty]] tables and its factors state none", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{'parameter':<58} {'P5 → P95 output':>24} {'swing':>9} {'S1':>6} {'ST':>6}")
+    for row in sorted(rows, key=lambda r: -r["swing"]):
+        span = f"{row['low']:.4g} → {row['high']:.4g}"
+        typer.echo(
+            f"{row['parameter']:<58} {span:>24} {row['swing']:>9.4g} "
+            f"{row['first_order']:>6.2f} {row['total']:>6.2f}"
+        )
+
+
+def _vary(text: str) -> tuple[str, float, float, int]:
+    path, _, spec = text.partition("=")
+    parts = spec.split(":")
+    try:
+        if len(parts) != 3 or not path:
+            raise ValueError
+        start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        raise OutputError(
+            f"--vary '{text}': write PATH=START:STOP:N, e.g. amination.product.yield=0.7:0.95:6"
+        ) from None
+    return path, start, stop, count
+
+
+@app.command()
+def sweep(
+    recipe: Annotated[Path, typer.Argument(help="Recipe file (TOML).", show_default=False)],
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            help="PATH=START:STOP:N in the parameter's unit (repeatable).",
+            show_default=False,
+        ),
+    ],
+    lhs: Annotated[
+        int,
+        typer.Option(
+            "--lhs", help="A Latin hypercube of this many points instead of the grid.", min=0
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the table (.csv or .parquet).")
+    ] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write a plot (.html).")] = None,
+    metric: Annotated[str, typer.Option("--metric", help="Metric to plot.")] = "carbon_footprint",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    factors: FactorsOption = None,
+) -> None:
+    """Evaluate a grid or Latin hypercube of parameter values; write a table and a plot."""
+    from lca.montecarlo import sweep as run_sweep
+    from lca.reporting.output import check_target, write_atomically
+
+    with _reported():
+        ranges = [_vary(text) for text in vary]
+        for target in (out, plot):
+            if target is not None:
+                check_target(target, force)
+        if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
+            raise OutputError(f"{out}: the table is written as .csv or .parquet")
+        with _progress("sweep") as step:
+            frame = run_sweep(
+                recipe, ranges, lhs=lhs or None, seed=seed, factors=factors or (), progress=step
+            )
+        if out is None:
+            frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        elif out.suffix.lower() == ".csv":
+            write_atomically(out, lambda tmp: frame.to_csv(tmp, index=False), force)
+            typer.echo(f"wrote {out} ({len(frame)} rows)", err=True)
+        else:
+            try:
+                import pyarrow  # noqa: F401
+            except ImportError:
+                raise OutputError(
+                    "writing .parquet needs pyarrow: pip install 'greenroute[parquet]'"
+                ) from None
+            write_atomically(out, lambda tmp: frame.to_parquet(tmp, index=False), force)
+            typer.echo(f"wrote {out} ({len(frame)} rows)", err=True)
+        if plot is not None:
+            from lca.reporting.charts import sweep_figure
+
+            figure = sweep_figure(frame, metric)
+            write_atomically(plot, lambda tmp: figure.write_html(tmp, include_plotlyjs=True), force)
+            typer.echo(f"wrote {plot}", err=True)
 
 
 @app.command()

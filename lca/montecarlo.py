@@ -295,6 +295,64 @@ def sensitivity(
     ]
 
 
+def _grid(ranges: Sequence[tuple[float, float, int]]) -> np.ndarray:
+    axes = [np.linspace(start, stop, count) for start, stop, count in ranges]
+    mesh = np.meshgrid(*axes, indexing="ij")
+    return np.column_stack([m.reshape(-1) for m in mesh])
+
+
+def _latin_hypercube(ranges: Sequence[tuple[float, float, int]], n: int, seed: int) -> np.ndarray:
+    """n points, each parameter's range cut into n equal strata, one point per stratum."""
+    rng = np.random.default_rng(seed)
+    columns = []
+    for start, stop, _ in ranges:
+        strata = (rng.permutation(n) + rng.uniform(size=n)) / n
+        columns.append(start + strata * (stop - start))
+    return np.column_stack(columns)
+
+
+def sweep(
+    recipe: Recipe | str | Path,
+    vary: Sequence[tuple[str, float, float, int]],
+    lhs: int | None = None,
+    seed: int = 0,
+    factors: FactorSet | Sequence[str | Path] | None = None,
+    chunk: int = DEFAULT_CHUNK,
+    progress: Callable[[int, int], None] | None = None,
+):
+    """Evaluate a grid (or a Latin hypercube of ``lhs`` points) of parameter values.
+
+    Parameters
+    ----------
+    vary : sequence of (path, start, stop, count)
+        Parameters to vary, with values in the unit the recipe writes them in.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per variant: the varied parameters (named by path) and the outputs.
+    """
+    import pandas as pd
+
+    recipe, factors = _as_recipe(recipe), _factor_set(factors)
+    parameters = resolve_paths(recipe, [path for path, *_ in vary])
+    ranges = [(start, stop, count) for _, start, stop, count in vary]
+    points = _latin_hypercube(ranges, lhs, seed) if lhs else _grid(ranges)
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in OUTPUTS}
+    for begin in range(0, len(points), chunk):
+        block = points[begin : begin + chunk]
+        columns = {p.where: block[:, i] for i, p in enumerate(parameters)}
+        for name, values in evaluate(recipe, factors, columns, size=len(block)).items():
+            parts[name].append(values)
+        if progress:
+            progress(min(begin + chunk, len(points)), len(points))
+    frame = pd.DataFrame(points, columns=[p.path for p in parameters])
+    for name, values in parts.items():
+        frame[name] = np.concatenate(values)
+    frame.attrs["units"] = {p.path: p.unit for p in parameters}
+    return frame
+
+
 def resolve_paths(recipe: Recipe, paths: Sequence[str]) -> list[Parameter]:
     """The parameters of a recipe named by paths (errors suggest close names)."""
     return [resolve(recipe, path) for path in paths]

@@ -331,3 +331,27 @@ def comparison_markdown(comparison) -> str:
                 for e in assessment.mode_effects
             ]
     return "\n".join(lines)
+
+
+def monte_carlo_text(monte_carlo) -> str:
+    """Percentiles per route and the probability that each route is lower than each other."""
+    lines = [
+        f"Monte Carlo: {monte_carlo.n} draws per route, seed {monte_carlo.seed} (common "
+        "random numbers across routes)"
+    ]
+    for metric, unit in (("pmi", "kg/kg"), ("carbon_footprint", "kg CO2e/kg")):
+        lines.append(f"\n{metric} [{unit}]: median [5 % – 95 %]")
+        for row in monte_carlo.summary(metric):
+            lines.append(
+                f"  {row['route']}: {_number(row['p50'])} "
+                f"[{_number(row['p5'])} – {_number(row['p95'])}]"
+            )
+        probability = monte_carlo.probability_lower(metric)
+        lines.append(f"P(row lower than column), {metric}:")
+        for i, route in enumerate(monte_carlo.labels):
+            cells = "  ".join(
+                "   –  " if i == j else f"{probability[i, j]:6.1%}"
+                for j in range(len(monte_carlo.labels))
+            )
+            lines.append(f"  {i + 1}. {cells}   {route}")
+    return "\n".join(lines)

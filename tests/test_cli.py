@@ -202,3 +202,68 @@ def test_report_writes_both_files_and_says_where(tmp_path):
     assert again.exit_code == 1 and "already exists; pass --force" in again.stderr
     nothing = invoke("report", *flagship)
     assert nothing.exit_code == 1 and "give --xlsx FILE and/or --html FILE" in nothing.stderr
+
+
+FLAGSHIP = [ROOT / "processes" / f"lidocaine-{m}.toml" for m in ("batch", "flow", "modular")]
+
+
+def test_compare_monte_carlo_json_and_table():
+    result = invoke("compare", *FLAGSHIP, "--mc", "2000", "--seed", "1", "--format", "json")
+    assert result.exit_code == 0, result.output
+    mc = json.loads(result.stdout)["monte_carlo"]
+    assert mc["n"] == 2000 and mc["seed"] == 1 and len(mc["routes"]) == 3
+    p = mc["metrics"]["carbon_footprint"]["probability_lower"]
+    assert p[2][1] == 1.0  # the modular route shares the flow route's draws and is lower
+    table = invoke("compare", *FLAGSHIP[:2], "--mc", "500")
+    assert "P(row lower than column)" in table.stdout
+
+
+def test_sweep_writes_csv_parquet_and_a_plot(tmp_path):
+    import pandas as pd
+
+    csv_path, parquet, plot = tmp_path / "s.csv", tmp_path / "s.parquet", tmp_path / "s.html"
+    args = [
+        "sweep",
+        FLAGSHIP[1],
+        "--vary",
+        "amination.product.yield=0.7:0.95:6",
+        "--vary",
+        "amination.inputs.toluene.recovered=0.5:0.95:4",
+    ]
+    result = invoke(*args, "--out", csv_path, "--plot", plot)
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(csv_path)
+    assert len(frame) == 24 and {"pmi", "carbon_footprint"} <= set(frame.columns)
+    # PMI falls as the amination yield rises, at every recovery
+    for _, group in frame.groupby("amination.inputs.toluene.recovered"):
+        assert group.sort_values("amination.product.yield")["pmi"].is_monotonic_decreasing
+    assert "<html" in plot.read_text()[:500].lower()
+    assert invoke(*args, "--out", parquet).exit_code == 0
+    assert pd.read_parquet(parquet).equals(frame)
+    again = invoke(*args, "--out", csv_path)
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    bad = invoke("sweep", FLAGSHIP[1], "--vary", "amination.yield=0.7-0.9")
+    assert bad.exit_code == 1 and "write PATH=START:STOP:N" in bad.stderr
+    unknown = invoke("sweep", FLAGSHIP[1], "--vary", "amination.yeld=0.7:0.9:3")
+    assert unknown.exit_code == 1 and "is not a parameter of this recipe" in unknown.stderr
+
+
+def test_parameters_and_sensitivity_commands():
+    listing = invoke("parameters", FLAGSHIP[1])
+    assert listing.exit_code == 0
+    assert "amination.product.yield" in listing.stdout and "triangular" in listing.stdout
+    ranked = invoke("sensitivity", FLAGSHIP[1], "--n", "500")
+    assert ranked.exit_code == 0
+    assert ranked.stdout.splitlines()[1].startswith("amination.product.yield")
+
+
+def test_validate_checks_uncertainty_tables(write_recipe):
+    text = (ROOT / "processes" / "paracetamol-linear.toml").read_text() + (
+        '\n[[uncertainty]]\nparameter = "nitration.yeild"\ndistribution = "uniform"\n'
+        "min = 0.3\nmax = 0.5\n"
+    )
+    result = invoke("validate", write_recipe(text))
+    assert result.exit_code == 1
+    assert "uncertainty[0] (nitration.yeild): 'nitration.yeild' is not a parameter" in (
+        result.stderr
+    )

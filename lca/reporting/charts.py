@@ -505,3 +505,61 @@ def comparison_deltas(comparison: Comparison) -> go.Figure:
         margin={"t": 90},
     )
     return fig
+
+
+SWEEP_METRICS = {"pmi": "PMI [kg/kg]", "carbon_footprint": "carbon footprint [kg CO2e/kg]"}
+
+
+def sweep_figure(frame, metric: str = "carbon_footprint") -> go.Figure:
+    """A sweep's result: a line for one varied parameter, a heat map for a grid of two, else
+    the first parameter against the metric, coloured by the second.
+
+    ``frame`` is the DataFrame of :func:`lca.montecarlo.sweep` (parameters first, then outputs).
+    """
+    import plotly.graph_objects as go
+
+    from lca.montecarlo import OUTPUTS
+
+    parameters = [c for c in frame.columns if c not in OUTPUTS]
+    label = SWEEP_METRICS.get(metric, metric)
+    fig = go.Figure()
+    first = parameters[0]
+    grid = len(parameters) == 2 and len(frame) == (
+        frame[first].nunique() * frame[parameters[1]].nunique()
+    )
+    if len(parameters) == 1:
+        ordered = frame.sort_values(first)
+        fig.add_trace(
+            go.Scatter(x=ordered[first], y=ordered[metric], mode="lines+markers", name=plain(label))
+        )
+    elif grid:
+        table = frame.pivot_table(index=parameters[1], columns=first, values=metric)
+        fig.add_trace(
+            go.Heatmap(
+                x=table.columns,
+                y=table.index,
+                z=table.values,
+                colorbar={"title": {"text": plain(label)}},
+            )
+        )
+        fig.update_layout(yaxis_title=plain(parameters[1]))
+    else:
+        fig.add_trace(
+            go.Scatter(
+                x=frame[first],
+                y=frame[metric],
+                mode="markers",
+                marker={
+                    "color": frame[parameters[1]],
+                    "showscale": True,
+                    "colorbar": {"title": {"text": plain(parameters[1])}},
+                },
+                name=plain(label),
+            )
+        )
+    fig.update_layout(
+        template=_template(), title=_title(f"Sweep: {label}"), xaxis_title=plain(first)
+    )
+    if len(parameters) == 1 or not grid:
+        fig.update_layout(yaxis_title=plain(label))
+    return fig
