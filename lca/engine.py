@@ -14,6 +14,7 @@ intermediate charge, no per-variant Python loop and no matrix factorisation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +50,22 @@ class CompiledRoute:
     energy_step: np.ndarray
 
     @property
+    def charged_by(self) -> dict[int, list[int]]:
+        """Step → the input lines that charge its product (its consumers' lines)."""
+        lines: dict[int, list[int]] = {step: [] for step in range(self.n_steps)}
+        for line, producer in enumerate(self.flow_producer):
+            if producer >= 0:
+                lines[int(producer)].append(line)
+        return lines
+
+    @property
+    def flow_to_step(self) -> np.ndarray:
+        """``(F, S)`` one-hot matrix: input line → the step it is charged to."""
+        onehot = np.zeros((len(self.flow_step), self.n_steps))
+        onehot[np.arange(len(self.flow_step)), self.flow_step] = 1.0
+        return onehot
+
+    @property
     def is_raw(self) -> np.ndarray:
         """``(F,)`` True for input lines that are raw materials (not intermediates)."""
         return self.flow_producer < 0
@@ -79,27 +96,54 @@ class Evaluation:
     step_pmi: np.ndarray
 
 
-def propagate_demand(route: CompiledRoute, q: np.ndarray) -> np.ndarray:
-    """Solve ``(I - Q_int) x = e_final`` for every variant.
+@dataclass(frozen=True)
+class Columns:
+    """Results per kg of final product, one entry per step, input line and energy line.
+
+    Each entry is a float when it is the same in every variant, else an ``(N,)`` array: a
+    Monte Carlo run pays only for the numbers that vary.
+    """
+
+    step_scale: list
+    flow_per_step_product: list
+    flow: list
+    energy: list
+
+
+def evaluate_columns(
+    route: CompiledRoute,
+    charges: Sequence[float | np.ndarray],
+    products: Sequence[float | np.ndarray],
+    energies: Sequence[float | np.ndarray],
+) -> Columns:
+    """Normalise charges per kg of each step's product and propagate demand from 1 kg of
+    final product: ``(I - Q_int) x = e_final`` solved by substitution in reverse topological
+    order (exact for an acyclic route), one vectorised operation per input line.
 
     Parameters
     ----------
-    route : CompiledRoute
-    q : numpy.ndarray
-        ``(N, F)`` kg of each input line per kg of its step's product.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``(N, S)`` step scale ``x`` [kg step product / kg final product].
+    charges, products, energies
+        Per input line, per step and per energy line: kg charged, kg of isolated product and
+        the energy amount on the same basis (batch or campaign); floats or ``(N,)`` arrays.
     """
-    n = q.shape[0]
-    x = np.zeros((n, route.n_steps))
-    x[:, route.final_step] = 1.0
+    q = [charge / products[step] for charge, step in zip(charges, route.flow_step, strict=True)]
+    x: list = [0.0] * route.n_steps
+    x[route.final_step] = 1.0
+    charged_by = route.charged_by
     for step in route.order[1:]:
-        charged = np.flatnonzero(route.flow_producer == step)
-        x[:, step] = (q[:, charged] * x[:, route.flow_step[charged]]).sum(axis=1)
-    return x
+        x[step] = sum(q[f] * x[route.flow_step[f]] for f in charged_by[step])
+    flow = [q[f] * x[step] for f, step in enumerate(route.flow_step)]
+    energy = [
+        amount / products[step] * x[step]
+        for amount, step in zip(energies, route.energy_step, strict=True)
+    ]
+    return Columns(x, q, flow, energy)
+
+
+def _stack(entries: list, n: int) -> np.ndarray:
+    if not entries:
+        return np.zeros((n, 0))
+    return np.column_stack([np.broadcast_to(np.asarray(e, dtype=float), (n,)) for e in entries])
 
 
 def evaluate(
@@ -108,7 +152,7 @@ def evaluate(
     product_kg: np.ndarray,
     energy_amount: np.ndarray,
 ) -> Evaluation:
-    """Normalise per-batch charges and propagate demand from 1 kg of final product.
+    """:func:`evaluate_columns` on ``(N, ·)`` arrays, with the results as ``(N, ·)`` arrays.
 
     Parameters
     ----------
@@ -123,12 +167,14 @@ def evaluate(
     charge_kg = np.atleast_2d(np.asarray(charge_kg, dtype=float))
     product_kg = np.atleast_2d(np.asarray(product_kg, dtype=float))
     energy_amount = np.atleast_2d(np.asarray(energy_amount, dtype=float))
-    q = charge_kg / product_kg[:, route.flow_step]
-    x = propagate_demand(route, q)
-    flow = q * x[:, route.flow_step]
-    energy = energy_amount / product_kg[:, route.energy_step] * x[:, route.energy_step]
-    step_pmi = np.zeros((q.shape[0], route.n_steps))
-    np.add.at(step_pmi.T, route.flow_step, q.T)
+    n = charge_kg.shape[0]
+    columns = evaluate_columns(route, list(charge_kg.T), list(product_kg.T), list(energy_amount.T))
+    q = _stack(columns.flow_per_step_product, n)
     return Evaluation(
-        step_scale=x, flow_per_step_product=q, flow=flow, energy=energy, step_pmi=step_pmi
+        step_scale=_stack(columns.step_scale, n),
+        flow_per_step_product=q,
+        flow=_stack(columns.flow, n),
+        energy=_stack(columns.energy, n),
+        # each step's column sum of q, as one matrix product
+        step_pmi=q @ route.flow_to_step,
     )

@@ -24,7 +24,7 @@ import numpy as np
 
 from lca import units as u
 from lca.elements import ATOMIC_WEIGHTS
-from lca.engine import Evaluation
+from lca.engine import Columns, Evaluation
 from lca.errors import FactorError, UnitError
 from lca.factors import Factor, FactorSet
 from lca.inventory import Inventory
@@ -125,6 +125,43 @@ class FootprintModel:
             ]
             coefficients = coefficients * self._per_term(scales, n)
         return values * coefficients
+
+    def totals(
+        self, ev: Evaluation | Columns, factor_scales: Mapping[str, np.ndarray] | None = None
+    ) -> dict[str, np.ndarray]:
+        """``(N,)`` footprint by category and in total, without forming the (N, T) matrix.
+
+        The same sums as :meth:`contributions`, accumulated term by term, so memory stays at a
+        few arrays of N values whatever the number of terms (Monte Carlo and sweeps).
+        """
+        if isinstance(ev, Evaluation):
+            ev = Columns(list(ev.step_scale.T), [], list(ev.flow.T), list(ev.energy.T))
+        arrays = {"flow": ev.flow, "energy": ev.energy, "step": ev.step_scale}
+        n = max(
+            [
+                1,
+                *(np.size(v) for entries in arrays.values() for v in entries),
+                *(np.size(v) for v in (factor_scales or {}).values()),
+            ]
+        )
+        # terms with plain coefficients on the same entry and category add up first
+        fixed: dict[tuple[str, str, int], float] = {}
+        varying = []
+        for term in self.terms:
+            scale = (factor_scales or {}).get(factor_id(term.factor)) if term.factor else None
+            if np.ndim(term.coefficient) == 0 and scale is None:
+                key = (term.category, term.array, term.index)
+                fixed[key] = fixed.get(key, 0.0) + float(term.coefficient)
+            else:
+                varying.append((term, scale))
+        sums = {category: np.zeros(n) for category in CATEGORIES}
+        for (category, array, index), coefficient in fixed.items():
+            sums[category] += arrays[array][index] * coefficient
+        for term, scale in varying:
+            coefficient = term.coefficient if scale is None else term.coefficient * scale
+            sums[term.category] += arrays[term.array][term.index] * coefficient
+        sums["total"] = sum(sums[category] for category in CATEGORIES)
+        return sums
 
     def amounts(self, ev: Evaluation) -> np.ndarray:
         n = ev.flow.shape[0]

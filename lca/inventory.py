@@ -28,7 +28,7 @@ from lca.conversion import (
     recovery_lines,
     set_limiting,
 )
-from lca.engine import CompiledRoute, Evaluation, evaluate
+from lca.engine import Columns, CompiledRoute, Evaluation, evaluate, evaluate_columns
 from lca.errors import Problem, RecipeError, UnitError
 from lca.graph import check_graph, step_label
 from lca.materials import (
@@ -96,13 +96,35 @@ class Inventory:
     route: CompiledRoute
     flows: tuple[Flow, ...]
     energy_lines: tuple[EnergyLine, ...]
-    charge_kg: np.ndarray
-    product_kg: np.ndarray
-    energy_amount: np.ndarray
+    charge_columns: tuple
+    product_columns: tuple
+    energy_columns: tuple
     reactions: tuple[Reaction | None, ...]
     warnings: tuple[str, ...] = field(default=())
     variants: int = 1
     values: Values = WRITTEN
+
+    @cached_property
+    def charge_kg(self) -> np.ndarray:
+        """kg of each input line on its step's basis: ``(F,)``, or ``(N, F)`` for variants."""
+        return _columns(list(self.charge_columns), self.variants, len(self.charge_columns))
+
+    @cached_property
+    def product_kg(self) -> np.ndarray:
+        """kg of each step's product on the same basis: ``(S,)`` or ``(N, S)``."""
+        return _columns(list(self.product_columns), self.variants, len(self.product_columns))
+
+    @cached_property
+    def energy_amount(self) -> np.ndarray:
+        """Each energy line on the same basis: ``(E,)`` or ``(N, E)``."""
+        return _columns(list(self.energy_columns), self.variants, len(self.energy_columns))
+
+    def columns(self) -> Columns:
+        """The evaluation as per-line entries (floats where nothing varies): the fast path of
+        Monte Carlo runs and sweeps, which never build ``(N, F)`` matrices."""
+        return evaluate_columns(
+            self.route, self.charge_columns, self.product_columns, self.energy_columns
+        )
 
     @cached_property
     def result(self) -> Evaluation:
@@ -352,9 +374,9 @@ class _Builder:
             route=route,
             flows=tuple(self.flows),
             energy_lines=tuple(self.energy_lines),
-            charge_kg=_columns(self.charges, self.n, len(self.charges)),
-            product_kg=_columns(self.product_kg, self.n, len(self.product_kg)),
-            energy_amount=_columns(self.energy_amounts, self.n, len(self.energy_amounts)),
+            charge_columns=tuple(self.charges),
+            product_columns=tuple(self.product_kg),
+            energy_columns=tuple(self.energy_amounts),
             reactions=tuple(self.reactions),
             warnings=tuple(self.warnings),
             variants=self.n,

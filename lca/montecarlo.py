@@ -12,6 +12,7 @@ draws and a route compared with a copy of itself differs by exactly zero on ever
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from lca.uncertainty import Distribution, Streams, factor_distribution, sobol_in
 from lca.units import Values
 
 OUTPUTS = ("pmi", "carbon_footprint", *(f"footprint:{c.replace(' ', '_')}" for c in CATEGORIES))
-DEFAULT_CHUNK = 50_000
+DEFAULT_CHUNK = 100_000
 
 
 def _as_recipe(recipe: Recipe | str | Path) -> Recipe:
@@ -56,21 +57,18 @@ def evaluate(
     columns = dict(columns or {})
     inventory = build_inventory(recipe, values=Values(columns))
     model = build_footprint_model(inventory, factors)
-    evaluation = inventory.result
+    evaluation = inventory.columns()
     n = size or max(
         [len(v) for v in (*columns.values(), *(factor_scales or {}).values())], default=1
     )
-    contributions = model.contributions(evaluation, factor_scales)
+    sums = model.totals(evaluation, factor_scales)
     raw = inventory.route.is_raw
     out = {
-        "pmi": evaluation.flow[:, raw].sum(axis=1),
-        "carbon_footprint": contributions.sum(axis=1),
+        "pmi": sum(flow for flow, is_raw in zip(evaluation.flow, raw, strict=True) if is_raw),
+        "carbon_footprint": sums["total"],
     }
-    categories = np.array([t.category for t in model.terms])
     for category in CATEGORIES:
-        out[f"footprint:{category.replace(' ', '_')}"] = contributions[
-            :, categories == category
-        ].sum(axis=1)
+        out[f"footprint:{category.replace(' ', '_')}"] = sums[category]
     return {name: np.broadcast_to(values, (n,)).copy() for name, values in out.items()}
 
 
@@ -164,23 +162,37 @@ def simulate(
     chunk: int = DEFAULT_CHUNK,
     with_factors: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    outputs: Sequence[str] = OUTPUTS,
+    workers: int = 2,
 ) -> dict[str, np.ndarray]:
     """``n`` Monte Carlo draws of a route's PMI and footprint, reproducible from ``seed``.
 
-    Draws come chunk by chunk from named streams, so the result does not depend on ``chunk``.
+    Draws come chunk by chunk from named streams, so the result does not depend on ``chunk``;
+    memory is the chunk's work arrays plus ``n`` values per kept output (``outputs``).
     """
     recipe, factors = _as_recipe(recipe), _factor_set(factors)
     draws = sampler(recipe, factors, seed, with_factors)
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in OUTPUTS}
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in outputs}
+
+    def run(columns, scales, m):
+        results = evaluate(recipe, factors, columns, scales, size=m)
+        return {name: results[name] for name in parts}
+
+    # Draws are made in order in this thread (reproducible); chunks are evaluated by two
+    # workers, since numpy releases the GIL in the array arithmetic that dominates a chunk.
     done = 0
-    while done < n:
-        m = min(chunk, n - done)
-        columns, scales = draws.draw(m)
-        for name, values in evaluate(recipe, factors, columns, scales, size=m).items():
-            parts[name].append(values)
-        done += m
-        if progress:
-            progress(done, n)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = []
+        while done < n or pending:
+            while done < n and len(pending) < workers + 1:
+                m = min(chunk, n - done)
+                pending.append((pool.submit(run, *draws.draw(m), m), m))
+                done += m
+            future, m = pending.pop(0)
+            for name, values in future.result().items():
+                parts[name].append(values)
+            if progress:
+                progress(sum(len(v) for v in next(iter(parts.values()), [])), n)
     return {
         name: np.concatenate(values) if values else np.zeros(0) for name, values in parts.items()
     }

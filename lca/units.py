@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pint
@@ -67,6 +68,7 @@ _AMBIGUOUS_TON = re.compile(r"(?<![\w_])tons?(?![\w_])")
 EXAMPLES = "e.g. '6.2 kg', '60 L', '0.35 mol', '1.2 equiv', '10 vol', '0.1 wt'"
 
 
+@lru_cache(maxsize=8192)
 def parse_quantity(text: str | float | int, where: str) -> pint.Quantity:
     """Read ``text`` (a number with a unit, like ``"6.2 kg"``) as a pint quantity.
 
@@ -82,6 +84,9 @@ def parse_quantity(text: str | float | int, where: str) -> pint.Quantity:
     UnitError
         If the text has no unit, an unknown unit, the ambiguous ``ton``, or a value that is not a
         finite, non-negative number.
+
+    Results are cached (a Monte Carlo run rebuilds a route chunk after chunk): callers never
+    modify the returned quantity in place.
     """
     if isinstance(text, bool) or not isinstance(text, str | int | float):
         raise UnitError(f"{where}: expected an amount with a unit ({EXAMPLES}), got {text!r}")
