@@ -32,6 +32,10 @@ factors_app = typer.Typer(
     help="Browse emission-factor libraries: the bundled one and your own.", no_args_is_help=True
 )
 app.add_typer(factors_app, name="factors")
+brightway_app = typer.Typer(
+    help="Brightway: export a route to a project (see docs/brightway.md).", no_args_is_help=True
+)
+app.add_typer(brightway_app, name="brightway")
 
 
 class Format(StrEnum):
@@ -45,6 +49,11 @@ class CompareFormat(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+
+
+class Backend(StrEnum):
+    greenroute = "greenroute"
+    brightway = "brightway"
 
 
 class _State:
@@ -155,12 +164,57 @@ def assess(
     ] = Format.table,
     factors: FactorsOption = None,
     strict: StrictOption = False,
+    backend: Annotated[
+        Backend,
+        typer.Option(
+            "--backend",
+            help="Who solves the footprint: greenroute's engine, or bw2calc from an in-memory "
+            "Brightway datapackage (a cross-check; needs the brightway extra).",
+        ),
+    ] = Backend.greenroute,
+    brightway_project: Annotated[
+        str | None,
+        typer.Option(
+            "--brightway-project",
+            help="Characterise the flows the --mapping names with this Brightway project's "
+            "background (e.g. ecoinvent). The project is only read.",
+        ),
+    ] = None,
+    method: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--method",
+            help="LCIA method of the Brightway project, in kg CO2-eq: its parts joined by '|' "
+            "or words unique to it; repeat for several.",
+            show_default=False,
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="CSV or TOML file: flow key → Brightway activity (docs/brightway.md).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Mass metrics and carbon footprint of one route per kg of final product."""
-    from lca.compare import assess as assess_route
-
+    if brightway_project is not None or method or mapping is not None:
+        _assess_with_brightway_project(
+            recipe, output_format, factors, strict, backend, brightway_project, method, mapping
+        )
+        return
     with _reported():
-        assessment = assess_route(recipe, factors=factors or (), strict=strict)
+        if backend is Backend.brightway:
+            from lca.backends.brightway import assess_in_brightway
+
+            with contextlib.redirect_stdout(sys.stderr):
+                assessment = assess_in_brightway(recipe, factors=factors or (), strict=strict)
+            typer.echo("note: footprint solved by bw2calc (in-memory datapackage)", err=True)
+        else:
+            from lca.compare import assess as assess_route
+
+            assessment = assess_route(recipe, factors=factors or (), strict=strict)
     _warn(assessment.warnings)
     if output_format is Format.json:
         from lca.compare import assessment_to_dict
@@ -172,6 +226,65 @@ def assess(
         from lca.render import print_assessment
 
         print_assessment(assessment)
+
+
+def _assess_with_brightway_project(
+    recipe, output_format, factors, strict, backend, project, methods, mapping
+) -> None:
+    """``lca assess`` with a Brightway background: one assessment per method."""
+    with _reported():
+        if project is None or not methods or mapping is None:
+            raise FactorError(
+                "a Brightway background needs --brightway-project, --mapping and at least one "
+                "--method"
+            )
+        from lca.backends.brightway import assess_with_background, method_label
+
+        with contextlib.redirect_stdout(sys.stderr):
+            results = assess_with_background(
+                recipe,
+                project,
+                methods,
+                mapping,
+                factors=factors or (),
+                strict=strict,
+                backend=backend.value,
+            )
+    _warn(results[0].assessment.warnings)
+    if output_format is Format.json:
+        from lca.compare import assessment_to_dict
+
+        documents = [
+            {
+                **assessment_to_dict(r.assessment),
+                "brightway": {
+                    "project": project,
+                    "method": list(r.method),
+                    "method_unit": r.background.unit,
+                },
+            }
+            for r in results
+        ]
+        if len(documents) > 1:
+            documents = {
+                "format": "greenroute.assessments",
+                "format_version": 1,
+                "assessments": documents,
+            }
+        else:
+            documents = documents[0]
+        typer.echo(json.dumps(documents, indent=2, ensure_ascii=False))
+    elif output_format is Format.csv:
+        import pandas as pd
+
+        frames = [r.assessment.to_frame().assign(method=method_label(r.method)) for r in results]
+        pd.concat(frames).to_csv(sys.stdout, index=False, lineterminator="\n")
+    else:
+        from lca.render import print_assessment
+
+        for r in results:
+            typer.echo(f"LCIA method: {method_label(r.method)} (Brightway project '{project}')")
+            print_assessment(r.assessment)
 
 
 @app.command()
@@ -558,6 +671,64 @@ def factors_show(
                 "`lca factors search` lists what there is"
             )
         print_factor(factor)
+
+
+@brightway_app.command("export")
+def brightway_export(
+    recipe: Annotated[Path, typer.Argument(help="Recipe file (TOML).", show_default=False)],
+    project: Annotated[
+        str, typer.Option("--project", help="Brightway project to write to.", show_default=False)
+    ],
+    database: Annotated[
+        str | None,
+        typer.Option("--database", help="Database name (default: greenroute-<recipe name>)."),
+    ] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            "--mapping",
+            help="CSV or TOML file: flow key → background activity (docs/brightway.md).",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the database if greenroute wrote it before.")
+    ] = False,
+    create_project: Annotated[
+        bool, typer.Option("--create-project", help="Create the project if it does not exist.")
+    ] = False,
+    allow_unlinked: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unlinked",
+            help="Write flows without a mapping row as proxy activities carrying greenroute's "
+            "factor (as fossil CO2).",
+        ),
+    ] = False,
+    factors: FactorsOption = None,
+) -> None:
+    """Write a route to a Brightway project as a database linked to its background."""
+    with _reported():
+        from lca.backends.brightway import export_route
+
+        with contextlib.redirect_stdout(sys.stderr):
+            result = export_route(
+                recipe,
+                project,
+                mapping=mapping,
+                database=database,
+                force=force,
+                create_project=create_project,
+                allow_unlinked=allow_unlinked,
+                factors=factors or (),
+            )
+    _warn(result.warnings)
+    typer.echo(
+        f"wrote database '{result.database}' to Brightway project '{result.project}': "
+        f"{result.activities} activities, {result.exchanges} exchanges, "
+        f"{len(result.linked)} flows linked to the background; final product: "
+        f"{result.final[0]}:{result.final[1]}"
+    )
 
 
 def main() -> None:

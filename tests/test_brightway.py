@@ -1,0 +1,768 @@
+"""Brightway integration: in-memory cross-check, the user's background, export to a project.
+
+Brightway chooses its data folder when bw2data is first imported (``BRIGHTWAY2_DIR``) and keeps
+logs and caches in platformdirs folders (``XDG_*``): the module fixture points all of them at a
+temporary folder before that first import, and every test then gets a data folder of its own, so
+no test can see or change the user's projects. Nothing needs ecoinvent or the network: the
+background is the synthetic one in ``tests/data/brightway/`` (invented numbers, hand-computed
+scores in its header). Other test modules never import Brightway.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import DATA, ROOT
+
+BW_DATA = DATA / "brightway"
+SYNTHETIC = BW_DATA / "synthetic-background.toml"
+PARACETAMOL_MAPPING = BW_DATA / "paracetamol-mapping.csv"
+LIDOCAINE_MAPPING = BW_DATA / "lidocaine-mapping.toml"
+PARACETAMOL = ROOT / "processes" / "paracetamol-linear.toml"
+EXAMPLES = sorted((ROOT / "processes").glob("*.toml"))
+PROJECT = "synthetic"
+BACKGROUND = "synthetic-background"
+BIOSPHERE = "synthetic-biosphere"
+GWP100 = ("IPCC 2021", "climate change", "global warming potential (GWP100)")
+GWP20 = ("IPCC 2021", "climate change", "global warming potential (GWP20)")
+ACIDIFICATION = (
+    "ReCiPe 2016 v1.03, midpoint (H)",
+    "acidification: terrestrial",
+    "terrestrial acidification potential (TAP)",
+)
+ENVIRONMENT = ("BRIGHTWAY2_DIR", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
+BRIGHTWAY_MODULES = ("bw2data", "bw2calc", "bw2io", "bw_processing")
+
+
+def _loaded_brightway() -> list[str]:
+    return [name for name in sys.modules if name.split(".")[0] in BRIGHTWAY_MODULES]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def brightway_home(tmp_path_factory):
+    """Every Brightway folder in a temporary directory, set before Brightway is imported."""
+    home = tmp_path_factory.mktemp("brightway-home")
+    if _loaded_brightway():
+        from bw2data import projects
+
+        if home.parent not in Path(projects._base_data_dir).parents:
+            pytest.fail(
+                "Brightway was imported before tests/test_brightway.py pointed it at a temporary "
+                f"folder (it uses {projects._base_data_dir}); no other test module may import it"
+            )
+    saved = {name: os.environ.get(name) for name in ENVIRONMENT}
+    folders = dict(zip(ENVIRONMENT, ("data", "xdg-data", "xdg-state", "xdg-cache"), strict=True))
+    for name, folder in folders.items():
+        (home / folder).mkdir()
+        os.environ[name] = str(home / folder)
+    from lca.backends.brightway import brightway
+
+    (bd,) = brightway("bw2data")
+    assert Path(bd.projects._base_data_dir) == home / "data"
+    template = home / "template"
+    template.mkdir()
+    bd.projects.change_base_directories(template)
+    build_background(PROJECT)
+    bd.projects.change_base_directories(home / "data")
+    yield template
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+def build_background(project: str, spec_path: Path = SYNTHETIC) -> None:
+    """Write the synthetic biosphere, background database and methods to a new project."""
+    from lca.backends.brightway import brightway, switched_project
+
+    (bd,) = brightway("bw2data")
+    spec = tomllib.loads(spec_path.read_text(encoding="utf-8"))
+    bio, db = spec["biosphere"], spec["database"]
+    with switched_project(project, create=True, writing=True):
+        bd.Database(bio).write(
+            {
+                (bio, code): {
+                    "name": flow["name"],
+                    "categories": tuple(flow["categories"]),
+                    "type": "emission",
+                    "unit": "kilogram",
+                }
+                for code, flow in spec["biosphere_flows"].items()
+            }
+        )
+        activities = {}
+        for code, activity in spec["activities"].items():
+            exchanges = [
+                {
+                    "input": (db, code),
+                    "type": "production",
+                    "amount": activity.get("production", 1.0),
+                }
+            ]
+            exchanges += [
+                {"input": (db, other), "type": "technosphere", "amount": amount}
+                for other, amount in activity.get("inputs", {}).items()
+            ]
+            exchanges += [
+                {"input": (bio, flow), "type": "biosphere", "amount": amount}
+                for flow, amount in activity.get("emissions", {}).items()
+            ]
+            activities[(db, code)] = {
+                "name": activity["name"],
+                "reference product": activity["product"],
+                "location": activity["location"],
+                "unit": activity["unit"],
+                "type": "process",
+                "exchanges": exchanges,
+            }
+        bd.Database(db).write(activities)
+        for method in spec["methods"]:
+            written = bd.Method(tuple(method["name"]))
+            written.register(unit=method["unit"])
+            written.write([((bio, flow), cf) for flow, cf in method["factors"].items()])
+
+
+@pytest.fixture
+def bw(tmp_path, monkeypatch, brightway_home):
+    """bw2data with a fresh copy of the synthetic project in this test's own data folder."""
+    from lca.backends.brightway import brightway
+
+    (bd,) = brightway("bw2data")
+    folder = tmp_path / "brightway"
+    shutil.copytree(brightway_home, folder)
+    bd.projects.change_base_directories(folder)
+    monkeypatch.setenv("BRIGHTWAY2_DIR", str(folder))
+    return bd
+
+
+def project_names(bd) -> list[str]:
+    return sorted(p.name for p in bd.projects)
+
+
+def rows(text: str):
+    """Mapping rows from TOML text (the synthetic background is the default database)."""
+    from lca.backends.brightway import parse_mapping
+
+    return parse_mapping({"database": BACKGROUND, **tomllib.loads(text)}, "<test>")
+
+
+def brightway_score(bd, key: tuple[str, str], method: tuple[str, ...]) -> float:
+    from lca.backends.brightway import brightway, switched_project
+
+    (bc,) = brightway("bw2calc")
+    with switched_project(PROJECT):
+        node = bd.get_node(database=key[0], code=key[1])
+        lca = bc.LCA({node.id: 1.0}, method=method)
+        lca.lci()
+        lca.lcia()
+        return float(lca.score)
+
+
+# -- 1. in-memory backend -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_bw2calc_equals_greenroute_engine_on_every_example(path):
+    from lca.backends.brightway import cross_check, solve_route
+    from lca.compare import assess
+
+    assessment = assess(path, with_mode_effects=False)
+    footprint, inventory = assessment.footprint, assessment.inventory
+    solution = solve_route(footprint.model, inventory)
+    np.testing.assert_allclose(solution.score, footprint.total, rtol=1e-9)
+    np.testing.assert_allclose(solution.contributions, footprint.contributions, rtol=1e-9)
+    by_step = footprint.by_step()
+    np.testing.assert_allclose(
+        [solution.by_step[s] for s in by_step], list(by_step.values()), rtol=1e-9
+    )
+    result = inventory.result
+    np.testing.assert_allclose(solution.flow, result.flow[0], rtol=1e-9)
+    np.testing.assert_allclose(solution.energy, result.energy[0], rtol=1e-9)
+    np.testing.assert_allclose(solution.step_scale, result.step_scale[0], rtol=1e-9)
+    check = cross_check(footprint.model, inventory)
+    assert check.worst < 1e-9
+    size = inventory.route.n_steps + len(inventory.flows) + len(inventory.energy_lines)
+    assert solution.activities == size
+
+
+def test_brightway_backend_gives_the_same_assessment():
+    from lca.backends.brightway import assess_in_brightway
+    from lca.compare import assess, assessment_to_dict
+
+    own = assessment_to_dict(assess(PARACETAMOL))
+    theirs = assessment_to_dict(assess_in_brightway(PARACETAMOL))
+    assert own["metrics"].keys() == theirs["metrics"].keys()
+    for metric, entry in own["metrics"].items():
+        other = theirs["metrics"][metric]["value"]
+        if entry["value"] is None:
+            assert other is None
+        else:
+            assert other == pytest.approx(entry["value"], rel=1e-9, abs=1e-12), metric
+    own_rows = own["footprint"]["provenance"]
+    their_rows = theirs["footprint"]["provenance"]
+    assert [r["flow"] for r in own_rows] == [r["flow"] for r in their_rows]
+    for a, b in zip(own_rows, their_rows, strict=True):
+        assert b["amount"] == pytest.approx(a["amount"], rel=1e-9, abs=1e-15)
+        assert b["kg_co2e"] == pytest.approx(a["kg_co2e"], rel=1e-9, abs=1e-15)
+    for a, b in zip(own["footprint"]["gaps"], theirs["footprint"]["gaps"], strict=True):
+        assert {**b, "amount": 0} == {**a, "amount": 0}
+        assert b["amount"] == pytest.approx(a["amount"], rel=1e-9)
+
+
+def test_route_datapackage_signs_and_characterisation():
+    """Inputs are flipped to negative technosphere entries; each term is one characterised flow."""
+    from lca.backends.brightway import brightway, route_datapackage
+    from lca.compare import assess
+
+    (bc,) = brightway("bw2calc")
+    assessment = assess(PARACETAMOL, with_mode_effects=False)
+    model, inventory = assessment.footprint.model, assessment.inventory
+    package, nodes = route_datapackage(model, inventory)
+    lca = bc.LCA({int(nodes.steps[inventory.route.final_step]): 1.0}, data_objs=[package])
+    lca.lci()
+    matrix = lca.technosphere_matrix.toarray()
+    assert np.all(np.diag(matrix) == 1.0)
+    assert np.all(matrix[~np.eye(len(matrix), dtype=bool)] <= 0.0)
+    lca.lcia()
+    cf = lca.characterization_matrix.diagonal()
+    rows_of = [lca.dicts.biosphere[t] for t in range(len(model.terms))]
+    np.testing.assert_array_equal(cf[rows_of], [t.coefficient for t in model.terms])
+
+
+# -- 3. background from the user's project --------------------------------------------------------
+
+
+def test_background_scores_are_the_hand_computed_ones(bw):
+    from lca.backends.brightway import load_background
+
+    mapping = rows(
+        """
+        [flows."energy:natural-gas"]
+        name = "market for natural gas, high pressure"
+        [flows."energy:steam"]
+        name = "market for heat, from steam, in chemical industry"
+        [flows."waste:wastewater"]
+        name = "treatment of wastewater, average, wastewater treatment"
+        [flows."energy:electricity"]
+        name = "market for electricity, medium voltage"
+        location = "DE"
+        """
+    )
+    gwp100, gwp20 = load_background(PROJECT, mapping, [GWP100, GWP20], region="DE")
+    values = {row.key: row for row in gwp100.layer.rows}
+    # float32 storage of amounts in bw2data: agreement to about 1e-7
+    assert values["energy:natural-gas"].value == pytest.approx(0.2 + 0.005 * 29.8, rel=1e-6)
+    assert values["energy:natural-gas"].per_unit == "m**3"
+    assert values["energy:electricity"].value == pytest.approx(0.45 + 0.001 * 29.8, rel=1e-6)
+    steam_per_mj = 0.028 * 0.349 + 0.005 * 0.4798 + 0.004
+    assert values["energy:steam"].per_unit == "kWh"
+    assert values["energy:steam"].value == pytest.approx(steam_per_mj * 3.6, rel=1e-6)
+    assert "3.6 megajoule/kWh" in values["energy:steam"].notes
+    # treatment activity: negative reference product, score per m3 treated, positive
+    wastewater = 0.35 * 0.4798 + 0.002 * 27.0 + 0.0002 * 273.0
+    assert values["waste:wastewater"].value == pytest.approx(wastewater, rel=1e-6)
+    assert {row.key: row.value for row in gwp20.layer.rows}["energy:natural-gas"] == (
+        pytest.approx(0.2 + 0.005 * 82.5, rel=1e-6)
+    )
+    assert "market for natural gas, high pressure" in values["energy:natural-gas"].source
+    assert gwp100.factor_set.lookup("energy:natural-gas", "DE").fallback == ""
+    assert bw.projects.current == "default"
+
+
+def test_assess_with_background_gives_the_usual_assessment(bw):
+    from lca.backends.brightway import assess_with_background, brightway_footprint
+    from lca.compare import assess
+
+    bundled = assess(PARACETAMOL)
+    results = assess_with_background(PARACETAMOL, PROJECT, [GWP100, GWP20], PARACETAMOL_MAPPING)
+    assert [r.method for r in results] == [GWP100, GWP20]
+    for result in results:
+        assessment = result.assessment
+        assert [(m.scope, m.metric) for m in assessment.metrics] == [
+            (m.scope, m.metric) for m in bundled.metrics
+        ]
+        assert assessment.value("pmi") == bundled.value("pmi")
+        footprint = assessment.footprint
+        mapped = [r for r in footprint.provenance() if r["library"] == "brightway:synthetic"]
+        assert {r["factor_key"] for r in mapped} >= {
+            "material:phenol",
+            "energy:steam",
+            "waste:incineration",
+            "transport:hgv",
+        }
+        assert not [g for g in footprint.gaps if g["category"] == "materials"]
+        assert not [r for r in footprint.provenance() if r["library"] == "greenroute-open"]
+        # the footprint is exactly the terms' coefficients × inventory, and bw2calc agrees
+        other = brightway_footprint(footprint.model, assessment.inventory)
+        assert other.total == pytest.approx(footprint.total, rel=1e-9)
+        steam = footprint.model.steam_kwh_per_kg
+        factor = result.background.factor_set.lookup("energy:steam", "GB")
+        steam_rows = [r for r in footprint.provenance() if r["factor_key"] == "energy:steam"]
+        for row in steam_rows:
+            assert row["kg_co2e"] == pytest.approx(row["amount"] * steam * factor.value)
+    gwp100, gwp20 = (r.assessment.value("carbon_footprint") for r in results)
+    assert gwp20 > gwp100 > 0
+    assert bw.projects.current == "default"
+    assert project_names(bw) == ["default", PROJECT]
+
+
+def test_toml_mapping_by_name_and_code(bw):
+    from lca.backends.brightway import assess_with_background
+
+    (result,) = assess_with_background(
+        ROOT / "processes" / "lidocaine-batch.toml", PROJECT, [GWP100], LIDOCAINE_MAPPING
+    )
+    libraries = {r["factor_key"]: r["library"] for r in result.assessment.footprint.provenance()}
+    assert libraries["material:toluene"] == "brightway:synthetic"
+    assert libraries["waste:wastewater"] == "brightway:synthetic"  # mapped by code
+
+
+def test_backend_brightway_with_background(bw):
+    from lca.backends.brightway import assess_with_background
+
+    (own,) = assess_with_background(PARACETAMOL, PROJECT, [GWP100], PARACETAMOL_MAPPING)
+    (theirs,) = assess_with_background(
+        PARACETAMOL, PROJECT, [GWP100], PARACETAMOL_MAPPING, backend="brightway"
+    )
+    assert theirs.assessment.value("carbon_footprint") == pytest.approx(
+        own.assessment.value("carbon_footprint"), rel=1e-9
+    )
+
+
+@pytest.mark.parametrize(
+    ("mapping", "error", "expected"),
+    [
+        (
+            '[flows."material:phenol"]\nname = "market for phenols"',
+            "FactorError",
+            [
+                "<test>",
+                "material:phenol",
+                "no activity named 'market for phenols'",
+                "close matches: 'market for phenol'",
+            ],
+        ),
+        (
+            '[flows."energy:electricity"]\nname = "market for electricity, medium voltage"\n'
+            'location = "GB"\nunit = "megajoule"',
+            "UnitError",
+            ["energy:electricity", "unit 'megajoule'", "is in 'kilowatt hour'"],
+        ),
+        (
+            '[flows."material:phenol"]\nname = "market for electricity, medium voltage"\n'
+            'location = "GB"',
+            "UnitError",
+            ["material:phenol", "kilogram (a mass)", "'kilowatt hour' (an energy)"],
+        ),
+        (
+            '[flows."energy:electricity"]\nname = "market for electricity, medium voltage"',
+            "FactorError",
+            ["4 activities", "GB", "DE", "FR", "US", "add reference_product, location or unit"],
+        ),
+        (
+            '[flows."energy:electricity"]\ndatabase = "ecoinvent-3.10-cutoff"\nname = "x"',
+            "FactorError",
+            ["no database 'ecoinvent-3.10-cutoff'", BACKGROUND],
+        ),
+        (
+            '[flows."material:phenol"]\ncode = "no-such-code"',
+            "FactorError",
+            ["no activity with code 'no-such-code'"],
+        ),
+        (
+            '[flows."material:phenol"]\ndatabase = "synthetic-biosphere"\ncode = "co2-fossil"',
+            "FactorError",
+            ["is a emission node", "map an activity"],
+        ),
+        (
+            '[flows."energy:steam"]\nname = "market for natural gas, high pressure"',
+            "UnitError",
+            ["recipe gives steam in kilogram", "'cubic meter'", "a mass cannot be converted"],
+        ),
+    ],
+    ids=[
+        "unknown-name",
+        "wrong-unit",
+        "activity-unit-not-a-mass",
+        "ambiguous",
+        "unknown-database",
+        "unknown-code",
+        "biosphere-flow",
+        "recipe-unit",
+    ],
+)
+def test_mapping_errors_name_the_row_and_how_to_fix(bw, mapping, error, expected):
+    from lca.backends.brightway import assess_with_background
+    from lca.errors import FactorError, UnitError
+
+    kind = {"FactorError": FactorError, "UnitError": UnitError}[error]
+    with pytest.raises(kind) as caught:
+        assess_with_background(PARACETAMOL, PROJECT, [GWP100], rows(mapping))
+    for text in expected:
+        assert text in str(caught.value)
+    assert bw.projects.current == "default"
+
+
+def test_every_bad_row_is_reported_at_once(bw):
+    from lca.backends.brightway import load_background
+    from lca.errors import FactorError
+
+    mapping = rows(
+        '[flows."material:phenol"]\nname = "market for phenols"\n'
+        '[flows."material:toluene"]\nname = "market for toluen"'
+    )
+    with pytest.raises(FactorError) as caught:
+        load_background(PROJECT, mapping, [GWP100])
+    assert "material:phenol" in str(caught.value)
+    assert "market for toluene, liquid" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("flow,database,name\nmaterial:Phenol,db,x\n", "is not material:<id>"),
+        ("flow,database,name\nmaterial:phenol,,x\n", "no database"),
+        ("flow,database,name\nmaterial:phenol,db,\n", "give the activity's `name`"),
+        ("flow,database,name\nmaterial:a,db,x\nmaterial:a,db,y\n", "already mapped at"),
+        ("flow,database,activity\nmaterial:a,db,x\n", "unknown: activity"),
+    ],
+)
+def test_mapping_file_problems(tmp_path, text, problem):
+    from lca.backends.brightway import read_mapping
+    from lca.errors import FactorError
+
+    path = tmp_path / "mapping.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(FactorError, match=r"mapping\.csv") as caught:
+        read_mapping(path)
+    assert problem in str(caught.value)
+
+
+def test_csv_mapping_reads_quoted_names_and_comments():
+    from lca.backends.brightway import read_mapping
+
+    mapping = {row.flow: row for row in read_mapping(PARACETAMOL_MAPPING)}
+    assert mapping["material:nitric-acid"].name == (
+        "market for nitric acid, without water, in 50% solution state"
+    )
+    assert mapping["emission:co2-fossil"].code == "co2-fossil"
+    assert mapping["energy:electricity"].where.endswith("paracetamol-mapping.csv:11")
+
+
+def test_methods_by_parts_words_and_refusals(bw):
+    from lca.backends.brightway import resolve_methods, switched_project
+    from lca.errors import FactorError
+
+    with switched_project(PROJECT):
+        assert resolve_methods([" | ".join(GWP20)]) == [GWP20]
+        assert resolve_methods(["IPCC 2021 climate change GWP20"]) == [GWP20]
+        assert resolve_methods([json.dumps(list(GWP100))]) == [GWP100]
+        with pytest.raises(FactorError, match="matches 2 LCIA methods") as caught:
+            resolve_methods(["IPCC 2021 … GWP100"])
+        assert "IPCC 2021 | climate change: fossil | global warming potential (GWP100)" in str(
+            caught.value
+        )
+        with pytest.raises(FactorError, match="not kg CO2-eq"):
+            resolve_methods([ACIDIFICATION])
+        with pytest.raises(FactorError, match=re.escape("close: 'IPCC 2021 | climate change")):
+            resolve_methods(["IPCC 2021 | climate change | GWP100"])
+        with pytest.raises(FactorError, match="at least one"):
+            resolve_methods([])
+
+
+def test_real_ipcc_2021_names_shipped_with_bw2io(bw):
+    """The LCIA method file inside bw2io (read directly: bw2setup crashes in bw2io 0.9.17)."""
+    import importlib.resources
+    import zipfile
+
+    from lca.backends.brightway import resolve_methods, switched_project
+    from lca.errors import FactorError
+
+    archive = importlib.resources.files("bw2io") / "data" / "lcia" / "lcia_39_ecoinvent.zip"
+    with archive.open("rb") as handle, zipfile.ZipFile(handle) as package:
+        methods = json.loads(package.read("data.json"))
+    ipcc = [m for m in methods if m["name"][0].startswith("IPCC 2021")]
+    assert len(methods) == 762 and len(ipcc) > 50
+    with switched_project("ipcc-names", create=True, writing=True):
+        for method in ipcc:
+            bw.Method(tuple(method["name"])).register(unit=method["unit"])
+        assert resolve_methods(["IPCC 2021 | climate change | global warming potential (GWP100)"])
+        with pytest.raises(FactorError, match=r"matches \d+ LCIA methods"):
+            resolve_methods(["IPCC 2021 … GWP100"])
+
+
+def test_unknown_project_is_an_error_and_never_created(bw):
+    from lca.backends.brightway import assess_with_background
+    from lca.errors import FactorError
+
+    before = project_names(bw)
+    with pytest.raises(FactorError, match=r"no Brightway project 'ecoinvent-3\.10'"):
+        assess_with_background(PARACETAMOL, "ecoinvent-3.10", [GWP100], PARACETAMOL_MAPPING)
+    assert project_names(bw) == before
+    assert bw.projects.current == "default"
+
+
+def test_missing_extra_says_how_to_install(monkeypatch):
+    from lca.backends import brightway_project
+    from lca.errors import LcaError
+
+    def missing(name):
+        raise ImportError(f"No module named '{name}'", name=name)
+
+    monkeypatch.setattr(brightway_project.importlib, "import_module", missing)
+    with pytest.raises(LcaError, match=re.escape("needs bw2calc") + ".*greenroute\\[brightway\\]"):
+        brightway_project.brightway("bw2calc")
+
+
+def test_switched_project_restores_the_previous_project(bw):
+    from lca.backends.brightway import switched_project
+
+    bw.projects.set_current(PROJECT)
+    with pytest.raises(RuntimeError), switched_project("default"):
+        assert bw.projects.current == "default"
+        raise RuntimeError("boom")
+    assert bw.projects.current == PROJECT
+
+
+# -- 2. export to a project -----------------------------------------------------------------------
+
+
+def test_export_then_brightway_lca_equals_greenroute(bw):
+    from lca.backends.brightway import assess_with_background, export_route, switched_project
+
+    result = export_route(PARACETAMOL, PROJECT, mapping=PARACETAMOL_MAPPING)
+    assert result.database == "greenroute-paracetamol-linear"
+    assert result.final == (result.database, "step-acetylation")
+    assert not result.proxies
+    assert {"material:phenol", "energy:steam", "transport:hgv"} <= set(result.linked)
+    assert bw.projects.current == "default"
+    greenroute = assess_with_background(
+        PARACETAMOL, PROJECT, [GWP100, GWP20], PARACETAMOL_MAPPING, with_mode_effects=False
+    )
+    for entry in greenroute:
+        score = brightway_score(bw, result.final, entry.method)
+        # bw2data stores exchange amounts as float32
+        assert score == pytest.approx(entry.assessment.footprint.total, rel=1e-6)
+    with switched_project(PROJECT):
+        database = bw.Database(result.database)
+        assert bw.databases[result.database]["greenroute"]["route"].startswith("Paracetamol")
+        steps = [a for a in database if a["code"].startswith("step-")]
+        assert sorted(a["code"] for a in steps) == [
+            "step-acetylation",
+            "step-hydrogenation",
+            "step-nitration",
+        ]
+        nitration = bw.get_node(database=result.database, code="step-nitration")
+        assert nitration["unit"] == "kilogram"
+        assert "paracetamol-linear.toml" in nitration["comment"]
+        exchanges = {e.input["name"]: e for e in nitration.technosphere()}
+        steam = exchanges["market for heat, from steam, in chemical industry"]
+        assert steam["unit"] == "megajoule"
+        assert "energy:steam linked by" in steam["comment"]
+        wastewater = exchanges["treatment of wastewater, average, wastewater treatment"]
+        assert wastewater["amount"] < 0  # to a treatment activity, ecoinvent's convention
+        (co2,) = list(nitration.biosphere())
+        assert co2.input["name"] == "Carbon dioxide, fossil"
+        assert "computed by greenroute" in co2["comment"]
+        hydrogenation = bw.get_node(database=result.database, code="step-hydrogenation")
+        upstream = {e.input["code"]: e["amount"] for e in hydrogenation.technosphere()}
+    inventory = greenroute[0].assessment.inventory
+    (line,) = [i for i, f in enumerate(inventory.flows) if f.material == "4-nitrophenol"]
+    q = inventory.result.flow_per_step_product[0, line]  # kg per kg of 4-aminophenol
+    assert upstream["step-nitration"] == pytest.approx(q, rel=1e-7)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_exports_to_the_same_footprint(bw, path):
+    """Credits (negative exchanges), recovery energy, cleaning, proxies, placeholders."""
+    from lca.backends.brightway import assess_with_background, export_route
+
+    result = export_route(path, PROJECT, mapping=LIDOCAINE_MAPPING, allow_unlinked=True)
+    (greenroute,) = assess_with_background(
+        path, PROJECT, [GWP100], LIDOCAINE_MAPPING, with_mode_effects=False
+    )
+    score = brightway_score(bw, result.final, GWP100)
+    assert score == pytest.approx(greenroute.assessment.footprint.total, rel=1e-6)
+
+
+def test_export_refuses_to_overwrite_without_force(bw):
+    from lca.backends.brightway import export_route
+    from lca.errors import OutputError
+
+    export_route(PARACETAMOL, PROJECT, mapping=PARACETAMOL_MAPPING, database="route")
+    with pytest.raises(OutputError, match="already has a database 'route'; pass --force"):
+        export_route(PARACETAMOL, PROJECT, mapping=PARACETAMOL_MAPPING, database="route")
+    again = export_route(
+        PARACETAMOL, PROJECT, mapping=PARACETAMOL_MAPPING, database="route", force=True
+    )
+    assert again.database == "route"
+    with pytest.raises(OutputError, match="mapping links to database"):
+        export_route(
+            PARACETAMOL, PROJECT, mapping=PARACETAMOL_MAPPING, database=BACKGROUND, force=True
+        )
+    with pytest.raises(OutputError, match="not written by greenroute"):
+        export_route(PARACETAMOL, PROJECT, database=BIOSPHERE, force=True, allow_unlinked=True)
+    assert bw.projects.current == "default"
+
+
+def test_export_never_creates_a_project_unless_asked(bw):
+    from lca.backends.brightway import export_route
+    from lca.errors import OutputError
+
+    before = project_names(bw)
+    with pytest.raises(OutputError, match=r"no Brightway project 'new'.*--create-project"):
+        export_route(PARACETAMOL, "new", allow_unlinked=True)
+    assert project_names(bw) == before
+    from lca.errors import FactorError
+
+    with pytest.raises(FactorError, match="Carbon dioxide, fossil"):
+        export_route(PARACETAMOL, "new", allow_unlinked=True, create_project=True)
+    assert "new" in project_names(bw)  # the user named it and asked for it
+    assert bw.projects.current == "default"
+
+
+def test_unlinked_flows_need_the_flag_and_become_proxies(bw):
+    from lca.backends.brightway import (
+        assess_with_background,
+        export_route,
+        read_mapping,
+        switched_project,
+    )
+    from lca.errors import FactorError
+
+    partial = [
+        row
+        for row in read_mapping(PARACETAMOL_MAPPING)
+        if row.flow not in ("transport:hgv", "material:hydrogen", "emission:co2-fossil")
+    ]
+    with pytest.raises(FactorError) as caught:
+        export_route(PARACETAMOL, PROJECT, mapping=partial)
+    assert "transport:hgv (nitration)" in str(caught.value)
+    assert "material:hydrogen (hydrogenation)" in str(caught.value)
+    assert "--allow-unlinked" in str(caught.value)
+    result = export_route(PARACETAMOL, PROJECT, mapping=partial, allow_unlinked=True)
+    assert set(result.proxies) == {"transport:hgv (GB)", "material:hydrogen (FR)"}
+    (greenroute,) = assess_with_background(PARACETAMOL, PROJECT, [GWP100], partial)
+    score = brightway_score(bw, result.final, GWP100)
+    assert score == pytest.approx(greenroute.assessment.footprint.total, rel=1e-6)
+    with switched_project(PROJECT):
+        proxy = next(a for a in bw.Database(result.database) if "transport:hgv" in a["name"])
+        assert proxy["unit"] == "ton kilometer"
+        assert "PROXY" in proxy["comment"] and "DESNZ" in proxy["comment"]
+
+
+def test_export_without_mapping_reproduces_the_bundled_footprint(bw):
+    """Every factor as a proxy, computed CO2 to the only 'Carbon dioxide, fossil' to air."""
+    from lca.backends.brightway import export_route
+    from lca.compare import assess
+
+    result = export_route(PARACETAMOL, PROJECT, allow_unlinked=True, database="bundled")
+    assert not result.linked
+    assert result.placeholders and result.warnings
+    bundled = assess(PARACETAMOL, with_mode_effects=False).footprint.total
+    assert brightway_score(bw, result.final, GWP100) == pytest.approx(bundled, rel=1e-6)
+
+
+# -- the command line -----------------------------------------------------------------------------
+
+
+def invoke(*args):
+    from typer.testing import CliRunner
+
+    from lca.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_cli_backend_brightway_json_equals_greenroute():
+    own = invoke("assess", PARACETAMOL, "--format", "json")
+    theirs = invoke("assess", PARACETAMOL, "--format", "json", "--backend", "brightway")
+    assert theirs.exit_code == 0, theirs.output
+    assert "bw2calc" in theirs.stderr
+    a, b = json.loads(own.stdout), json.loads(theirs.stdout)
+    assert b["footprint"]["total"] == pytest.approx(a["footprint"]["total"], rel=1e-9)
+    assert b["footprint"]["by_step"] == pytest.approx(a["footprint"]["by_step"], rel=1e-9)
+
+
+def test_cli_assess_with_the_project_background(bw):
+    common = ("--brightway-project", PROJECT, "--mapping", PARACETAMOL_MAPPING)
+    one = invoke("assess", PARACETAMOL, *common, "--method", " | ".join(GWP100), "-f", "json")
+    assert one.exit_code == 0, one.output
+    document = json.loads(one.stdout)
+    assert document["brightway"] == {
+        "project": PROJECT,
+        "method": list(GWP100),
+        "method_unit": "kg CO2-Eq",
+    }
+    both = invoke(
+        "assess", PARACETAMOL, *common, "--method", " | ".join(GWP100),
+        "--method", "IPCC 2021 climate change GWP20", "--format", "json",
+    )  # fmt: skip
+    assert both.exit_code == 0, both.output
+    documents = json.loads(both.stdout)["assessments"]
+    assert [d["brightway"]["method"][2] for d in documents] == [GWP100[2], GWP20[2]]
+    assert documents[0]["footprint"]["total"] == document["footprint"]["total"]
+    table = invoke("assess", PARACETAMOL, *common, "--method", " | ".join(GWP20))
+    assert table.exit_code == 0, table.output
+    assert "LCIA method: IPCC 2021 | climate change | global warming potential (GWP20)" in (
+        table.stdout
+    )
+    csv_out = invoke("assess", PARACETAMOL, *common, "--method", " | ".join(GWP20), "-f", "csv")
+    assert csv_out.stdout.splitlines()[0].endswith(",method")
+
+
+def test_cli_mapping_errors_exit_1_with_one_line_each(bw, tmp_path):
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text(
+        "flow,database,name,unit\n"
+        f"material:phenol,{BACKGROUND},market for phenols,\n"
+        f'energy:electricity,{BACKGROUND},"market for electricity, medium voltage",megajoule\n',
+        encoding="utf-8",
+    )
+    result = invoke(
+        "assess", PARACETAMOL, "--brightway-project", PROJECT, "--mapping", mapping,
+        "--method", " | ".join(GWP100),
+    )  # fmt: skip
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("error: ") for line in lines)
+    assert "mapping.csv:2: material:phenol" in lines[0] and "market for phenol'" in lines[0]
+    assert "mapping.csv:3: energy:electricity" in lines[1] and "megajoule" in lines[1]
+    assert result.stdout == ""
+    incomplete = invoke("assess", PARACETAMOL, "--method", " | ".join(GWP100))
+    assert incomplete.exit_code == 1
+    assert "--brightway-project, --mapping" in incomplete.stderr
+
+
+def test_cli_export(bw):
+    args = ("brightway", "export", PARACETAMOL, "--project", PROJECT)
+    first = invoke(*args, "--mapping", PARACETAMOL_MAPPING)
+    assert first.exit_code == 0, first.output
+    assert first.stdout.startswith(
+        "wrote database 'greenroute-paracetamol-linear' to Brightway project 'synthetic'"
+    )
+    assert "placeholders" in first.stderr
+    again = invoke(*args, "--mapping", PARACETAMOL_MAPPING)
+    assert again.exit_code == 1
+    assert "pass --force" in again.stderr
+    assert invoke(*args, "--mapping", PARACETAMOL_MAPPING, "--force").exit_code == 0
+    missing = invoke("brightway", "export", PARACETAMOL, "--project", "nope")
+    assert missing.exit_code == 1 and "--create-project" in missing.stderr
+    assert "nope" not in project_names(bw)
+
+
+def test_cli_help_lists_the_brightway_commands():
+    assert "brightway" in invoke("--help").stdout
+    assert "export" in invoke("brightway", "--help").stdout
+    help_text = invoke("assess", "--help").stdout
+    for option in ("--backend", "--brightway-project", "--method", "--mapping"):
+        assert option in help_text
