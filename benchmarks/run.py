@@ -92,12 +92,20 @@ def bench_memory(n: int) -> dict:
     }
 
 
-def bench_brightway(n: int) -> dict | None:
+def bench_brightway(n: int) -> dict:
+    # bw2calc creates a data folder when imported: keep it out of the home directory
+    import os
+    import tempfile
+
+    scratch = tempfile.mkdtemp(prefix="greenroute-bench-bw-")
+    os.environ.setdefault("BRIGHTWAY2_DIR", scratch)
+    for variable in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        os.environ.setdefault(variable, scratch)
     try:
-        from lca.backends.brightway import benchmark_monte_carlo
+        from lca.backends.brightway_montecarlo import monte_carlo_benchmark
     except ImportError as exc:  # the Brightway extra is not installed
         return {"skipped": f"Brightway not available: {exc}"}
-    return benchmark_monte_carlo(n)
+    return monte_carlo_benchmark(ten_step_route(), load_factor_set(), n)
 
 
 def write_docs(results: dict) -> None:

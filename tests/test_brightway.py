@@ -766,3 +766,16 @@ def test_cli_help_lists_the_brightway_commands():
     help_text = invoke("assess", "--help").stdout
     for option in ("--backend", "--brightway-project", "--method", "--mapping"):
         assert option in help_text
+
+
+def test_brightway_monte_carlo_agrees_with_greenroute_in_the_mean():
+    # benchmark (b): the same route and factor distributions through bw2calc's Monte Carlo
+    from lca.backends.brightway_montecarlo import monte_carlo_benchmark
+    from lca.factors import load_factor_set
+    from lca.recipe import read_recipe
+
+    recipe = read_recipe(ROOT / "processes" / "paracetamol-linear.toml")
+    result = monte_carlo_benchmark(recipe, load_factor_set(), n=400, greenroute_draws=20_000)
+    assert result["uncertain_factors"]  # the bundled library states some uncertainties
+    assert result["mean_difference_in_se"] < 4
+    assert result["gr_per_s"] > result["bw_per_s"]

@@ -68,16 +68,9 @@ def _indices(bwp, rows, cols) -> np.ndarray:
     return np.array(list(zip(rows, cols, strict=True)), dtype=bwp.INDICES_DTYPE)
 
 
-def route_datapackage(model: FootprintModel, inventory: Inventory):
-    """The route and its footprint terms as an in-memory ``bw_processing`` datapackage.
-
-    Returns
-    -------
-    (bw_processing.Datapackage, RouteNodes)
-    """
-    require_deterministic(inventory)
-    (bwp,) = brightway("bw_processing")
-    route, nodes = inventory.route, RouteNodes.of(inventory)
+def technosphere_entries(inventory: Inventory, nodes: RouteNodes):
+    """Rows, columns, amounts and flips of the route's technosphere matrix."""
+    route = inventory.route
     product_kg = inventory.product_kg
     # per kg of the step's product: the same normalisation lca.engine.evaluate starts from
     q = inventory.charge_kg / product_kg[route.flow_step]
@@ -95,7 +88,20 @@ def route_datapackage(model: FootprintModel, inventory: Inventory):
     for e, step in enumerate(route.energy_step):
         rows.append(nodes.energy[e]), cols.append(nodes.steps[step])
         data.append(energy[e]), flip.append(True)
+    return rows, cols, data, flip
 
+
+def route_datapackage(model: FootprintModel, inventory: Inventory):
+    """The route and its footprint terms as an in-memory ``bw_processing`` datapackage.
+
+    Returns
+    -------
+    (bw_processing.Datapackage, RouteNodes)
+    """
+    require_deterministic(inventory)
+    (bwp,) = brightway("bw_processing")
+    nodes = RouteNodes.of(inventory)
+    rows, cols, data, flip = technosphere_entries(inventory, nodes)
     package = bwp.create_datapackage(
         name="greenroute-route", metadata={"route": inventory.recipe.route.name}
     )
