@@ -1,10 +1,10 @@
 """Brightway's own Monte Carlo on a route, to compare with greenroute's (benchmark (b)).
 
 The route is the in-memory datapackage of :mod:`lca.backends.brightway_memory` with one change:
-footprint terms are grouped into one characterised flow per uncertain factor (plus one flow for
-everything fixed), and each uncertain factor's characterisation factor carries the factor's
-distribution as a multiplier of 1. bw2calc then draws one value per factor per iteration, as
-greenroute does (one named stream per factor), so both run the same model.
+footprint terms are grouped into one characterised flow per uncertain factor component (plus one
+flow for everything fixed), and each such flow's characterisation factor carries the component's
+distribution as a multiplier of 1. bw2calc then draws one value per component per iteration, as
+greenroute does (one named stream per component), so both run the same model.
 """
 
 from __future__ import annotations
@@ -27,25 +27,17 @@ from lca.recipe import Recipe
 NORMAL, LOGNORMAL, NO_UNCERTAINTY = 3, 2, 0
 
 
-def _multiplier(uncertain) -> tuple:
-    """(type, loc, scale) of an uncertain factor's value ÷ its value as written."""
-    if len(uncertain.rows) != 1:
-        raise FactorError(f"{uncertain.id}: several uncertain components are not supported here")
-    _, value, distribution = uncertain.rows[0]
-    fixed = uncertain.factor.value - value
+def _multiplier(value: float, distribution) -> tuple:
+    """(type, loc, scale) of an uncertain component's value ÷ its value as written."""
     if distribution.kind == "normal":
-        return (
-            NORMAL,
-            (fixed + distribution.params["mean"]) / uncertain.factor.value,
-            distribution.params["sd"] / uncertain.factor.value,
-        )
-    if distribution.kind == "lognormal" and fixed == 0:
+        return NORMAL, distribution.params["mean"] / value, distribution.params["sd"] / value
+    if distribution.kind == "lognormal":
         return (
             LOGNORMAL,
-            float(np.log(distribution.params["median"] / uncertain.factor.value)),
+            float(np.log(distribution.params["median"] / value)),
             float(np.log(distribution.params["gsd"])),
         )
-    raise FactorError(f"{uncertain.id}: {distribution.kind} factor uncertainty is not supported")
+    raise FactorError(f"{distribution.kind} factor uncertainty is not supported by this benchmark")
 
 
 def monte_carlo_benchmark(
@@ -61,7 +53,9 @@ def monte_carlo_benchmark(
     inventory = build_inventory(recipe)
     model = build_footprint_model(inventory, factors)
     uncertain = {u.id: u for u in factor_uncertainties(model)}
-    groups = ["fixed", *uncertain]
+    # flow 0 carries every fixed part; each uncertain component row has a flow of its own,
+    # with the term's coefficient shared out by the row's share of the factor's value
+    components = [(u, value, d) for u in uncertain.values() for _, value, d in u.rows]
     nodes = RouteNodes.of(inventory)
     rows, cols, data, flip = technosphere_entries(inventory, nodes)
     package = bwp.create_datapackage(name="greenroute-mc", sequential=False, seed=seed)
@@ -72,29 +66,33 @@ def monte_carlo_benchmark(
         data_array=np.array(data, dtype=float),
         flip_array=np.array(flip, dtype=bool),
     )
-    flows = [
-        groups.index(factor_id(t.factor))
-        if t.factor is not None and factor_id(t.factor) in uncertain
-        else 0
-        for t in model.terms
-    ]
+    bio_rows, bio_cols, amounts = [], [], []
+    for term in model.terms:
+        node = nodes.entry(term.array, term.index)
+        owner = uncertain.get(factor_id(term.factor)) if term.factor is not None else None
+        fixed_share = 1.0
+        for k, (u, value, _) in enumerate(components, start=1):
+            if u is owner:
+                share = value / u.factor.value
+                bio_rows.append(k), bio_cols.append(node), amounts.append(term.coefficient * share)
+                fixed_share -= share
+        bio_rows.append(0), bio_cols.append(node), amounts.append(term.coefficient * fixed_share)
     package.add_persistent_vector(
         matrix="biosphere_matrix",
         name="terms",
-        indices_array=_indices(bwp, flows, [nodes.entry(t.array, t.index) for t in model.terms]),
-        data_array=np.array([t.coefficient for t in model.terms], dtype=float),
+        indices_array=_indices(bwp, bio_rows, bio_cols),
+        data_array=np.array(amounts, dtype=float),
     )
-    distributions = np.zeros(len(groups), dtype=bwp.UNCERTAINTY_DTYPE)
-    distributions["minimum"] = distributions["maximum"] = np.nan
+    distributions = np.zeros(len(components) + 1, dtype=bwp.UNCERTAINTY_DTYPE)
     distributions[0] = (NO_UNCERTAINTY, 1.0, np.nan, np.nan, np.nan, np.nan, False)
-    for k, key in enumerate(groups[1:], start=1):
-        kind, loc, scale = _multiplier(uncertain[key])
+    for k, (_, value, distribution) in enumerate(components, start=1):
+        kind, loc, scale = _multiplier(value, distribution)
         distributions[k] = (kind, loc, scale, np.nan, np.nan, np.nan, False)
     package.add_persistent_vector(
         matrix="characterization_matrix",
         name="factors",
-        indices_array=_indices(bwp, range(len(groups)), range(len(groups))),
-        data_array=np.ones(len(groups)),
+        indices_array=_indices(bwp, range(len(components) + 1), range(len(components) + 1)),
+        data_array=np.ones(len(components) + 1),
         distributions_array=distributions,
     )
     final = int(nodes.steps[inventory.route.final_step])
