@@ -501,30 +501,41 @@ class _Builder:
             where = f"{convert.label}.cleaning[{position}] ({line.material})"
             try:
                 uses = modes.cleaning_multiplier(step, line, plan, where)
-                quantity = self.values.quantity(line.amount, f"{where}.amount")
-                kg = convert.to_kg(quantity, line.material, f"{where}.amount", line.amount)
-                recovered = (
-                    0.0
-                    if line.recovered is None
-                    else self.values.fraction(line.recovered, f"{where}.recovered")
-                )
             except UnitError as exc:
                 self.report(exc)
                 continue
-            except Skip:
-                continue
-            origin = modes.CLEANING_ORIGINS[line.per]
-            flow = Flow(
-                step.id,
-                line.material,
-                line.role,
-                line.material in self.producer,
-                recovered,
-                line.amount,
-                (),
-                origin,
+            self.add_cleaning_line(
+                index, convert, line, where, uses, modes.CLEANING_ORIGINS[line.per]
             )
-            self.add_flow(index, flow, kg * uses, where)
+
+    def add_cleaning_line(
+        self, index: int, convert: StepConverter, line, where: str, uses: float, origin: str
+    ) -> None:
+        """One cleaning, flush or changeover line, used ``uses`` times in the campaign."""
+        try:
+            quantity = self.values.quantity(line.amount, f"{where}.amount")
+            kg = convert.to_kg(quantity, line.material, f"{where}.amount", line.amount)
+            recovered = (
+                0.0
+                if line.recovered is None
+                else self.values.fraction(line.recovered, f"{where}.recovered")
+            )
+        except UnitError as exc:
+            self.report(exc)
+            return
+        except Skip:
+            return
+        flow = Flow(
+            self.recipe.steps[index].id,
+            line.material,
+            line.role,
+            line.material in self.producer,
+            recovered,
+            line.amount,
+            (),
+            origin,
+        )
+        self.add_flow(index, flow, kg * uses, where)
 
     def add_facility(self, facility, plans: list[Campaign]) -> None:
         """Facility overheads and changeover, per campaign of the final product."""
@@ -551,32 +562,10 @@ class _Builder:
         convert = StepConverter(self.recipe, index, self.table, self.broken, values=self.values)
         for position, line in enumerate(facility.changeover):
             where = f"facility.changeover[{position}] ({line.material})"
-            try:
-                if line.per != "campaign":
-                    raise UnitError(f"{where}.per: changeover cleaning is per campaign")
-                quantity = self.values.quantity(line.amount, f"{where}.amount")
-                kg = convert.to_kg(quantity, line.material, f"{where}.amount", line.amount)
-                recovered = (
-                    0.0
-                    if line.recovered is None
-                    else self.values.fraction(line.recovered, f"{where}.recovered")
-                )
-            except UnitError as exc:
-                self.report(exc)
+            if line.per != "campaign":
+                self.report(UnitError(f"{where}.per: changeover cleaning is per campaign"))
                 continue
-            except Skip:
-                continue
-            flow = Flow(
-                step.id,
-                line.material,
-                line.role,
-                False,
-                recovered,
-                line.amount,
-                (),
-                "changeover cleaning",
-            )
-            self.add_flow(index, flow, kg, where)
+            self.add_cleaning_line(index, convert, line, where, 1.0, "changeover cleaning")
 
 
 def _mixed_energy_units(lines: list[EnergyLine], where: list[str]) -> list[Problem]:

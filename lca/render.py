@@ -233,12 +233,17 @@ def _signed(value: float | None) -> str:
 
 
 def _comparison_rows(comparison):
-    """(label, unit, values, deltas) per route metric, for tables."""
+    """(label, unit, cells) per route metric: each cell the value, with its delta against the
+    baseline in brackets."""
     for metric, unit in comparison.route_metrics():
-        label = METRIC_LABELS.get(metric, metric).strip()
-        values = [comparison.value(route, metric) for route in comparison.labels]
-        deltas = [comparison.delta(route, metric) for route in comparison.labels]
-        yield label, unit, values, deltas
+        cells = []
+        for route in comparison.labels:
+            value, delta = comparison.value(route, metric), comparison.delta(route, metric)
+            text = _number(value)
+            if route != comparison.baseline and delta is not None and value is not None:
+                text += f" ({_signed(delta)})"
+            cells.append(text)
+        yield METRIC_LABELS.get(metric, metric).strip(), unit, cells
 
 
 def print_comparison(comparison) -> None:
@@ -250,13 +255,7 @@ def print_comparison(comparison) -> None:
     table.add_column("unit")
     for number, label in enumerate(comparison.labels, start=1):
         table.add_column(f"{number}. {escape(label)}", justify="right")
-    for label, unit, values, deltas in _comparison_rows(comparison):
-        cells = []
-        for route, value, delta in zip(comparison.labels, values, deltas, strict=True):
-            text = _number(value)
-            if route != comparison.baseline and delta is not None and value is not None:
-                text += f" ({_signed(delta)})"
-            cells.append(text)
+    for label, unit, cells in _comparison_rows(comparison):
         table.add_row(escape(label), unit, *cells)
     console.print(table)
     for route in comparison.labels:
@@ -293,13 +292,7 @@ def comparison_markdown(comparison) -> str:
     lines = [f"Baseline: **{_md(comparison.baseline)}**", ""]
     header = ["metric", "unit", *(_md(label) for label in comparison.labels)]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for label, unit, values, deltas in _comparison_rows(comparison):
-        cells = []
-        for route, value, delta in zip(comparison.labels, values, deltas, strict=True):
-            text = _number(value)
-            if route != comparison.baseline and delta is not None and value is not None:
-                text += f" ({_signed(delta)})"
-            cells.append(text)
+    for label, unit, cells in _comparison_rows(comparison):
         lines.append("| " + " | ".join([_md(label), unit, *cells]) + " |")
     for route in comparison.labels:
         drivers = comparison.drivers(route)
