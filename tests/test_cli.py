@@ -267,3 +267,24 @@ def test_validate_checks_uncertainty_tables(write_recipe):
     assert "uncertainty[0] (nitration.yeild): 'nitration.yeild' is not a parameter" in (
         result.stderr
     )
+
+
+def test_brightway_folder_that_does_not_exist_is_a_clear_error(tmp_path):
+    # bw2data refuses a BRIGHTWAY2_DIR that is not a folder; the CLI says so in one line
+    missing = tmp_path / "no-such-folder"
+    env = {
+        "BRIGHTWAY2_DIR": str(missing),
+        "XDG_DATA_HOME": str(tmp_path),
+        "XDG_STATE_HOME": str(tmp_path),
+        "XDG_CACHE_HOME": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "lca", "brightway", "export", str(EXAMPLE), "--project", "p"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**__import__("os").environ, **env},
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "Brightway could not start" in result.stderr and str(missing) in result.stderr

@@ -78,6 +78,11 @@ def brightway(*names: str) -> tuple[ModuleType, ...]:
                     f"the Brightway backend needs {exc.name or name}, which is not installed: "
                     f"{INSTALL_HINT}"
                 ) from None
+            except OSError as exc:  # e.g. BRIGHTWAY2_DIR naming a folder that does not exist
+                raise LcaError(
+                    f"Brightway could not start ({name}): {exc}; create that folder or unset "
+                    "BRIGHTWAY2_DIR"
+                ) from None
     return tuple(modules)
 
 
