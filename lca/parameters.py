@@ -71,29 +71,37 @@ def _add(found: dict, path: str, where: str, text, fraction: bool = False) -> No
         found[path] = Parameter(path, where, float(quantity.magnitude), str(quantity.units))
 
 
+ENERGY_FIELDS = (("amount", False), ("power", False), ("duration", False))
+CLEANING_FIELDS = (("amount", False), ("recovered", True))
+
+
+def _add_list(found: dict, items, key: str, path: str, where: str, fields) -> None:
+    """The fields of each item of a list, named ``<path>.<item name>.<field>``."""
+    for position, (item, name) in enumerate(zip(items, _names(items, key), strict=True)):
+        base = f"{where}[{position}] ({getattr(item, key)})"
+        for field_name, fraction in fields:
+            _add(
+                found,
+                f"{path}.{name}.{field_name}",
+                f"{base}.{field_name}",
+                getattr(item, field_name),
+                fraction=fraction,
+            )
+
+
 def recipe_parameters(recipe: Recipe) -> dict[str, Parameter]:
     """Every number of a recipe that can vary, by path (the recipe must be valid)."""
     found: dict[str, Parameter] = {}
     for index, step in enumerate(recipe.steps):
         label, sid = step_label(recipe, index), step.id
-        for position, (item, name) in enumerate(
-            zip(step.inputs, _names(step.inputs, "material"), strict=True)
-        ):
-            base = f"{label}.inputs[{position}] ({item.material})"
-            _add(found, f"{sid}.inputs.{name}.amount", f"{base}.amount", item.amount)
-            _add(
-                found,
-                f"{sid}.inputs.{name}.recovered",
-                f"{base}.recovered",
-                item.recovered,
-                fraction=True,
-            )
-            _add(
-                found,
-                f"{sid}.inputs.{name}.concentration",
-                f"{base}.concentration",
-                item.concentration,
-            )
+        _add_list(
+            found,
+            step.inputs,
+            "material",
+            f"{sid}.inputs",
+            f"{label}.inputs",
+            (("amount", False), ("recovered", True), ("concentration", False)),
+        )
         if step.product is not None:
             _add(found, f"{sid}.product.amount", f"{label}.product.amount", step.product.amount)
             _add(
@@ -103,17 +111,7 @@ def recipe_parameters(recipe: Recipe) -> dict[str, Parameter]:
                 step.product.yield_,
                 fraction=True,
             )
-        for position, (line, name) in enumerate(
-            zip(step.energy, _names(step.energy, "carrier"), strict=True)
-        ):
-            base = f"{label}.energy[{position}] ({line.carrier})"
-            for field_name in ("amount", "power", "duration"):
-                _add(
-                    found,
-                    f"{sid}.energy.{name}.{field_name}",
-                    f"{base}.{field_name}",
-                    getattr(line, field_name),
-                )
+        _add_list(found, step.energy, "carrier", f"{sid}.energy", f"{label}.energy", ENERGY_FIELDS)
         _add(found, f"{sid}.run_time", f"{label}.run_time", step.run_time)
         _add(found, f"{sid}.cycle_time", f"{label}.cycle_time", step.cycle_time)
         _add(
@@ -121,31 +119,24 @@ def recipe_parameters(recipe: Recipe) -> dict[str, Parameter]:
         )
         if step.startup is not None:
             _add(found, f"{sid}.startup.time", f"{label}.startup.time", step.startup.time)
-        for position, (line, name) in enumerate(
-            zip(step.cleaning, _names(step.cleaning, "material"), strict=True)
-        ):
-            base = f"{label}.cleaning[{position}] ({line.material})"
-            _add(found, f"{sid}.cleaning.{name}.amount", f"{base}.amount", line.amount)
-            _add(
-                found,
-                f"{sid}.cleaning.{name}.recovered",
-                f"{base}.recovered",
-                line.recovered,
-                fraction=True,
-            )
+        _add_list(
+            found,
+            step.cleaning,
+            "material",
+            f"{sid}.cleaning",
+            f"{label}.cleaning",
+            CLEANING_FIELDS,
+        )
     facility = recipe.facility
     if facility is not None:
-        for position, (line, name) in enumerate(
-            zip(facility.overheads, _names(facility.overheads, "carrier"), strict=True)
-        ):
-            base = f"facility.overheads[{position}] ({line.carrier})"
-            for field_name in ("amount", "power", "duration"):
-                _add(
-                    found,
-                    f"facility.overheads.{name}.{field_name}",
-                    f"{base}.{field_name}",
-                    getattr(line, field_name),
-                )
+        _add_list(
+            found,
+            facility.overheads,
+            "carrier",
+            "facility.overheads",
+            "facility.overheads",
+            ENERGY_FIELDS,
+        )
         _add(found, "facility.campaign_time", "facility.campaign_time", facility.campaign_time)
         _add(
             found,
@@ -153,24 +144,15 @@ def recipe_parameters(recipe: Recipe) -> dict[str, Parameter]:
             "facility.other_products_time",
             facility.other_products_time,
         )
-        for position, (line, name) in enumerate(
-            zip(facility.changeover, _names(facility.changeover, "material"), strict=True)
-        ):
-            _add(
-                found,
-                f"facility.changeover.{name}.amount",
-                f"facility.changeover[{position}] ({line.material}).amount",
-                line.amount,
-            )
-    for position, (leg, name) in enumerate(
-        zip(recipe.transport, _names(recipe.transport, "material"), strict=True)
-    ):
-        _add(
+        _add_list(
             found,
-            f"transport.{name}.distance",
-            f"transport[{position}] ({leg.material}).distance",
-            leg.distance,
+            facility.changeover,
+            "material",
+            "facility.changeover",
+            "facility.changeover",
+            CLEANING_FIELDS,
         )
+    _add_list(found, recipe.transport, "material", "transport", "transport", (("distance", False),))
     return found
 
 
