@@ -410,6 +410,25 @@ class _Builder:
         self.energy_step.append(index)
         self.energy_where.append(where)
 
+    def add_energy_lines(
+        self, index: int, lines, where: str, run_time_h, multiplier, origin: str
+    ) -> None:
+        """Energy lines × ``multiplier``; a line with power alone runs for ``run_time_h``."""
+        step_id = self.recipe.steps[index].id
+        for position, line in enumerate(lines):
+            location = f"{where}[{position}] ({line.carrier})"
+            try:
+                amount, unit = energy_amount(location, line, run_time_h, self.values)
+            except UnitError as exc:
+                self.report(exc)
+                continue
+            self.add_energy(
+                index,
+                EnergyLine(step_id, line.carrier, unit, origin),
+                amount * multiplier,
+                location,
+            )
+
     def add_step(self, index: int, step: Step, plan: Campaign | None) -> None:
         convert = StepConverter(self.recipe, index, self.table, self.broken, plan, self.values)
         if plan is None:  # its problem is reported; nothing else of the step can be converted
@@ -418,19 +437,14 @@ class _Builder:
         set_limiting(convert, self.problems)
         per_batch = self.add_inputs(index, step, convert, plan)
         self.add_cleaning(index, step, convert, plan)
-        for position, line in enumerate(step.energy):
-            where = f"{convert.label}.energy[{position}] ({line.carrier})"
-            try:
-                amount, unit = energy_amount(where, line, plan.run_time_h, self.values)
-            except UnitError as exc:
-                self.report(exc)
-                continue
-            self.add_energy(
-                index,
-                EnergyLine(step.id, line.carrier, unit),
-                amount * plan.charge_multiplier,
-                where,
-            )
+        self.add_energy_lines(
+            index,
+            step.energy,
+            f"{convert.label}.energy",
+            plan.run_time_h,
+            plan.charge_multiplier,
+            "utilities",
+        )
         reaction = None
         if step.product is not None:
             try:
@@ -540,25 +554,19 @@ class _Builder:
     def add_facility(self, facility, plans: list[Campaign]) -> None:
         """Facility overheads and changeover, per campaign of the final product."""
         index = self.graph.final_step
-        step = self.recipe.steps[index]
         try:
             share = modes.facility_share(facility, plans, self.values)
         except UnitError as exc:
             self.report(exc)
             return
-        for position, line in enumerate(facility.overheads):
-            where = f"facility.overheads[{position}] ({line.carrier})"
-            try:
-                amount, unit = energy_amount(where, line, share.campaign_h, self.values)
-            except UnitError as exc:
-                self.report(exc)
-                continue
-            self.add_energy(
-                index,
-                EnergyLine(step.id, line.carrier, unit, "facility overhead"),
-                amount * share.share,
-                where,
-            )
+        self.add_energy_lines(
+            index,
+            facility.overheads,
+            "facility.overheads",
+            share.campaign_h,
+            share.share,
+            "facility overhead",
+        )
         convert = StepConverter(self.recipe, index, self.table, self.broken, values=self.values)
         for position, line in enumerate(facility.changeover):
             where = f"facility.changeover[{position}] ({line.material})"
