@@ -182,27 +182,16 @@ def _mode_lines(inventory: Inventory) -> list[Metric]:
 def _missing_reason(metric: str, reaction) -> str:
     if not reaction.reactant_names:
         return "no input has role 'reactant'"
-    unknown = [
-        name
-        for name, mw in zip(
-            (*reaction.reactant_names, reaction.product_name),
-            (*reaction.reactant_molar_mass, reaction.product_molar_mass),
-            strict=True,
-        )
-        if mw is None
-    ]
+    names = (*reaction.reactant_names, reaction.product_name)
+
+    def lacking(values) -> list[str]:
+        return [name for name, value in zip(names, values, strict=True) if value is None]
+
+    unknown = lacking((*reaction.reactant_molar_mass, reaction.product_molar_mass))
     if unknown:
         return "molar mass unknown for " + ", ".join(unknown)
     if metric == "carbon_efficiency":
-        no_formula = [
-            name
-            for name, c in zip(
-                (*reaction.reactant_names, reaction.product_name),
-                (*reaction.reactant_carbon, reaction.product_carbon),
-                strict=True,
-            )
-            if c is None
-        ]
+        no_formula = lacking((*reaction.reactant_carbon, reaction.product_carbon))
         return (
             ("formula unknown for " + ", ".join(no_formula))
             if no_formula

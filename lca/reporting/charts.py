@@ -136,6 +136,35 @@ def _value(value: float | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _part(name: str, x: list[str], y: list, colour: str, unit: str, prefix: str = "") -> go.Bar:
+    """One stacked bar series: a category or role group across routes or steps."""
+    import plotly.graph_objects as go
+
+    return go.Bar(
+        name=name,
+        x=[plain(label) for label in x],
+        y=y,
+        marker_color=colour,
+        hovertemplate=f"{prefix}%{{x}}<br>{name}: %{{y:.3g}} {unit}<extra></extra>",
+    )
+
+
+def _total(name: str, x: list[str], y: list, unit: str) -> go.Scatter:
+    """A labelled marker at each bar's total (with credits, the top of a stack is not it)."""
+    import plotly.graph_objects as go
+
+    return go.Scatter(
+        name=name,
+        x=[plain(label) for label in x],
+        y=y,
+        mode="markers+text",
+        marker={"symbol": "diamond", "size": 10, "color": TOTAL_COLOUR},
+        texttemplate="%{y:.3g}",
+        textposition="top center",
+        hovertemplate=f"%{{x}}<br>{name}: %{{y:.3g}} {unit}<extra></extra>",
+    )
+
+
 def footprint_by_category(comparison: Comparison) -> go.Figure:
     """Carbon footprint of each route, stacked by category [kg CO2e / kg product].
 
@@ -155,27 +184,9 @@ def footprint_by_category(comparison: Comparison) -> go.Figure:
         values = [None if split is None else split[category] for split in by_category]
         if all(not v for v in values):
             continue  # an empty category would only clutter the legend
-        fig.add_trace(
-            go.Bar(
-                name=category,
-                x=[plain(label) for label in labels],
-                y=values,
-                marker_color=CATEGORY_COLOURS[category],
-                hovertemplate=f"%{{x}}<br>{category}: %{{y:.3g}} kg CO2e/kg<extra></extra>",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            name="net total",
-            x=[plain(label) for label in labels],
-            y=[None if a.footprint is None else a.footprint.total for a in comparison.assessments],
-            mode="markers+text",
-            marker={"symbol": "diamond", "size": 10, "color": TOTAL_COLOUR},
-            texttemplate="%{y:.3g}",
-            textposition="top center",
-            hovertemplate="%{x}<br>net total: %{y:.3g} kg CO2e/kg<extra></extra>",
-        )
-    )
+        fig.add_trace(_part(category, labels, values, CATEGORY_COLOURS[category], "kg CO2e/kg"))
+    totals = [None if a.footprint is None else a.footprint.total for a in comparison.assessments]
+    fig.add_trace(_total("net total", labels, totals, "kg CO2e/kg"))
     return _bar_layout(
         fig, "Carbon footprint by category", "kg CO2e per kg of final product", labels
     )
@@ -200,13 +211,7 @@ def footprint_by_step(assessment: Assessment) -> go.Figure:
         if not any(values):
             continue
         fig.add_trace(
-            go.Bar(
-                name=category,
-                x=[plain(step) for step in steps],
-                y=values,
-                marker_color=CATEGORY_COLOURS[category],
-                hovertemplate=f"step %{{x}}<br>{category}: %{{y:.3g}} kg CO2e/kg<extra></extra>",
-            )
+            _part(category, steps, values, CATEGORY_COLOURS[category], "kg CO2e/kg", "step ")
         )
     return _bar_layout(
         fig, "Carbon footprint by step", "kg CO2e per kg of final product", steps, assessment.name
@@ -228,27 +233,9 @@ def pmi_breakdown(comparison: Comparison) -> go.Figure:
         values = [_value(comparison.value(label, f"pmi_{group}")) for label in labels]
         if all(not v for v in values):
             continue
-        fig.add_trace(
-            go.Bar(
-                name=ROLE_LABELS[group],
-                x=[plain(label) for label in labels],
-                y=values,
-                marker_color=ROLE_COLOURS[group],
-                hovertemplate=f"%{{x}}<br>{ROLE_LABELS[group]}: %{{y:.3g}} kg/kg<extra></extra>",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
-            name="PMI",
-            x=[plain(label) for label in labels],
-            y=[_value(comparison.value(label, "pmi")) for label in labels],
-            mode="markers+text",
-            marker={"symbol": "diamond", "size": 10, "color": TOTAL_COLOUR},
-            texttemplate="%{y:.3g}",
-            textposition="top center",
-            hovertemplate="%{x}<br>PMI: %{y:.3g} kg/kg<extra></extra>",
-        )
-    )
+        fig.add_trace(_part(ROLE_LABELS[group], labels, values, ROLE_COLOURS[group], "kg/kg"))
+    pmi = [_value(comparison.value(label, "pmi")) for label in labels]
+    fig.add_trace(_total("PMI", labels, pmi, "kg/kg"))
     return _bar_layout(fig, "Process mass intensity by role", "kg per kg of final product", labels)
 
 
