@@ -8,8 +8,9 @@ dimensions of their own so that they can never be silently converted to a mass:
   ``mL/g`` are the same thing and are accepted too);
 - ``wt``: kg per kg of the limiting reagent ("0.1 wt" of a filter aid);
 - ``CO2e``: its own dimension, so ``kg CO2e`` can never be added to ``kg`` of material;
-  ``CO2`` is the same unit, while ``CH4`` and ``N2O`` have dimensions of their own and become CO2e
-  only through a library's declared GWPs;
+  ``CO2`` is the same unit, while every other gas of ``factors/gwp100.csv`` (``CH4_fossil``, alias
+  ``CH4``; ``N2O``; ``SF6``; ``HFC_134a``...) has a dimension of its own and becomes CO2e only
+  through a GWP set (:mod:`lca.gwp`);
 - ``USD``, ``EUR``, ``GBP``: separate dimensions, for spend-based factors.
 
 pint's ``ton`` is the US short ton (907.18 kg). A process chemist who writes "ton" almost always
@@ -35,11 +36,68 @@ ureg.define("equivalent = [equivalent] = equiv = eq = eqv")
 ureg.define("vol = liter / kilogram")
 ureg.define("wt = [mass_ratio]")
 ureg.define("CO2e = [co2e] = CO2eq = CO2_eq")
-# Per-gas units for factor rows published gas by gas; CH4 and N2O become CO2e only through the
-# GWPs a factor library declares, so they get dimensions of their own.
+# Per-gas units for factor rows published gas by gas (``kg SF6 / kg``, ``lb CH4 / MWh``): every
+# gas of factors/gwp100.csv but CO2 has a dimension of its own and becomes CO2e only through a
+# GWP set (lca.gwp), so kg of methane can never be added to kg CO2e. The ids are written here,
+# not read from the table, so that importing lca reads no file; a test checks they match.
+GAS_IDS = (
+    "CO2",
+    "CO2_biogenic",
+    "CH4_fossil",
+    "CH4_nonfossil",
+    "N2O",
+    "SF6",
+    "NF3",
+    "SF5CF3",
+    "SO2F2",
+    "CF4",
+    "C2F6",
+    "C3F8",
+    "PFC_318",
+    "C4F10",
+    "C5F12",
+    "C6F14",
+    "HFC_23",
+    "HFC_32",
+    "HFC_125",
+    "HFC_134",
+    "HFC_134a",
+    "HFC_143",
+    "HFC_143a",
+    "HFC_152a",
+    "HFC_227ea",
+    "HFC_236fa",
+    "HFC_245fa",
+    "HFC_365mfc",
+    "CFC_11",
+    "CFC_12",
+    "CFC_13",
+    "CFC_113",
+    "CFC_114",
+    "CFC_115",
+    "HCFC_21",
+    "HCFC_22",
+    "HCFC_123",
+    "HCFC_124",
+    "HCFC_141b",
+    "HCFC_142b",
+    "Halon_1211",
+    "Halon_1301",
+    "CCl4",
+    "CH3CCl3",
+    "CHCl3",
+    "CH2Cl2",
+    "CH3Cl",
+    "CH3Br",
+)
 ureg.define("CO2 = CO2e")
-ureg.define("CH4 = [ch4]")
-ureg.define("N2O = [n2o]")
+# Fossil methane keeps the dimension [ch4] and the short name CH4 that published per-gas rows
+# (EPA, eGRID) use; every other gas's dimension is its id in lower case.
+ureg.define("CH4_fossil = [ch4] = CH4")
+for _gas in GAS_IDS:
+    if _gas not in ("CO2", "CH4_fossil"):
+        ureg.define(f"{_gas} = [{_gas.lower()}]")
+del _gas
 # Currencies are separate dimensions: a USD factor can never be applied to a EUR price.
 ureg.define("USD = [currency_usd]")
 ureg.define("EUR = [currency_eur]")
@@ -60,6 +118,8 @@ DENSITY = (ureg.gram / ureg.milliliter).dimensionality
 DIMENSIONLESS = ureg.dimensionless.dimensionality
 EMISSION = (ureg.kilogram * ureg.CO2e).dimensionality
 GASES = {"CH4": ureg.CH4.dimensionality, "N2O": ureg.N2O.dimensionality}
+GAS_DIMENSIONS = {gas: ureg(gas).dimensionality for gas in GAS_IDS if gas != "CO2"}
+"""Dimension of each gas unit but CO2 (which is CO2e itself), by gas id."""
 VOLUME_FLOW = (ureg.liter / ureg.hour).dimensionality
 MASS_FLOW = (ureg.kilogram / ureg.hour).dimensionality
 

@@ -39,6 +39,14 @@ def test_wheel_contains_code_and_bundled_data(wheel):
     for example in (ROOT / "processes").glob("*.toml"):
         assert f"lca/_data/processes/{example.name}" in names
     assert any(name.startswith("lca/_data/reports/") for name in names)
+    # Every file under factors/ ships, except the USLCI build inputs (zips), which stay out.
+    for path in (ROOT / "factors").rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(ROOT).as_posix()
+            shipped = f"lca/_data/{relative}" in names
+            assert shipped == (
+                not relative.startswith("factors/build/uslci/") or not relative.endswith(".zip")
+            ), relative
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "lca = lca.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
