@@ -14,6 +14,7 @@ from pathlib import Path
 
 from lca.factors import FactorSet
 from lca.footprint import Footprint
+from lca.footprint.result import UNCOVERED
 from lca.inventory import Inventory, build_inventory
 from lca.recipe import Recipe, read_recipe
 from lca.results import Metric, footprint_metrics, mass_metrics
@@ -130,7 +131,9 @@ class Assessment:
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return self.inventory.warnings
+        """Recipe warnings, then what weakens the footprint (scope, fallbacks, double counting)."""
+        footprint = self.footprint.warnings if self.footprint is not None else ()
+        return (*self.inventory.warnings, *footprint)
 
     def value(self, metric: str, scope: str = "route") -> float | None:
         """The value of one metric (``None`` if it could not be computed)."""
@@ -186,6 +189,7 @@ def assess(
     factors: FactorSet | Sequence[str | Path] | None = None,
     strict: bool = False,
     with_mode_effects: bool = True,
+    gwp: str | None = None,
 ) -> Assessment:
     """Assess one route: inventory per kg of final product, mass metrics and carbon footprint.
 
@@ -200,6 +204,9 @@ def assess(
     with_mode_effects : bool
         Also assess the route without each operating-mode feature it uses (start-up diversion,
         failed batches, cleaning, facility overheads) to report what each one adds.
+    gwp : str, optional
+        GWP100 set of the footprint: ``"AR6"`` (default) or ``"AR5"``; with a
+        :class:`~lca.factors.FactorSet`, the set it was read with.
 
     Raises
     ------
@@ -208,13 +215,11 @@ def assess(
     lca.errors.FactorError
         If a factor library is invalid, or ``strict`` and a flow has no factor.
     """
-    from lca.factors import load_factor_set
     from lca.footprint import build_footprint_model, evaluate_footprint, strict_check
 
     if not isinstance(recipe, Recipe):
         recipe = read_recipe(recipe)
-    if not isinstance(factors, FactorSet):
-        factors = load_factor_set(tuple(factors or ()))
+    factors = _factor_set(factors, gwp)
     inventory = build_inventory(recipe)
     footprint = evaluate_footprint(build_footprint_model(inventory, factors), inventory)
     if strict:
@@ -224,6 +229,21 @@ def assess(
     if with_mode_effects:
         result = replace(result, mode_effects=mode_effects(result, factors))
     return result
+
+
+def _factor_set(factors, gwp: str | None) -> FactorSet:
+    """A factor set from paths (or as given), read with the GWP set asked for."""
+    from lca.errors import FactorError
+    from lca.factors import load_factor_set
+
+    if isinstance(factors, FactorSet):
+        if gwp is not None and gwp != factors.gwp_set:
+            raise FactorError(
+                f"the factor set was read with GWP set {factors.gwp_set}, not {gwp}: load it "
+                f"with load_factor_set(..., gwp_set={gwp!r})"
+            )
+        return factors
+    return load_factor_set(tuple(factors or ()), gwp_set=gwp)
 
 
 JSON_FORMAT = "greenroute.assessment"
@@ -285,14 +305,33 @@ def _footprint_dict(footprint: Footprint | None) -> dict | None:
         return None
     return {
         "unit": "kg CO2e per kg of final product",
+        "gwp_basis": f"IPCC {footprint.gwp_set} GWP100",
+        "boundary": "cradle-to-gate: raw-material production, purchased energy, waste treatment, "
+        "transport the recipe gives; credits only for recovered solvent, shown separately",
         "total": footprint.total,
-        "by_category": footprint.by_category(),
+        "lower_bound": footprint.is_lower_bound,
+        "by_category": {
+            category: value if footprint.assessed(category) else None
+            for category, value in footprint.by_category().items()
+        },
+        "not_assessed": [c for c in footprint.by_category() if not footprint.assessed(c)],
         "by_step": footprint.by_step(),
+        "by_tier": footprint.by_tier(),
+        "market_based_total": footprint.market_based_total(),
+        "reported_apart": {
+            "biogenic_co2": footprint.biogenic_co2,
+            "incineration_cut_off": footprint.cut_off,
+        },
         "coverage": {
             "mass": footprint.mass_coverage(),
+            "mass_by_tier": footprint.coverage_by_tier(),
+            "water": footprint.water_coverage(),
             "energy": footprint.energy_coverage(),
+            "unquantified_energy_gaps": footprint.unquantified_energy_gaps(),
         },
+        "data_quality": footprint.data_quality(),
         "gaps": footprint.gaps,
+        "warnings": list(footprint.warnings),
         "provenance": footprint.provenance(),
     }
 
@@ -317,8 +356,14 @@ class Comparison:
         return self.assessments[self.labels.index(label)]
 
     @property
+    def gwp_basis(self) -> str:
+        """The GWP basis every footprint of the comparison is on."""
+        sets = {a.footprint.gwp_set for a in self.assessments if a.footprint is not None}
+        return ", ".join(f"IPCC {s} GWP100" for s in sorted(sets)) or "no footprint"
+
+    @property
     def warnings(self) -> list[str]:
-        """What makes the comparison weaker: different products, different coverage."""
+        """What makes the comparison weaker: different products, lower bounds, proxies."""
         notes = []
         products = {a.recipe.route.product for a in self.assessments}
         if len(products) > 1:
@@ -326,24 +371,89 @@ class Comparison:
                 f"the routes make different products ({', '.join(sorted(products))}); "
                 "per-kg figures of different products are not comparable"
             )
-        coverage = [self.value(label, "coverage_mass") for label in self.labels]
-        known = [c for c in coverage if c is not None]
-        if known and max(known) - min(known) > 1.0:
-            missing = sorted(
+        notes += [row["statement"] for row in self.robustness() if row["could_flip"]]
+        return notes
+
+    def robustness(self) -> list[dict]:
+        """Could the footprint ranking of each route and the baseline flip with what the data
+        leave open (uncovered materials, and materials covered only by a class proxy)?
+
+        For the lower route L and the higher route H of each pair: L stays lower unless its
+        uncertain materials (m_L kg per kg of product) average more than
+        ``x_L = (F_H − F'_L) / m_L`` kg CO2e/kg, where F'_L is L's total with those materials at
+        zero; or unless H's average less than ``x_H = (F_L − F'_H) / m_H``. The ranking *could
+        flip* when x_L lies below the high end, or x_H above the low end, of the 95 % interval
+        of all chemicals' factors (the library's broadest class proxy). Equal coverage is no
+        safeguard: the two routes' uncertain materials differ.
+        """
+        from lca.montecarlo import ROOT_CLASS
+
+        rows = []
+        base = self[self.baseline]
+        for label, assessment in zip(self.labels, self.assessments, strict=True):
+            if label == self.baseline or assessment.footprint is None or base.footprint is None:
+                continue
+            pair = sorted(
+                [(label, assessment.footprint), (self.baseline, base.footprint)],
+                key=lambda item: item[1].total,
+            )
+            (low_label, low), (high_label, high) = pair
+            uncertain = (UNCOVERED, "proxy")
+            m_low, m_high = low.uncertain_mass(uncertain), high.uncertain_mass(uncertain)
+            x_low = (high.total - low.total_without(("proxy",))) / m_low if m_low else None
+            x_high = (low.total - high.total_without(("proxy",))) / m_high if m_high else None
+            root = _root_interval(low, ROOT_CLASS)
+            could_flip = bool(
+                root
+                and ((x_low is not None and x_low <= root[1]) or (
+                    x_high is not None and x_high >= root[0]))
+            )  # fmt: skip
+            parts = []
+            if x_low is not None:
+                parts.append(
+                    f"its {m_low:.3g} kg/kg of uncovered or proxy-covered materials average "
+                    f"more than {x_low:.3g} kg CO2e/kg"
+                )
+            if x_high is not None and x_high > 0:
+                parts.append(
+                    f"those of {high_label} ({m_high:.3g} kg/kg) average less than "
+                    f"{x_high:.3g} kg CO2e/kg"
+                )
+            bounds = [name for name, fp in pair if fp.is_lower_bound]
+            statement = (
+                f"{low_label} is lower than {high_label} by {high.total - low.total:.3g} kg "
+                f"CO2e/kg ({(high.total - low.total) / high.total:.1%})"
+                if high.total
+                else f"{low_label} and {high_label} are equal"
+            )
+            statement += (
+                f"; it stays lower unless {' or '.join(parts)}" if parts else
+                "; no uncovered or proxy-covered material can change that"
+            )  # fmt: skip
+            if root:
+                statement += (
+                    f" (95 % of the library's chemicals lie between {root[0]:.3g} and "
+                    f"{root[1]:.3g} kg CO2e/kg: the ranking "
+                    + ("COULD FLIP" if could_flip else "is robust to these gaps")
+                    + ")"
+                )
+            if bounds:
+                statement += f"; lower bound(s): {', '.join(bounds)} (flows without a factor)"
+            rows.append(
                 {
-                    g["flow"]
-                    for a in self.assessments
-                    if a.footprint
-                    for g in a.footprint.gaps
-                    if g["category"] == "materials"
+                    "route": label,
+                    "baseline": self.baseline,
+                    "lower": low_label,
+                    "higher": high_label,
+                    "difference": high.total - low.total,
+                    "uncertain_mass": {low_label: m_low, high_label: m_high},
+                    "break_even": {low_label: x_low, high_label: x_high},
+                    "could_flip": could_flip,
+                    "lower_bound": {name: fp.is_lower_bound for name, fp in pair},
+                    "statement": statement,
                 }
             )
-            notes.append(
-                f"factor coverage differs between routes ({min(known):.0f} % to "
-                f"{max(known):.0f} % of raw-material mass): footprint differences leave out "
-                f"flows without a factor ({', '.join(missing)})"
-            )
-        return notes
+        return rows
 
     def route_metrics(self) -> list[tuple[str, str]]:
         """(metric, unit) of every route-level figure, headline figures first."""
@@ -422,6 +532,20 @@ class Comparison:
                 for scope, metric in zip(frame["scope"], frame["metric"], strict=True)
             ]
             frames.append(frame)
+        notes = [
+            {
+                "route": row["route"],
+                "scope": "route",
+                "metric": "footprint_ranking_could_flip",
+                "value": float(row["could_flip"]),
+                "unit": "flag",
+                "note": row["statement"],
+                "delta": None,
+            }
+            for row in self.robustness()
+        ]
+        if notes:
+            frames.append(pd.DataFrame(notes))
         return pd.concat(frames, ignore_index=True)
 
     def drivers(self, label: str, count: int = 5) -> list[dict]:
@@ -452,6 +576,35 @@ class Comparison:
             ranked = sorted((r for r in rows if r["kind"] == kind), key=lambda r: -abs(r["delta"]))
             by_kind[kind] = ranked[:count]
         return by_kind["mass"] + by_kind["footprint"]
+
+
+def _root_interval(footprint: Footprint, root: str) -> tuple[float, float] | None:
+    """The 95 % interval of the broadest class proxy a footprint's library has."""
+    from lca.uncertainty import factor_distribution
+
+    for term in footprint.model.terms:
+        factor = term.factor
+        if factor is not None and factor.key == f"class:{root}":
+            break
+    else:
+        return _library_root(footprint, root)
+    return _interval(factor, factor_distribution)
+
+
+def _library_root(footprint: Footprint, root: str) -> tuple[float, float] | None:
+    from lca.factors import load_factor_set
+    from lca.uncertainty import factor_distribution
+
+    factor = load_factor_set(gwp_set=footprint.gwp_set).lookup_class(root)
+    return None if factor is None else _interval(factor, factor_distribution)
+
+
+def _interval(factor, factor_distribution) -> tuple[float, float] | None:
+    row = factor.rows[0]
+    distribution = factor_distribution(row.uncertainty, row.value, row.where)
+    if distribution is None:
+        return None
+    return distribution.ppf(0.025), distribution.ppf(0.975)
 
 
 def _mass_by_flow(assessment: Assessment) -> dict[str, float]:
@@ -492,6 +645,7 @@ def compare(
     baseline: str | int | None = None,
     factors: FactorSet | Sequence[str | Path] | None = None,
     strict: bool = False,
+    gwp: str | None = None,
 ) -> Comparison:
     """Assess several routes with the same factors and compare them to a baseline.
 
@@ -509,10 +663,8 @@ def compare(
         If a recipe is invalid, or ``baseline`` names no route.
     """
     from lca.errors import RecipeError
-    from lca.factors import load_factor_set
 
-    if not isinstance(factors, FactorSet):
-        factors = load_factor_set(tuple(factors or ()))
+    factors = _factor_set(factors, gwp)
     assessments = tuple(assess(r, factors=factors, strict=strict) for r in recipes)
     labels = _labels(assessments)
     if baseline is None:
@@ -554,5 +706,7 @@ def comparison_to_dict(comparison: Comparison) -> dict:
             for metric, unit in comparison.route_metrics()
         ],
         "drivers": {label: comparison.drivers(label) for label in comparison.labels},
+        "gwp_basis": comparison.gwp_basis,
+        "robustness": comparison.robustness(),
         "warnings": comparison.warnings,
     }

@@ -1,16 +1,33 @@
 """Emission-factor libraries: reading, validation, layered lookup with recorded fallbacks.
 
-A library is a folder with ``library.toml`` (name, version, GWP basis and values, region parents,
-region-agnostic keys, sources with licences) and ``factors.csv`` (one row per factor or factor
-component). A user may also give a bare CSV in the same format. Rows with the same key and region
-are *components* that add up (generation + T&D losses + well-to-tank; or CO2 + CH4 + N2O), each
-row keeping its own source and licence.
+A library is a folder with ``library.toml`` (name, version, sources with licences, region
+parents, region-agnostic keys, preferred regions, class parents) and one or more CSV files of
+factor rows (``factors.csv``; a library may list further, generated files under ``files``). A user
+may also give a bare CSV in the same format. Rows with the same key, region and tier are
+*components* that add up (generation + T&D losses + well-to-tank; or CO2 + CH4 + N2O), each row
+keeping its own source and licence.
 
-Lookup order: recipe pins, then user libraries in the order given, then the bundled library; the
-first layer that has the key wins. Inside a layer the site region is tried first, then its
-parents as the libraries declare them (``US-RFCE`` → ``US`` → ``GLO``), then, for keys the layer
-declares region-agnostic (materials, transport...), its preferred regions. Every step away from
-the site region is recorded as a fallback on the resolved :class:`Factor`.
+**Tiers.** Every row says how it was obtained (``tier`` column, :mod:`lca.tiers`): ``cited``,
+``computed``, ``estimated`` or ``proxy``; rows of a user's library without the column are
+``user``. Inside one layer the better tier wins for a region before the lookup moves to the next
+region.
+
+**GWP basis.** Rows given per gas (``kg CH4_fossil / kg``, ``lb N2O / MWh``, ``kg CO2 / kg``) are
+characterised with the GWP100 set chosen for the run (:mod:`lca.gwp`, IPCC AR6 by default, AR5
+available), so one result has one basis. Rows published only in CO2e carry their own basis
+(``gwp_basis`` column: ``AR4``, ``AR5``, ``AR6`` or a statement); when it differs from the run's
+set they cannot be converted without the gas split: they are used as published and flagged.
+Biogenic CO2 (gas ``CO2_biogenic``) is kept apart from the total, as ISO 14067 and the GHG
+Protocol Product Standard report it separately.
+
+**Lookup.** Recipe pins first, then user libraries in the order given, then the bundled one; the
+first layer that has the key wins. Energy, waste and transport keys follow the *site* region:
+the region, its declared parents (``US-RFCE`` → ``US`` → ``GLO``) and, for keys a layer declares
+region-agnostic, its preferred regions. Materials follow their *production* region instead (the
+recipe's ``production_region``, else the library's documented ``material_regions`` order), so a
+purchased chemical's factor does not change with the site. A material no factor covers falls back
+to its class proxy (``class:<class>``, then the class's parents). Every step away from the first
+choice is recorded on the resolved :class:`Factor`.
 """
 
 from __future__ import annotations
@@ -27,15 +44,21 @@ from pathlib import Path
 from lca import units as u
 from lca.errors import FactorError
 from lca.resources import data_dir
+from lca.tiers import FACTOR_TIERS, tier_order
 
 COLUMNS = (
     "key", "name", "value", "unit", "region", "year", "scope", "source", "licence",
     "data_quality", "uncertainty", "notes",
 )  # fmt: skip
-KEY = re.compile(r"^(material|energy|waste|transport|spend):[a-z0-9][a-z0-9._+-]*$")
+OPTIONAL_COLUMNS = ("tier", "gwp_basis")
+KEY = re.compile(r"^(material|energy|waste|transport|spend|class):[a-z0-9][a-z0-9._+-]*$")
 SOURCE_ID = re.compile(r"^\[([a-z0-9._-]+)\]")
 BUNDLED_LIBRARY = "greenroute-open"
 GLOBAL = "GLO"
+GWP_BASES = ("AR4", "AR5", "AR6")
+PER_GAS = "per-gas"
+BIOGENIC_CO2 = "CO2_biogenic"
+_CO2_WORD = re.compile(r"(?<![\w])CO2(?![\w])")
 
 # The unit a factor is expressed per, by the dimension of that unit.
 _PER_UNITS = {
@@ -52,7 +75,13 @@ _PER_UNITS = {
 
 @dataclass(frozen=True)
 class FactorRow:
-    """One row of a ``factors.csv``, as written, with its value in canonical units."""
+    """One row of a factor CSV, as written, with its value in canonical units.
+
+    ``gas`` is the greenhouse gas a per-gas row gives (``""`` for a row in CO2e) and ``amount``
+    its kg of that gas (or kg CO2e) per ``per_unit``; ``kg_co2e_per_unit`` is the row's CO2e
+    under the GWP set the library was read with. ``basis_mismatch`` marks a CO2e row whose
+    basis differs from that set (used as published, flagged in results).
+    """
 
     key: str
     name: str
@@ -70,11 +99,26 @@ class FactorRow:
     where: str
     per_unit: str
     kg_co2e_per_unit: float
+    tier: str = "user"
+    gwp_basis: str = ""
+    gas: str = ""
+    amount: float | None = None
+    basis_mismatch: bool = False
+
+    @property
+    def biogenic(self) -> bool:
+        """Biogenic CO2: reported apart, never in the total."""
+        return self.gas == BIOGENIC_CO2
 
 
 @dataclass(frozen=True)
 class Factor:
-    """A resolved factor: the sum of its component rows, in kg CO2e per ``per_unit``."""
+    """A resolved factor: the sum of its component rows, in kg CO2e per ``per_unit``.
+
+    ``value`` leaves out biogenic CO2 rows, which ``biogenic_value`` gives apart. ``why`` says
+    how the lookup chose this factor (tier, region, class), ``fallback`` every step away from
+    the first choice.
+    """
 
     key: str
     region: str
@@ -82,6 +126,9 @@ class Factor:
     value: float
     rows: tuple[FactorRow, ...]
     fallback: str = ""
+    tier: str = ""
+    why: str = ""
+    gwp_set: str = ""
 
     def _joined(self, attribute: str) -> str:
         return " + ".join(dict.fromkeys(getattr(row, attribute) for row in self.rows))
@@ -102,29 +149,73 @@ class Factor:
     def library(self) -> str:
         return self._joined("library")
 
+    @property
+    def biogenic_value(self) -> float:
+        """Biogenic CO2 per ``per_unit`` [kg CO2], reported apart from ``value``."""
+        return sum(row.kg_co2e_per_unit for row in self.rows if row.biogenic)
+
+    @property
+    def basis(self) -> str:
+        """The GWP basis of the value: the run's set, or the published bases that differ."""
+        other = sorted({row.gwp_basis or "unstated" for row in self.rows if row.basis_mismatch})
+        return self.gwp_set if not other else f"{'/'.join(other)} as published"
+
+    @property
+    def gwp_note(self) -> str:
+        """Why part of the value is not on the run's GWP basis ('' when all of it is)."""
+        mismatched = [row for row in self.rows if row.basis_mismatch]
+        if not mismatched:
+            return ""
+        bases = ", ".join(sorted({row.gwp_basis or "unstated" for row in mismatched}))
+        return (
+            f"{len(mismatched)} of {len(self.rows)} component(s) published in CO2e on basis "
+            f"{bases} without a gas split: used as published, not converted to {self.gwp_set}"
+        )
+
 
 @dataclass(frozen=True)
 class FactorLibrary:
-    """One library: its metadata and its rows grouped by key and region."""
+    """One library: its metadata and its rows."""
 
     name: str
     version: str
     path: str
     description: str = ""
     gwp_basis: str = ""
-    gwp: dict[str, float] = field(default_factory=dict)
     region_parents: dict[str, str] = field(default_factory=dict)
     region_agnostic: tuple[str, ...] = ()
     default_regions: tuple[str, ...] = ()
+    material_regions: tuple[str, ...] = ()
+    class_parents: dict[str, str] = field(default_factory=dict)
     sources: tuple[dict, ...] = ()
     rows: tuple[FactorRow, ...] = ()
+    gwp_set: str = ""
+
+    def groups(self, key: str) -> dict[tuple[str, str], tuple[FactorRow, ...]]:
+        """The rows of ``key`` by (region, tier)."""
+        return self._index.get(key, {})
+
+    @property
+    def _index(self) -> dict[str, dict[tuple[str, str], tuple[FactorRow, ...]]]:
+        # built on first use and kept on the (frozen) instance
+        cached = self.__dict__.get("_index_cache")
+        if cached is None:
+            grouped: dict[str, dict[tuple[str, str], list[FactorRow]]] = {}
+            for row in self.rows:
+                grouped.setdefault(row.key, {}).setdefault((row.region, row.tier), []).append(row)
+            cached = {
+                key: {group: _basis_variant(rows, self.gwp_set) for group, rows in by.items()}
+                for key, by in grouped.items()
+            }
+            object.__setattr__(self, "_index_cache", cached)
+        return cached
 
     def regions_for(self, key: str) -> dict[str, tuple[FactorRow, ...]]:
-        grouped: dict[str, list[FactorRow]] = {}
-        for row in self.rows:
-            if row.key == key:
-                grouped.setdefault(row.region, []).append(row)
-        return {region: tuple(rows) for region, rows in grouped.items()}
+        """The rows of ``key`` by region (every tier together)."""
+        merged: dict[str, list[FactorRow]] = {}
+        for (region, _), rows in self.groups(key).items():
+            merged.setdefault(region, []).extend(rows)
+        return {region: tuple(rows) for region, rows in merged.items()}
 
     def is_region_agnostic(self, key: str) -> bool:
         return any(fnmatch.fnmatchcase(key, pattern) for pattern in self.region_agnostic)
@@ -134,28 +225,52 @@ class FactorLibrary:
         return tuple(dict.fromkeys(row.key for row in self.rows))
 
 
-def _canonical(quantity, gwp: dict[str, float], where: str) -> tuple[str, float]:
-    """(per-unit, kg CO2e per per-unit) of a factor quantity such as ``0.177 kg CO2e / kWh``."""
-    for gas in u.GASES:
-        if quantity.dimensionality.get(f"[{gas.lower()}]"):
-            if gas not in gwp:
-                raise FactorError(
-                    f"{where}: the unit is per gas ({gas}) but the library declares no GWP for "
-                    f"{gas}: add `{gas} = ...` under [gwp] in library.toml"
-                )
-            quantity = quantity * (gwp[gas] * u.ureg.CO2e / u.ureg(gas))
-    emission = u.Q_(1.0, "kg CO2e")
-    per = emission / quantity
+def _basis_variant(rows: list[FactorRow], gwp_set: str) -> tuple[FactorRow, ...]:
+    """Rows of one group given once per GWP set (a generated proxy, say) are alternatives:
+    keep the set of the run. Other rows are components and all kept."""
+    plain = {row.gwp_basis for row in rows if row.gwp_basis in GWP_BASES}
+    if len(plain) > 1 and all(row.gwp_basis in GWP_BASES for row in rows):
+        chosen = gwp_set if gwp_set in plain else sorted(plain)[-1]
+        return tuple(row for row in rows if row.gwp_basis == chosen)
+    return tuple(rows)
+
+
+def _gas_of(quantity, unit_text: str) -> str:
+    """The greenhouse gas a row is given per (``""`` for CO2e)."""
+    for gas, dimension in u.GAS_DIMENSIONS.items():
+        if quantity.dimensionality.get(next(iter(dimension))):
+            return gas
+    return "CO2" if _CO2_WORD.search(unit_text) else ""
+
+
+def _canonical(value: float, unit: str, where: str) -> tuple[str, str, float]:
+    """(per-unit, gas, amount of gas or CO2e per per-unit) of ``value unit``."""
+    try:
+        quantity = u.Q_(value, unit)
+    except Exception as exc:  # pint's parser raises many types
+        raise FactorError(f"{where}: cannot read unit '{unit}' ({exc})") from None
+    gas = _gas_of(quantity, unit)
+    # a mass of gas counts as the same mass of CO2e here; its GWP is applied by the caller
+    emission = quantity * (u.ureg.CO2e / u.ureg(gas)) if gas and gas != "CO2" else quantity
+    per = u.Q_(1.0, "kg CO2e") / emission
     per_unit = _PER_UNITS.get(per.dimensionality)
     if per_unit is None:
         raise FactorError(
-            f"{where}: unit '{quantity.units:~}' is not CO2e per kg, m³, kWh, mol, t·km or "
-            "currency; write e.g. 'kg CO2e / kg', 'kg CO2e / kWh', 'kg CO2e / (t * km)'"
+            f"{where}: unit '{unit}' is not CO2e (or a greenhouse gas) per kg, m³, kWh, mol, "
+            "t·km or currency; write e.g. 'kg CO2e / kg', 'kg CO2e / kWh', 'lb CH4 / MWh', "
+            "'kg CO2e / (t * km)'"
         )
-    return per_unit, float((quantity * u.Q_(1.0, per_unit)).m_as("kg CO2e"))
+    return per_unit, gas, float((emission * u.Q_(1.0, per_unit)).m_as("kg CO2e"))
 
 
-def _read_rows(path: Path, library: str, gwp: dict[str, float], source_ids: set[str] | None):
+def _read_rows(
+    path: Path,
+    library: str,
+    source_ids: set[str] | None,
+    default_tier: str,
+    default_basis: str,
+    gwp_set: str,
+):
     rows: list[FactorRow] = []
     problems: list[str] = []
     try:
@@ -168,36 +283,39 @@ def _read_rows(path: Path, library: str, gwp: dict[str, float], source_ids: set[
         if missing:
             raise FactorError(
                 f"{path}: missing column(s) {', '.join(missing)}; the header must "
-                f"be {','.join(COLUMNS)}"
+                f"be {','.join(COLUMNS)} (optionally followed by {','.join(OPTIONAL_COLUMNS)})"
             )
-        seen: dict[tuple[str, str, str], int] = {}
+        seen: dict[tuple[str, ...], int] = {}
         for number, raw in enumerate(reader, start=2):
             where = f"{path}:{number}"
-            row = {k: (raw.get(k) or "").strip() for k in COLUMNS}
+            row = {k: (raw.get(k) or "").strip() for k in (*COLUMNS, *OPTIONAL_COLUMNS)}
             try:
-                rows.append(_parse_row(row, where, library, gwp, source_ids))
+                parsed = _parse_row(
+                    row, where, library, source_ids, default_tier, default_basis, gwp_set
+                )
             except FactorError as exc:
                 problems.append(str(exc))
                 continue
-            identity = (row["key"], row["region"], row["scope"])
+            rows.append(parsed)
+            identity = (
+                row["key"], row["region"], parsed.tier, row["scope"], parsed.gwp_basis,
+                parsed.per_unit,
+            )  # fmt: skip
             if identity in seen:
                 problems.append(
                     f"{where}: duplicate of row {seen[identity]} (same key '{row['key']}', region "
-                    f"'{row['region']}' and scope '{row['scope']}'); rows of one key and region "
-                    "are components that add up, so each needs its own scope"
+                    f"'{row['region']}', tier and scope '{row['scope']}'); rows of one key and "
+                    "region are components that add up, so each needs its own scope"
                 )
             seen.setdefault(identity, number)
-    problems += _check_components(rows)
-    if problems:
-        raise FactorError("\n".join(problems))
-    return tuple(rows)
+    return rows, problems
 
 
-def _parse_row(row, where, library, gwp, source_ids) -> FactorRow:
+def _parse_row(row, where, library, source_ids, default_tier, default_basis, gwp_set) -> FactorRow:
     if not KEY.match(row["key"]):
         raise FactorError(
             f"{where}: key '{row['key']}' is not of the form material:<id>, energy:<carrier>, "
-            "waste:<treatment>, transport:<mode> or spend:<sector>"
+            "waste:<treatment>, transport:<mode>, spend:<sector> or class:<class>"
         )
     try:
         value = float(row["value"])
@@ -220,55 +338,110 @@ def _parse_row(row, where, library, gwp, source_ids) -> FactorRow:
             f"{where}: unit '{row['unit']}' uses 'ton' (US short ton in pint); "
             "write 't' for the metric tonne or 'short_ton'"
         )
-    try:
-        quantity = u.Q_(value, row["unit"])
-    except Exception as exc:  # pint's parser raises many types
-        raise FactorError(f"{where}: cannot read unit '{row['unit']}' ({exc})") from None
-    per_unit, kg_co2e = _canonical(quantity, gwp, where)
+    tier = row["tier"] or default_tier
+    if tier not in FACTOR_TIERS:
+        raise FactorError(
+            f"{where}: tier '{tier}' is not one of {', '.join(FACTOR_TIERS)} (how the factor "
+            "was obtained; leave it empty in your own library)"
+        )
+    per_unit, gas, amount = _canonical(value, row["unit"], where)
+    if gas:
+        from lca.gwp import gwp
+
+        basis = PER_GAS
+        # biogenic CO2 keeps its mass; Factor.value leaves it out of the total
+        kg_co2e = amount if gas in ("CO2", BIOGENIC_CO2) else amount * gwp(gas, gwp_set)
+        mismatch = False
+    else:
+        basis = row["gwp_basis"] or default_basis
+        if basis == PER_GAS:
+            raise FactorError(
+                f"{where}: gwp_basis is '{PER_GAS}' but the unit '{row['unit']}' is in CO2e; "
+                "give the gas in the unit (e.g. 'kg CH4_fossil / kg') or the CO2e basis"
+            )
+        kg_co2e = amount
+        mismatch = basis != gwp_set
     return FactorRow(
-        **{k: v for k, v in row.items() if k != "value"},
+        **{k: v for k, v in row.items() if k in COLUMNS and k != "value"},
         value=value,
         library=library,
         where=where,
         per_unit=per_unit,
         kg_co2e_per_unit=kg_co2e,
+        tier=tier,
+        gwp_basis=basis,
+        gas=gas,
+        amount=amount,
+        basis_mismatch=mismatch,
     )
 
 
 def _check_components(rows: list[FactorRow]) -> list[str]:
-    first: dict[tuple[str, str], FactorRow] = {}
-    problems = []
+    """Components of one factor share a kind of unit; a factor may be given in several kinds of
+    unit (per kWh and per m³ of natural gas) only as complete alternatives: the same components
+    (scopes) in each."""
+    groups: dict[tuple[str, str, str], dict[str, list[FactorRow]]] = {}
     for row in rows:
-        other = first.setdefault((row.key, row.region), row)
-        if other.per_unit != row.per_unit:
-            problems.append(
-                f"{row.where}: '{row.key}' ({row.region}) is per {row.per_unit} here but per "
-                f"{other.per_unit} at {other.where}; components of one factor must be per the "
-                "same kind of unit"
-            )
+        groups.setdefault((row.key, row.region, row.tier), {}).setdefault(row.per_unit, []).append(
+            row
+        )
+    problems = []
+    for by_unit in groups.values():
+        if len(by_unit) < 2:
+            continue
+        scopes = {per: sorted(r.scope for r in group) for per, group in by_unit.items()}
+        first_unit, *others = list(by_unit)
+        for per in others:
+            if scopes[per] != scopes[first_unit]:
+                row, other = by_unit[per][0], by_unit[first_unit][0]
+                problems.append(
+                    f"{row.where}: '{row.key}' ({row.region}) is per {row.per_unit} here but per "
+                    f"{other.per_unit} at {other.where}; components of one factor must be per "
+                    "the same kind of unit (or, as alternatives, give the same components in "
+                    "each unit)"
+                )
     return problems
 
 
-def read_library(path: str | Path) -> FactorLibrary:
-    """Read a library folder (``library.toml`` + ``factors.csv``) or a bare ``factors.csv``.
+def read_library(
+    path: str | Path, gwp_set: str | None = None, default_tier: str = "user"
+) -> FactorLibrary:
+    """Read a library folder (``library.toml`` + CSV files) or a bare CSV file.
+
+    Parameters
+    ----------
+    gwp_set : str, optional
+        GWP100 set per-gas rows are characterised with (``"AR6"``, the default, or ``"AR5"``).
+    default_tier : str
+        Tier of rows with no ``tier`` cell: ``"user"`` for a user's library.
 
     Raises
     ------
     FactorError
-        Naming the file and row of every problem: bad key, unit or value, a row without
+        Naming the file and row of every problem: bad key, unit, tier or value, a row without
         source or licence, duplicates, components in different units.
     """
+    from lca.gwp import DEFAULT_GWP, GWP_SETS
+
+    gwp_set = gwp_set or DEFAULT_GWP
+    if gwp_set not in GWP_SETS:
+        raise FactorError(f"GWP set '{gwp_set}' is not one of {', '.join(GWP_SETS)}")
     path = Path(path)
     if path.is_file() and path.suffix.lower() == ".csv":
-        rows = _read_rows(path, path.stem, {}, None)
-        return FactorLibrary(name=path.stem, version="", path=str(path), rows=rows)
-    meta_path, csv_path = path / "library.toml", path / "factors.csv"
+        rows, problems = _read_rows(path, path.stem, None, default_tier, "", gwp_set)
+        problems += _check_components(rows)
+        if problems:
+            raise FactorError("\n".join(problems))
+        return FactorLibrary(
+            name=path.stem, version="", path=str(path), rows=tuple(rows), gwp_set=gwp_set
+        )
+    meta_path = path / "library.toml"
     if not path.is_dir():
         raise FactorError(
             f"{path}: no such factor library (a folder with library.toml and "
             "factors.csv, or a .csv file)"
         )
-    if not meta_path.is_file() or not csv_path.is_file():
+    if not meta_path.is_file():
         raise FactorError(f"{path}: a factor library folder needs library.toml and factors.csv")
     try:
         meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
@@ -282,40 +455,71 @@ def read_library(path: str | Path) -> FactorLibrary:
         for field_name in ("id", "citation", "licence"):
             if not source.get(field_name):
                 raise FactorError(f"{meta_path}: sources[{index}] has no `{field_name}`")
-    gwp = {k: float(v) for k, v in meta.get("gwp", {}).items() if k in u.GASES}
     name = str(meta["name"])
+    default_basis = str(meta.get("gwp_basis", ""))
+    rows: list[FactorRow] = []
+    problems: list[str] = []
+    for file_name in meta.get("files", ["factors.csv"]):
+        csv_path = path / file_name
+        if not csv_path.is_file():
+            raise FactorError(f"{meta_path}: files lists '{file_name}', which is not in {path}")
+        found, trouble = _read_rows(
+            csv_path,
+            name,
+            {s["id"] for s in sources},
+            str(meta.get("default_tier", default_tier)),
+            default_basis if default_basis in GWP_BASES else "",
+            gwp_set,
+        )
+        rows += found
+        problems += trouble
+    problems += _check_components(rows)
+    if problems:
+        raise FactorError("\n".join(problems))
+    default_regions = tuple(meta.get("default_regions", ()))
     return FactorLibrary(
         name=name,
         version=str(meta["version"]),
         path=str(path),
         description=str(meta.get("description", "")),
-        gwp_basis=str(meta.get("gwp_basis", "")),
-        gwp=gwp,
+        gwp_basis=default_basis,
         region_parents={str(k): str(v) for k, v in meta.get("region_parents", {}).items()},
         region_agnostic=tuple(meta.get("region_agnostic", {}).get("keys", ())),
-        default_regions=tuple(meta.get("default_regions", ())),
+        default_regions=default_regions,
+        material_regions=tuple(meta.get("material_regions", default_regions)),
+        class_parents={str(k): str(v) for k, v in meta.get("class_parents", {}).items()},
         sources=sources,
-        rows=_read_rows(csv_path, name, gwp, {s["id"] for s in sources}),
+        rows=tuple(rows),
+        gwp_set=gwp_set,
     )
 
 
-@lru_cache(maxsize=1)
-def bundled_library() -> FactorLibrary:
-    """The bundled open library (read once, on first use)."""
-    return read_library(data_dir("factors") / BUNDLED_LIBRARY)
+@lru_cache(maxsize=4)
+def bundled_library(gwp_set: str | None = None) -> FactorLibrary:
+    """The bundled open library (read once per GWP set, on first use)."""
+    return read_library(data_dir("factors") / BUNDLED_LIBRARY, gwp_set, default_tier="cited")
 
 
 @dataclass(frozen=True)
 class FactorSet:
-    """Libraries layered in priority order (first wins), with the regions' parents merged."""
+    """Libraries layered in priority order (first wins), read with one GWP set."""
 
     layers: tuple[FactorLibrary, ...]
+    gwp_set: str = "AR6"
+    exclude_tiers: frozenset[str] = frozenset()
 
     @property
     def region_parents(self) -> dict[str, str]:
         parents: dict[str, str] = {}
         for layer in reversed(self.layers):
             parents.update(layer.region_parents)
+        return parents
+
+    @property
+    def class_parents(self) -> dict[str, str]:
+        parents: dict[str, str] = {}
+        for layer in reversed(self.layers):
+            parents.update(layer.class_parents)
         return parents
 
     def region_chain(self, region: str) -> list[str]:
@@ -328,35 +532,140 @@ class FactorSet:
             chain.append(GLOBAL)
         return chain
 
-    def lookup(self, key: str, region: str) -> Factor | None:
-        """The factor for ``key`` at a site in ``region``, or ``None`` if no layer has it."""
-        chain = self.region_chain(region)
+    def class_chain(self, material_class: str) -> list[str]:
+        """A material class and its parents, as the libraries declare them."""
+        chain, parents = [material_class], self.class_parents
+        while chain[-1] in parents and parents[chain[-1]] not in chain:
+            chain.append(parents[chain[-1]])
+        return chain
+
+    def _groups(self, layer: FactorLibrary, key: str):
+        return {
+            group: rows
+            for group, rows in layer.groups(key).items()
+            if group[1] not in self.exclude_tiers
+        }
+
+    def lookup(self, key: str, region: str, unit: str | None = None) -> Factor | None:
+        """The factor for ``key`` at a site in ``region``, or ``None`` if no layer has it.
+
+        ``unit`` (``kWh``, ``kg``, ``m**3``...) picks the expression of a factor given in several
+        kinds of unit; otherwise the first one listed is used.
+        """
+        return self._find(key, self.region_chain(region), region, agnostic=True, unit=unit)
+
+    def lookup_material(self, key: str, production_region: str | None = None) -> Factor | None:
+        """A purchased material's factor by its production region, not the site's.
+
+        With ``production_region`` the lookup follows that region and its parents; without it
+        (or when they have no row) each layer's documented ``material_regions`` order.
+        """
+        if production_region:
+            found = self._find(key, self.region_chain(production_region), production_region)
+            if found is not None:
+                return found
         for layer in self.layers:
-            available = layer.regions_for(key)
-            if not available:
+            groups = self._groups(layer, key)
+            if not groups:
+                continue
+            order = [*layer.material_regions, *sorted({r for r, _ in groups})]
+            for region in dict.fromkeys(order):
+                for tier in sorted({t for r, t in groups if r == region}, key=tier_order):
+                    note = (
+                        f"no {key} factor for production region {production_region} in "
+                        f"{layer.name}; "
+                        if production_region
+                        else ""
+                    )
+                    why = (
+                        f"production region {region}, the first of {layer.name}'s documented "
+                        f"order ({', '.join(layer.material_regions) or 'none declared'}) with a "
+                        f"{tier} row"
+                    )
+                    return self._resolve(layer, key, region, tier, groups, note, why)
+        return None
+
+    def lookup_class(self, material_class: str) -> Factor | None:
+        """The proxy of a material class, climbing to its parents when a class has none."""
+        chain = self.class_chain(material_class)
+        for position, name in enumerate(chain):
+            found = self._find(f"class:{name}", [GLOBAL], GLOBAL, agnostic=True)
+            if found is not None:
+                if position:
+                    note = f"no proxy for class '{material_class}'; used its parent class '{name}'"
+                    return _with(found, fallback=note)
+                return found
+        return None
+
+    def _find(
+        self, key: str, chain: list[str], region: str, agnostic: bool = False, unit=None
+    ) -> Factor | None:
+        for layer in self.layers:
+            groups = self._groups(layer, key)
+            if not groups:
                 continue
             for step, candidate in enumerate(chain):
-                if candidate in available:
-                    where = (
-                        "the global (GLO) factor"
-                        if candidate == GLOBAL
-                        else f"its parent region {candidate}"
-                    )
-                    note = (
-                        ""
-                        if step == 0
-                        else f"no {key} factor for region {region} in {layer.name}; used {where}"
-                    )
-                    return _resolve(key, candidate, available[candidate], note)
-            if layer.is_region_agnostic(key):
-                preferred = [r for r in layer.default_regions if r in available]
-                chosen = preferred[0] if preferred else sorted(available)[0]
+                tiers = sorted({t for r, t in groups if r == candidate}, key=tier_order)
+                if not tiers:
+                    continue
+                where = (
+                    "the global (GLO) factor"
+                    if candidate == GLOBAL
+                    else f"its parent region {candidate}"
+                )
+                note = (
+                    ""
+                    if step == 0
+                    else f"no {key} factor for region {region} in {layer.name}; used {where}"
+                )
+                why = f"region {candidate}, best tier there: {tiers[0]}"
+                return self._resolve(layer, key, candidate, tiers[0], groups, note, why, unit)
+            if agnostic and layer.is_region_agnostic(key):
+                regions = {r for r, _ in groups}
+                preferred = [r for r in layer.default_regions if r in regions]
+                chosen = preferred[0] if preferred else sorted(regions)[0]
+                tier = sorted({t for r, t in groups if r == chosen}, key=tier_order)[0]
                 note = (
                     f"no {key} factor for region {region} or its parents in {layer.name}; used "
                     f"region {chosen} ({layer.name} declares {key} usable for any region)"
                 )
-                return _resolve(key, chosen, available[chosen], note)
+                why = f"region {chosen} (region-agnostic key), best tier there: {tier}"
+                return self._resolve(layer, key, chosen, tier, groups, note, why, unit)
         return None
+
+    def _resolve(self, layer, key, region, tier, groups, note, why, unit=None) -> Factor:
+        rows = groups[(region, tier)]
+        per_units = list(dict.fromkeys(row.per_unit for row in rows))
+        chosen = unit if unit in per_units else per_units[0]
+        rows = tuple(row for row in rows if row.per_unit == chosen)
+        return Factor(
+            key=key,
+            region=region,
+            per_unit=rows[0].per_unit,
+            value=sum(row.kg_co2e_per_unit for row in rows if not row.biogenic),
+            rows=rows,
+            fallback=note,
+            tier=tier,
+            why=f"{layer.name}: {why}",
+            gwp_set=self.gwp_set,
+        )
+
+    def candidates(self, key: str) -> list[tuple[str, str, str, str, float]]:
+        """Every (library, region, tier, per-unit, value) a key has, in layer order: what a
+        lookup chose from."""
+        found = []
+        for layer in self.layers:
+            for (region, tier), rows in sorted(
+                layer.groups(key).items(), key=lambda item: (tier_order(item[0][1]), item[0][0])
+            ):
+                for per_unit in dict.fromkeys(row.per_unit for row in rows):
+                    value = sum(
+                        row.kg_co2e_per_unit
+                        for row in rows
+                        if row.per_unit == per_unit and not row.biogenic
+                    )
+                    found.append((layer.name, region, tier, per_unit, value))
+        return found
 
     def search(self, text: str) -> list[FactorRow]:
         needle = text.lower()
@@ -370,17 +679,36 @@ class FactorSet:
         ]
 
 
-def _resolve(key: str, region: str, rows: tuple[FactorRow, ...], fallback: str) -> Factor:
-    return Factor(
-        key=key,
-        region=region,
-        per_unit=rows[0].per_unit,
-        value=sum(row.kg_co2e_per_unit for row in rows),
-        rows=rows,
-        fallback=fallback,
+def _with(factor: Factor, **changes) -> Factor:
+    from dataclasses import replace
+
+    return replace(factor, **changes)
+
+
+def load_factor_set(
+    paths: tuple[str | Path, ...] | list[str | Path] = (),
+    gwp_set: str | None = None,
+    exclude_tiers: tuple[str, ...] | frozenset[str] = (),
+) -> FactorSet:
+    """User libraries (highest priority first) over the bundled library, read with one GWP set.
+
+    Parameters
+    ----------
+    gwp_set : str, optional
+        ``"AR6"`` (default) or ``"AR5"`` GWP100.
+    exclude_tiers : tuple of str
+        Tiers not to use (e.g. ``("proxy",)`` to leave uncovered what only a class proxy covers).
+    """
+    from lca.gwp import DEFAULT_GWP
+
+    gwp_set = gwp_set or DEFAULT_GWP
+    unknown = sorted(set(exclude_tiers) - set(FACTOR_TIERS))
+    if unknown:
+        raise FactorError(
+            f"tier(s) {', '.join(unknown)} unknown; tiers are {', '.join(FACTOR_TIERS)}"
+        )
+    return FactorSet(
+        (*(read_library(p, gwp_set) for p in paths), bundled_library(gwp_set)),
+        gwp_set=gwp_set,
+        exclude_tiers=frozenset(exclude_tiers),
     )
-
-
-def load_factor_set(paths: tuple[str | Path, ...] | list[str | Path] = ()) -> FactorSet:
-    """User libraries (highest priority first) over the bundled library."""
-    return FactorSet((*(read_library(p) for p in paths), bundled_library()))

@@ -140,6 +140,13 @@ class Inventory:
             np.atleast_2d(self.energy_amount),
         )
 
+    @cached_property
+    def site(self):
+        """The route-level numbers the footprint needs (:class:`lca.site.Site`)."""
+        from lca.site import read_site
+
+        return read_site(self.recipe, self.values)
+
     @property
     def step_ids(self) -> tuple[str, ...]:
         return tuple(step.id for step in self.recipe.steps)

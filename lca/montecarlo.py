@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from lca.factors import Factor, FactorSet, load_factor_set
-from lca.footprint import CATEGORIES, FootprintModel, build_footprint_model, factor_id
+from lca.footprint import CATEGORIES, FootprintModel, Term, build_footprint_model
 from lca.inventory import build_inventory
 from lca.parameters import Parameter, recipe_distributions, resolve
 from lca.recipe import Recipe, read_recipe
@@ -44,6 +44,7 @@ def evaluate(
     columns: Mapping[str, np.ndarray] | None = None,
     factor_scales: Mapping[str, np.ndarray] | None = None,
     size: int | None = None,
+    with_gaps: bool = False,
 ) -> dict[str, np.ndarray]:
     """PMI and footprint (total and by category) of ``size`` variants, each an ``(size,)`` array.
 
@@ -52,11 +53,14 @@ def evaluate(
     columns : mapping, optional
         Field location (:attr:`Parameter.where`) → values in the parameter's unit.
     factor_scales : mapping, optional
-        Factor id (``key@region``) → multipliers of the factor's value.
+        Stream name (:attr:`lca.footprint.Term.stream`) → multipliers of the factor's value.
+    with_gaps : bool
+        Count uncovered materials with a draw from the broadest class proxy
+        (:func:`gap_terms`), as a Monte Carlo run of the footprint does.
     """
     columns = dict(columns or {})
     inventory = build_inventory(recipe, values=Values(columns))
-    model = build_footprint_model(inventory, factors)
+    model = _with_gaps(build_footprint_model(inventory, factors), factors, with_gaps)
     evaluation = inventory.columns()
     n = size or max(
         [len(v) for v in (*columns.values(), *(factor_scales or {}).values())], default=1
@@ -74,14 +78,15 @@ def evaluate(
 
 @dataclass(frozen=True)
 class FactorUncertainty:
-    """The distributions of one factor's uncertain components (rows)."""
+    """The distributions of one stream's factor components (rows).
 
+    A stream is a factor shared by every route (``key@region``) or, for a class proxy and for
+    an uncovered material, one material's own draw (see :attr:`lca.footprint.Term.stream`).
+    """
+
+    id: str
     factor: Factor
     rows: tuple[tuple[str, float, Distribution], ...]  # (stream name, row value, distribution)
-
-    @property
-    def id(self) -> str:
-        return factor_id(self.factor)
 
     def scale(self, draws: Sequence[np.ndarray]) -> np.ndarray:
         """The factor's value in each variant ÷ its value as written."""
@@ -89,25 +94,7 @@ class FactorUncertainty:
         return (fixed + sum(draws)) / self.factor.value
 
 
-def factor_uncertainties(model: FootprintModel) -> list[FactorUncertainty]:
-    """The factors a footprint uses whose rows state an uncertainty."""
-    result = []
-    for fid, factor in model.factors_used().items():
-        rows = tuple(
-            (
-                f"factor:{fid}:{row.scope or index}",
-                row.kg_co2e_per_unit,
-                _rescaled(
-                    factor_distribution(row.uncertainty, row.value, row.where),
-                    row.kg_co2e_per_unit / row.value if row.value else 1.0,
-                ),
-            )
-            for index, row in enumerate(factor.rows)
-            if row.uncertainty
-        )
-        if rows and factor.value:
-            result.append(FactorUncertainty(factor, rows))
-    return result
+ROOT_CLASS = "chemical"
 
 
 def _rescaled(distribution: Distribution, scale: float) -> Distribution:
@@ -119,6 +106,67 @@ def _rescaled(distribution: Distribution, scale: float) -> Distribution:
     return Distribution(
         distribution.kind, params, distribution.low * scale, distribution.high * scale
     )
+
+
+def row_distribution(row, tier: str) -> Distribution:
+    """A factor row's distribution in kg CO2e per canonical unit: its stated uncertainty, else
+    the documented default of its tier (a lognormal around the value, :mod:`lca.tiers`)."""
+    from lca.tiers import TIERS
+
+    stated = factor_distribution(row.uncertainty, row.value, row.where)
+    if stated is not None:
+        return _rescaled(stated, row.kg_co2e_per_unit / row.value if row.value else 1.0)
+    gsd = TIERS[tier].default_gsd if tier in TIERS else TIERS["cited"].default_gsd
+    return Distribution("lognormal", {"median": row.kg_co2e_per_unit, "gsd": gsd})
+
+
+def factor_uncertainties(model: FootprintModel) -> list[FactorUncertainty]:
+    """The distribution of every factor a footprint uses, by stream.
+
+    Rows that state an uncertainty keep it; rows that do not get their tier's default. A factor
+    of zero (a 100 % renewable supply contract) stays zero.
+    """
+    result = []
+    seen: set[str] = set()
+    for term in model.terms:
+        factor = term.factor
+        if factor is None or term.stream in seen or not factor.value:
+            continue
+        seen.add(term.stream)
+        tier = term.tier if term.tier != "spend-based" else "spend-based"
+        rows = tuple(
+            (
+                f"factor:{term.stream}:{row.scope or index}",
+                row.kg_co2e_per_unit,
+                row_distribution(row, tier),
+            )
+            for index, row in enumerate(factor.rows)
+            if row.kg_co2e_per_unit > 0 and not row.biogenic
+        )
+        if rows:
+            result.append(FactorUncertainty(term.stream, factor, rows))
+    return result
+
+
+def gap_terms(model: FootprintModel, factors: FactorSet) -> tuple[Term, ...]:
+    """Monte Carlo stand-ins for uncovered materials: each drawn from the broadest class
+    proxy (all chemicals), so a comparison's probabilities include the data gap.
+
+    The deterministic footprint leaves these flows out (a lower bound); only draws use them.
+    """
+    root = factors.lookup_class(ROOT_CLASS)
+    if root is None:
+        return ()
+    return tuple(
+        Term(
+            array=gap.array, index=gap.index, multiplier=gap.multiplier, amount_unit="kg",
+            value=root.value, step=gap.step, category="materials", flow=gap.flow,
+            basis=f"UNCOVERED: drawn from class '{ROOT_CLASS}' in Monte Carlo only",
+            factor=root, tier="proxy", stream=f"gap:{gap.material or gap.flow}",
+        )
+        for gap in model.gaps
+        if gap.category == "materials" and gap.amount_unit == "kg"
+    )  # fmt: skip
 
 
 @dataclass
@@ -144,12 +192,19 @@ class Sampler:
         return columns, scales
 
 
+def _with_gaps(model: FootprintModel, factors: FactorSet, with_gaps: bool) -> FootprintModel:
+    if not with_gaps:
+        return model
+    return replace(model, terms=model.terms + gap_terms(model, factors))
+
+
 def sampler(recipe: Recipe, factors: FactorSet, seed: int, with_factors: bool = True) -> Sampler:
-    """The uncertain parameters of a recipe (its ``[[uncertainty]]``) and of its factors."""
+    """The uncertain parameters of a recipe (its ``[[uncertainty]]``) and of its factors
+    (uncovered materials included, drawn from the broadest class proxy)."""
     parameters = [(p, d) for p, d, _ in recipe_distributions(recipe)]
     uncertain_factors: list[FactorUncertainty] = []
     if with_factors:
-        model = build_footprint_model(build_inventory(recipe), factors)
+        model = _with_gaps(build_footprint_model(build_inventory(recipe), factors), factors, True)
         uncertain_factors = factor_uncertainties(model)
     return Sampler(parameters, uncertain_factors, Streams(seed))
 
@@ -175,7 +230,7 @@ def simulate(
     parts: dict[str, list[np.ndarray]] = {name: [] for name in outputs}
 
     def run(columns, scales, m):
-        results = evaluate(recipe, factors, columns, scales, size=m)
+        results = evaluate(recipe, factors, columns, scales, size=m, with_gaps=with_factors)
         return {name: results[name] for name in parts}
 
     # Draws are made in order in this thread (reproducible); chunks are evaluated by two
@@ -288,7 +343,7 @@ def sensitivity(
         for uncertain in draws.factors:
             picked = [x[:, k + j] for j, row in enumerate(rows) if row[0] is uncertain]
             scales[uncertain.id] = uncertain.scale(picked)
-        return evaluate(recipe, factors, columns, scales, size=len(x))[metric]
+        return evaluate(recipe, factors, columns, scales, size=len(x), with_gaps=True)[metric]
 
     swings = tornado(model, distributions, base)
     indices = sobol_indices(model, distributions, n, Streams(seed), names)

@@ -71,7 +71,20 @@ class MaterialProperties(_Model):
         "'material:sodium-hydroxide-50'.",
     )
     factor_region: str | None = Field(
-        None, description="Region of the pinned factor (default: the site region and fallbacks)."
+        None,
+        description="Region of the pinned factor (default: the material's production region, "
+        "then the library's documented order).",
+    )
+    production_region: str | None = Field(
+        None,
+        description="Where the material is made, e.g. 'US', 'CN': its cradle-to-gate factor is "
+        "looked up for this region (default: the library's documented order, independent of the "
+        "site region).",
+    )
+    biogenic_carbon: Fraction | None = Field(
+        None,
+        description="Share of the material's carbon that is biogenic (e.g. 1.0 for bio-ethanol): "
+        "its combustion CO2 is reported apart, not counted as fossil (default 0).",
     )
     price: Amount | None = Field(
         None,
@@ -208,6 +221,43 @@ class Step(_Model):
     notes: str = ""
 
 
+class Steam(_Model):
+    """The steam the site buys or raises: its state and the feedwater, for heat per kg."""
+
+    pressure: Amount = Field("10 bar", description="Absolute pressure, e.g. '10 bar'.")
+    temperature: Amount | None = Field(
+        None, description="Superheated steam temperature, e.g. '250 degC' (default: saturated)."
+    )
+    feedwater_temperature: Amount = Field(
+        "20 degC",
+        description="Feedwater (or condensate return) temperature, e.g. '105 degC' with a "
+        "deaerator; default 20 degC (no condensate return).",
+    )
+    source: str = ""
+
+
+class MarketElectricity(_Model):
+    """Electricity bought under a contractual instrument: the market-based Scope 2 figure.
+
+    Reported beside the location-based footprint (GHG Protocol Scope 2 Guidance, 2015).
+    """
+
+    instrument: Literal["supplier", "ppa", "certificates", "residual-mix"] = Field(
+        description="supplier-specific rate, power purchase agreement, energy attribute "
+        "certificates, or the residual mix."
+    )
+    factor: str = Field(description="Emission rate of the instrument, e.g. '0 kg CO2e/kWh'.")
+    share: Fraction = Field(
+        1.0, description="Share of the site's electricity the instrument covers (default all)."
+    )
+    residual_factor: str | None = Field(
+        None,
+        description="Residual-mix rate for the electricity the instrument does not cover "
+        "(default: the location-based factor, disclosed as such).",
+    )
+    source: str = Field(min_length=1, description="Contract, supplier disclosure or registry.")
+
+
 class Route(_Model):
     """Route metadata."""
 
@@ -221,8 +271,22 @@ class Route(_Model):
     region: str = Field("GLO", description="Site region for purchased energy, e.g. 'GB', 'US'.")
     steam_heat: Amount | None = Field(
         None,
-        description="Heat delivered per kg of steam, e.g. '2.0 MJ/kg' (default: latent heat of "
-        "saturated steam at 10 bar(a), 2015 kJ/kg).",
+        description="Heat delivered per kg of steam, e.g. '2.6 MJ/kg', when known directly "
+        "(default: computed from [route.steam]).",
+    )
+    steam: Steam = Field(
+        default_factory=Steam,
+        description="Steam state and feedwater temperature: heat per kg of steam is the "
+        "enthalpy rise (IAPWS-IF97).",
+    )
+    electricity: MarketElectricity | None = Field(
+        None, description="Market-based electricity (supplier rate, PPA, certificates)."
+    )
+    incineration_energy_recovery: bool = Field(
+        False,
+        description="Spent solvent and residue go to incineration with energy recovery and the "
+        "cut-off rule is applied: their combustion CO2 is reported apart, burdening the user of "
+        "the recovered energy (TfS PCF Guideline). Default: counted in this product.",
     )
     description: str = ""
     notes: str = ""

@@ -250,6 +250,7 @@ def print_comparison(comparison) -> None:
     """Routes side by side with deltas against the baseline, then the drivers of each delta."""
     console = _console()
     console.print(f"Baseline: [bold]{escape(comparison.baseline)}[/bold]")
+    console.print(f"Carbon footprint basis: {escape(comparison.gwp_basis)}")
     table = Table(title="Per kg of final product", title_justify="left")
     table.add_column("metric")
     table.add_column("unit")
@@ -277,6 +278,11 @@ def print_comparison(comparison) -> None:
                 row["unit"],
             )
         console.print(top)
+    robustness = comparison.robustness()
+    if robustness:
+        console.print("[bold]Could the footprint ranking flip?[/bold]")
+        for row in robustness:
+            console.print(f"- {row['statement']}", markup=False)
     for route, assessment in zip(comparison.labels, comparison.assessments, strict=True):
         if assessment.mode_effects:
             console.print(f"[bold]{escape(route)}[/bold]")
@@ -289,7 +295,12 @@ def _md(text: str) -> str:
 
 def comparison_markdown(comparison) -> str:
     """The comparison as a Markdown document (tables for the metrics and the drivers)."""
-    lines = [f"Baseline: **{_md(comparison.baseline)}**", ""]
+    lines = [
+        f"Baseline: **{_md(comparison.baseline)}**",
+        "",
+        f"Carbon footprint basis: {_md(comparison.gwp_basis)}",
+        "",
+    ]
     header = ["metric", "unit", *(_md(label) for label in comparison.labels)]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for label, unit, cells in _comparison_rows(comparison):
@@ -310,6 +321,10 @@ def comparison_markdown(comparison) -> str:
             f"{_number(r['baseline'])} | {_signed(r['delta'])} | {r['unit']} |"
             for r in drivers
         ]
+    robustness = comparison.robustness()
+    if robustness:
+        lines += ["", "**Could the footprint ranking flip?**", ""]
+        lines += [f"- {_md(row['statement'])}" for row in robustness]
     for route, assessment in zip(comparison.labels, comparison.assessments, strict=True):
         if assessment.mode_effects:
             lines += [

@@ -52,8 +52,28 @@ METRIC_LABELS = {
     "footprint:waste_treatment": "  waste treatment",
     "footprint:transport": "  transport",
     "footprint:credits": "  credits",
-    "coverage_mass": "Coverage: raw-material mass with a factor",
+    "carbon_footprint_market_based": "Carbon footprint, market-based electricity",
+    "biogenic_co2": "Biogenic CO2 (reported apart)",
+    "incineration_cut_off": "Incineration cut-off (reported apart)",
+    "coverage_mass": "Coverage: non-water mass with a factor",
+    "coverage_mass:user": "  your factors",
+    "coverage_mass:background": "  your background database",
+    "coverage_mass:cited": "  cited",
+    "coverage_mass:computed": "  computed (public LCI)",
+    "coverage_mass:estimated": "  estimated from chemistry",
+    "coverage_mass:proxy": "  class proxy",
+    "coverage_mass:spend-based": "  spend-based",
+    "coverage_mass:uncovered": "  uncovered",
+    "coverage_water": "Coverage: water with a factor",
     "coverage_energy": "Coverage: energy with a factor",
+    "footprint_share:user": "Footprint share: your factors",
+    "footprint_share:background": "Footprint share: your background database",
+    "footprint_share:cited": "Footprint share: cited",
+    "footprint_share:computed": "Footprint share: computed (public LCI)",
+    "footprint_share:estimated": "Footprint share: estimated from chemistry",
+    "footprint_share:proxy": "Footprint share: class proxy",
+    "footprint_share:spend-based": "Footprint share: spend-based",
+    "footprint_share:stoichiometric": "Footprint share: stoichiometric (formula)",
     "uncovered_flows": "Flows without a factor",
     "carbon_efficiency": "Carbon efficiency",
 }
@@ -201,40 +221,111 @@ def _missing_reason(metric: str, reaction) -> str:
 
 
 def footprint_metrics(footprint: Footprint) -> tuple[Metric, ...]:
-    """Carbon footprint, its categories, coverage, and each step's share."""
+    """Carbon footprint, its categories, coverage by tier, data quality and each step's share."""
+    gaps = footprint.gaps
+    basis = f"GWP100 {footprint.gwp_set}"
+    bound = f"; a LOWER BOUND: {len(gaps)} flow(s) have no factor (see the gaps)" if gaps else ""
     rows = [
         Metric(
             "route",
             "carbon_footprint",
             footprint.total,
             "kg CO2e/kg",
-            "net of credits; see coverage for flows without a factor",
+            f"net of credits; {basis}{bound}",
         )
     ]
-    rows += [
-        Metric("route", f"footprint:{category.replace(' ', '_')}", value, "kg CO2e/kg")
-        for category, value in footprint.by_category().items()
-    ]
-    gaps = footprint.gaps
+    for category, value in footprint.by_category().items():
+        name = f"footprint:{category.replace(' ', '_')}"
+        if footprint.assessed(category):
+            rows.append(Metric("route", name, value, "kg CO2e/kg"))
+        else:
+            what = "no [[transport]] legs" if category == "transport" else "no recovered input"
+            rows.append(Metric("route", name, None, "kg CO2e/kg", f"not assessed ({what})"))
+    market = footprint.market_based_total()
+    if market is not None:
+        rows.append(
+            Metric(
+                "route",
+                "carbon_footprint_market_based",
+                market,
+                "kg CO2e/kg",
+                footprint.market_based_note(),
+            )
+        )
+    if footprint.model.apart:
+        rows.append(
+            Metric(
+                "route",
+                "biogenic_co2",
+                footprint.biogenic_co2,
+                "kg CO2/kg",
+                "biogenic CO2 emitted, reported apart (not in the total)",
+            )
+        )
+        if footprint.cut_off:
+            rows.append(
+                Metric(
+                    "route",
+                    "incineration_cut_off",
+                    footprint.cut_off,
+                    "kg CO2e/kg",
+                    "incineration with energy recovery: given to the user of the energy "
+                    "(cut-off), not in the total",
+                )
+            )
     rows.append(
         Metric(
             "route",
             "coverage_mass",
             100.0 * footprint.mass_coverage(),
             "%",
-            "share of raw-material mass with a cradle-to-gate factor",
+            "share of non-water raw-material mass with a factor of any tier",
         )
     )
+    for tier, share in footprint.coverage_by_tier().items():
+        rows.append(
+            Metric(
+                "route",
+                f"coverage_mass:{tier}",
+                100.0 * share,
+                "%",
+                "share of non-water raw-material mass",
+            )
+        )
+    water = footprint.water_coverage()
+    if water is not None:
+        rows.append(
+            Metric(
+                "route", "coverage_water", 100.0 * water, "%", "share of water mass with a factor"
+            )
+        )
     energy = footprint.energy_coverage()
+    unquantified = footprint.unquantified_energy_gaps()
     rows.append(
         Metric(
             "route",
             "coverage_energy",
             None if energy is None else 100.0 * energy,
             "%",
-            "" if energy is not None else "no energy in kWh or kg of steam",
+            (
+                f"in kWh; {unquantified} energy flow(s) of unknown amount not counted"
+                if unquantified
+                else ""
+            )
+            if energy is not None
+            else "no energy in kWh or kg of steam",
         )
     )
+    for tier, share in footprint.tier_shares().items():
+        rows.append(
+            Metric(
+                "route",
+                f"footprint_share:{tier}",
+                100.0 * share,
+                "%",
+                "share of the gross footprint (before credits)",
+            )
+        )
     rows.append(
         Metric(
             "route",

@@ -198,8 +198,12 @@ def parse_distribution(
 def factor_distribution(uncertainty: str, value: float, where: str) -> Distribution | None:
     """The distribution of a factor row's ``uncertainty`` cell, ``None`` if it is empty.
 
-    - ``NN%``: a 95 % interval of ±NN % around the value (ADEME's convention): normal with
-      sd = NN % × value / 1.96, clipped at zero;
+    Factors are positive, so every distribution is a lognormal (a normal clipped at zero would
+    pile draws on exactly zero):
+
+    - ``NN%``: a 95 % interval of ±NN % around the value (ADEME's convention), read as a
+      standard deviation NN % × value / 1.96 and drawn from the lognormal with the same mean and
+      standard deviation: σ² = ln(1 + cv²), median = value / √(1 + cv²);
     - ``95%:LOW-HIGH``: a 95 % interval (Nuss & Eckelman): lognormal with median √(LOW·HIGH)
       and gsd = (HIGH/LOW)^(1/(2 × 1.96)).
     """
@@ -216,8 +220,14 @@ def factor_distribution(uncertainty: str, value: float, where: str) -> Distribut
                 {"median": math.sqrt(low * high), "gsd": (high / low) ** (1 / (2 * Z95))},
             )
         if text.endswith("%"):
-            share = float(text[:-1]) / 100
-            return Distribution("normal", {"mean": value, "sd": share * value / Z95})
+            cv = float(text[:-1]) / 100 / Z95
+            if cv < 0 or value <= 0:
+                raise ValueError
+            spread = 1.0 + cv * cv
+            return Distribution(
+                "lognormal",
+                {"median": value / math.sqrt(spread), "gsd": math.exp(math.sqrt(math.log(spread)))},
+            )
     except ValueError:
         pass
     raise UnitError(f"{where}: uncertainty '{uncertainty}' is neither 'NN%' nor '95%:LOW-HIGH'")

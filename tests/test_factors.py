@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 from lca.errors import FactorError
-from lca.factors import bundled_library, load_factor_set, read_library
+from lca.factors import FactorSet, bundled_library, load_factor_set, read_library
 
 RESEARCH = ROOT.parent / "shared" / "data" / "factor-research"
 HEADER = "key,name,value,unit,region,year,scope,source,licence,data_quality,uncertainty,notes\n"
@@ -18,13 +18,15 @@ def test_bundled_library_rows_all_carry_source_licence_and_quality():
     library = bundled_library()
     assert len(library.rows) > 100
     ids = {source["id"] for source in library.sources}
+    qualities = {
+        "cited": {"primary", "second-hand", "derived"},
+        "computed": {"computed"},
+        "estimated": {"estimated"},
+        "proxy": {"proxy"},
+    }
     for row in library.rows:
         assert row.source.split("]")[0].lstrip("[") in ids, row.where
-        assert row.licence and row.data_quality.split(";")[0] in {
-            "primary",
-            "second-hand",
-            "derived",
-        }, row.where
+        assert row.licence and row.data_quality.split(";")[0] in qualities[row.tier], row.where
     for source in library.sources:
         assert source["citation"] and source["licence"]
 
@@ -37,14 +39,29 @@ def test_gb_electricity_is_the_sum_of_the_four_desnz_components():
     assert factor.fallback == ""
 
 
-def test_us_electricity_combines_gases_with_the_declared_ar5_gwps():
-    # eGRID2023 US average: CO2 771.523, CH4 0.057, N2O 0.008 lb/MWh; AR5 GWP CH4 28, N2O 265
-    # (771.523 + 0.057*28 + 0.008*265) lb/MWh * 0.45359237 kg/lb / 1000 kWh/MWh = 0.351639 kg/kWh
+def test_us_electricity_combines_gases_with_the_run_s_gwp_set():
+    # eGRID2023 US average: CO2 771.523, CH4 0.057, N2O 0.008 lb/MWh (fossil combustion)
+    # AR6 (default): fossil CH4 29.8, N2O 273:
+    # (771.523 + 0.057*29.8 + 0.008*273) lb/MWh * 0.45359237 kg/lb / 1000 = 0.351718 kg/kWh
     factor = load_factor_set().lookup("energy:electricity", "US")
-    expected = (771.523 + 0.057 * 28 + 0.008 * 265) * 0.45359237 / 1000
+    expected = (771.523 + 0.057 * 29.8 + 0.008 * 273) * 0.45359237 / 1000
     assert factor.value == pytest.approx(expected, rel=1e-9)
-    # the researchers' own aggregate, derived.csv us_average_grid_co2e_per_kwh_derived
-    assert factor.value == pytest.approx(0.35164, abs=1e-5)
+    assert factor.basis == "AR6" and factor.gwp_note == ""
+    # AR5: fossil CH4 30 (Table 8.A.1), N2O 265 → 0.351694 kg/kWh; the EPA's own aggregate
+    # (derived.csv, 0.35164) used CH4 28, the AR5 value without the CO2 of oxidised methane
+    ar5 = load_factor_set(gwp_set="AR5").lookup("energy:electricity", "US")
+    assert ar5.value == pytest.approx((771.523 + 0.057 * 30 + 0.008 * 265) * 0.45359237 / 1000)
+    assert ar5.value == pytest.approx(0.35164, abs=1e-4)
+
+
+def test_co2e_rows_on_another_basis_are_used_as_published_and_flagged():
+    # DESNZ publishes the GB grid in CO2e on AR5 only: an AR6 run cannot convert it
+    ar6 = load_factor_set().lookup("energy:electricity", "GB")
+    assert ar6.value == pytest.approx(0.2454)
+    assert ar6.basis == "AR5 as published"
+    assert "not converted to AR6" in ar6.gwp_note
+    ar5 = load_factor_set(gwp_set="AR5").lookup("energy:electricity", "GB")
+    assert ar5.value == pytest.approx(0.2454) and ar5.gwp_note == ""
 
 
 def test_subregion_and_unknown_regions_fall_back_as_declared():
@@ -63,6 +80,8 @@ def test_every_bundled_value_is_a_value_printed_in_the_research_data():
         for row in csv.DictReader(path.open(encoding="utf-8")):
             printed[row["key"]] = row
     for row in bundled_library().rows:
+        if row.tier != "cited":
+            continue
         research_key = row.notes.rsplit("research key:", 1)[-1].strip().split()[0].rstrip(".;")
         assert research_key in printed, row.where
         source_row = printed[research_key]
@@ -77,11 +96,10 @@ def test_every_bundled_value_is_a_value_printed_in_the_research_data():
     [
         ("material:x,x,abc,kg CO2e / kg,GLO,2025,,s,CC0,primary,,", "value 'abc' is not a number"),
         ("material:x,x,1,kg CO2e / ton,GLO,2025,,s,CC0,primary,,", "uses 'ton'"),
-        ("material:x,x,1,kg / kg,GLO,2025,,s,CC0,primary,,", "is not CO2e per kg"),
+        ("material:x,x,1,kg / kg,GLO,2025,,s,CC0,primary,,", "is not CO2e (or a greenhouse gas)"),
         ("material:x,x,1,kg CO2e / kg,GLO,2025,,,CC0,primary,,", "empty 'source'"),
         ("material:x,x,1,kg CO2e / kg,GLO,2025,,s,,primary,,", "empty 'licence'"),
         ("Material X,x,1,kg CO2e / kg,GLO,2025,,s,CC0,primary,,", "is not of the form"),
-        ("energy:steam,x,1,lb CH4 / MWh,GLO,2025,,s,CC0,primary,,", "declares no GWP for CH4"),
         ("material:x,x,-1,kg CO2e / kg,GLO,2025,,s,CC0,primary,,", "must be a finite number"),
     ],
 )
@@ -94,6 +112,34 @@ def test_bad_rows_are_named_by_file_and_row(tmp_path, line, fragment):
         read_library(path)
     assert f"{path}:3: " in str(info.value)
     assert fragment in str(info.value)
+
+
+def test_a_tier_must_be_known_and_a_user_row_without_one_is_the_user_s(tmp_path):
+    path = tmp_path / "mine.csv"
+    header = HEADER.strip() + ",tier,gwp_basis\n"
+    path.write_text(header + "material:x,x,1,kg CO2e / kg,GLO,2025,,s,CC0,primary,,,guess,AR6\n")
+    with pytest.raises(FactorError, match=r"mine.csv:2: tier 'guess' is not one of"):
+        read_library(path)
+    path.write_text(header + "material:x,x,1,kg CO2e / kg,GLO,2025,,s,CC0,primary,,,,AR5\n")
+    row = read_library(path).rows[0]
+    assert (row.tier, row.gwp_basis, row.basis_mismatch) == ("user", "AR5", True)
+
+
+def test_a_factor_may_be_given_in_two_units_as_complete_alternatives(tmp_path):
+    # natural gas per kWh and per m³, each with the same two components: the lookup picks
+    # the unit the recipe gives
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        HEADER
+        + "energy:natural-gas,a,0.18,kg CO2e / kWh,GB,2025,combustion,s,CC0,primary,,\n"
+        + "energy:natural-gas,b,0.03,kg CO2e / kWh,GB,2025,well-to-tank,s,CC0,primary,,\n"
+        + "energy:natural-gas,c,2.0,kg CO2e / m**3,GB,2025,combustion,s,CC0,primary,,\n"
+        + "energy:natural-gas,d,0.3,kg CO2e / m**3,GB,2025,well-to-tank,s,CC0,primary,,\n"
+    )
+    factors = FactorSet((read_library(path),))
+    assert factors.lookup("energy:natural-gas", "GB", "m**3").value == pytest.approx(2.3)
+    assert factors.lookup("energy:natural-gas", "GB", "kWh").value == pytest.approx(0.21)
+    assert factors.lookup("energy:natural-gas", "GB").per_unit == "kWh"
 
 
 def test_duplicates_and_mixed_component_units_are_refused(tmp_path):

@@ -47,21 +47,39 @@ def factors(tmp_path_factory):
 
 def test_linear_toy_model_matches_the_analytical_mean_and_variance(factors):
     # X ~ U(5, 15) kg of solvent; PMI = (1 + X) / 0.5: mean 22, variance 4 × (10²/12) = 33.33
-    # the solvent's production: 2 kg CO2e/kg × X / 0.5: mean 40, variance 16 × 100/12
+    # the solvent's factor F states no uncertainty: its tier's default, a lognormal with median
+    # 2 and σ = ln(gsd), independent of X. materials = F × X / 0.5:
+    #   mean = 2 e^(σ²/2) × 10 / 0.5,   variance = 4 (E[F²] E[X²] − E[F]² E[X]²)
+    #   with E[F²] = 4 e^(2σ²) and E[X²] = 100/12 + 10²
+    from lca.tiers import TIERS
+
+    sigma = np.log(TIERS["user"].default_gsd)
     recipe = toy(
         [{"parameter": "s.inputs.solv.amount", "distribution": "uniform", "min": 5, "max": 15}]
     )
     draws = simulate(recipe, 200_000, seed=3, factors=factors)
     assert draws["pmi"].mean() == pytest.approx(22, rel=0.005)
     assert draws["pmi"].var() == pytest.approx(4 * 100 / 12, rel=0.02)
-    assert draws["footprint:materials"].mean() == pytest.approx(40, rel=0.005)
-    assert draws["footprint:materials"].var() == pytest.approx(16 * 100 / 12, rel=0.02)
+    mean_f, mean_f2 = 2 * np.exp(sigma**2 / 2), 4 * np.exp(2 * sigma**2)
+    mean_x, mean_x2 = 10.0, 100 / 12 + 100
+    assert draws["footprint:materials"].mean() == pytest.approx(mean_f * mean_x / 0.5, rel=0.005)
+    variance = 4 * (mean_f2 * mean_x2 - mean_f**2 * mean_x**2)
+    assert draws["footprint:materials"].var() == pytest.approx(variance, rel=0.02)
 
 
-def test_a_deterministic_recipe_has_zero_spread(factors):
-    draws = simulate(toy(), 1000, seed=1, factors=factors)
-    assert np.ptp(draws["pmi"]) == 0 and np.ptp(draws["carbon_footprint"]) == 0
+def test_without_uncertainty_tables_pmi_is_fixed_and_factors_keep_their_default(factors):
+    from lca.tiers import TIERS
+
+    draws = simulate(toy(), 20_000, seed=1, factors=factors)
+    assert np.ptp(draws["pmi"]) == 0
     assert draws["pmi"][0] == pytest.approx(22.0)
+    # the factor's default lognormal: median 2 × 10 / 0.5 = 40, log-spread ln(gsd)
+    materials = draws["footprint:materials"]
+    assert np.median(materials) == pytest.approx(40, rel=0.01)
+    assert np.log(materials).std() == pytest.approx(np.log(TIERS["user"].default_gsd), rel=0.02)
+    assert materials.min() > 0  # lognormal: never zero, never negative
+    fixed = simulate(toy(), 1000, seed=1, factors=factors, with_factors=False)
+    assert np.ptp(fixed["carbon_footprint"]) == 0
 
 
 def test_reproducible_by_seed_and_independent_of_chunk_size():
@@ -85,9 +103,9 @@ def test_probabilities_of_beating_each_other_are_consistent():
     mc = compare_monte_carlo(routes, ["batch", "flow", "modular"], 4000, seed=1)
     p = mc.probability_lower("carbon_footprint")
     assert np.allclose(p + p.T, 1 - np.eye(3) * 1)  # no ties between different routes
-    # the modular route shares the flow route's draws (same parameter names) and adds a
-    # smaller facility overhead: it is lower on every single draw
-    assert p[2, 1] == 1.0
+    # the probability is the share of paired draws (common random numbers) in which it holds
+    draws = [d["carbon_footprint"] for d in mc.draws]
+    assert p[2, 1] == pytest.approx(np.mean(draws[2] < draws[1]))
     summary = {row["route"]: row for row in mc.summary("pmi")}
     assert summary["batch"]["p5"] < summary["batch"]["p50"] < summary["batch"]["p95"]
 

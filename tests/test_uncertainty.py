@@ -95,9 +95,16 @@ def test_bad_distributions_are_named(spec, fragment):
 
 
 def test_factor_uncertainty_cells():
-    # ADEME "50%": a 95 % interval of ±50 % → sd = 0.5 × 458 / 1.96
-    normal = factor_distribution("50%", 458.0, "row")
-    assert normal.params["sd"] == pytest.approx(0.5 * 458 / 1.959963984540054)
+    # ADEME "50%": a 95 % interval of ±50 % → sd = 0.5 × 458 / 1.96 = 116.84, drawn as the
+    # lognormal with that mean and sd: cv = 0.2551, σ² = ln(1 + cv²), median = 458/√(1 + cv²)
+    spread = factor_distribution("50%", 458.0, "row")
+    cv = 0.5 / 1.959963984540054
+    assert spread.kind == "lognormal"
+    assert spread.params["median"] == pytest.approx(458 / math.sqrt(1 + cv**2))
+    assert spread.mean == pytest.approx(458.0)
+    assert math.sqrt(spread.variance) == pytest.approx(cv * 458.0)
+    draws = spread.sample(np.random.default_rng(0), 100_000)
+    assert draws.min() > 0  # never a pile of exact zeros, as a clipped normal would give
     # Nuss & Eckelman 95 % range 3090-4860 → lognormal median √(3090 × 4860)
     lognormal = factor_distribution("95%:3090-4860", 3880.0, "row")
     assert lognormal.params["median"] == pytest.approx(math.sqrt(3090 * 4860))

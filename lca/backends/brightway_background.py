@@ -190,6 +190,8 @@ def background_layer(
                 where=link.row.where,
                 per_unit=per,
                 kg_co2e_per_unit=value,
+                tier="background",
+                gwp_basis=method_label(method),
             )
         )
     return FactorLibrary(

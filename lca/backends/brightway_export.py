@@ -232,7 +232,7 @@ class _Writer:
             unit, amount, emission = factor.per_unit, term.coefficient / factor.value, factor.value
         else:  # a zero factor says nothing about the amount: count it in the term's own unit
             sign = -1.0 if term.category == "credits" else 1.0
-            unit, amount, emission = term.amount_unit, sign * abs(term.amount_scale), 0.0
+            unit, amount, emission = term.amount_unit, sign * abs(term.multiplier), 0.0
         code = f"proxy-{slug(factor.key)}-{slug(factor.region)}-{slug(factor.library)}-{slug(unit)}"
         self.proxies[f"{factor.key} ({factor.region})"] = None
         if (self.name, code) not in self.activities:
@@ -297,7 +297,7 @@ class _Writer:
                     {"input": (self.name, code), "type": "production", "amount": 1.0, "unit": unit},
                 ],
             }
-        amount = gap.amount_scale * self.entry(gap.array, gap.index)
+        amount = gap.multiplier * self.entry(gap.array, gap.index)
         self.add(
             step,
             (self.name, code),

@@ -209,7 +209,7 @@ def brightway_footprint(
     values = {"flow": solution.flow, "energy": solution.energy, "step": solution.step_scale}
 
     def amounts(items) -> np.ndarray:
-        return np.array([values[i.array][i.index] * i.amount_scale for i in items], dtype=float)
+        return np.array([values[i.array][i.index] * i.multiplier for i in items], dtype=float)
 
     return Footprint(
         model=model,
@@ -217,6 +217,10 @@ def brightway_footprint(
         contributions=np.asarray(solution.contributions, dtype=float),
         amounts=amounts(model.terms),
         gap_amounts=amounts(model.gaps),
+        apart_values=np.array(
+            [values[a.term.array][a.term.index] * a.term.coefficient for a in model.apart],
+            dtype=float,
+        ),
     )
 
 

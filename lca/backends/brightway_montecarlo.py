@@ -18,7 +18,7 @@ from lca.backends.brightway_memory import RouteNodes, _indices, technosphere_ent
 from lca.backends.brightway_project import brightway
 from lca.errors import FactorError
 from lca.factors import FactorSet
-from lca.footprint import build_footprint_model, factor_id
+from lca.footprint import build_footprint_model
 from lca.inventory import build_inventory
 from lca.montecarlo import factor_uncertainties, simulate
 from lca.recipe import Recipe
@@ -69,7 +69,7 @@ def monte_carlo_benchmark(
     bio_rows, bio_cols, amounts = [], [], []
     for term in model.terms:
         node = nodes.entry(term.array, term.index)
-        owner = uncertain.get(factor_id(term.factor)) if term.factor is not None else None
+        owner = uncertain.get(term.stream) if term.factor is not None else None
         fixed_share = 1.0
         for k, (u, value, _) in enumerate(components, start=1):
             if u is owner:

@@ -30,8 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from lca.errors import OutputError
-from lca.footprint import CATEGORIES, STEAM_HEAT_SOURCE
+from lca.footprint import CATEGORIES
 from lca.reporting.output import check_target, write_atomically
 from lca.resources import data_dir
 from lca.results import METRIC_LABELS
@@ -400,18 +402,11 @@ INVENTORY_COLUMNS = [
 def _factor_and_multiplier(term: Term) -> tuple[float, float, str]:
     """(factor value, multiplier, note) with ``amount × multiplier × factor`` = the contribution.
 
-    A library factor keeps its own unit; the multiplier carries the conversion the model made
-    (density, steam heat, molar mass, price) and the sign of a credit. A computed term (no
-    factor) shows its coefficient per unit of the amount, with multiplier 1.
+    A library factor keeps its own unit; the multiplier is the conversion the model made
+    (density, steam heat, molar mass, price) with the sign of a credit. A computed term (no
+    factor) shows its kg CO2 per kg C and the carbon fraction as the multiplier.
     """
-    if term.factor is None:
-        per_unit = term.coefficient / term.amount_scale if term.amount_scale else 0.0
-        return per_unit, 1.0, ""
-    value = term.factor.value
-    if term.amount_scale and value:
-        return value, term.coefficient / (term.amount_scale * value), ""
-    # a zero amount or factor contributes zero with any multiplier: say so rather than guess
-    return value, 1.0, "multiplier not derivable from a zero factor or amount; taken as 1"
+    return term.value, float(term.sign * np.mean(term.conversion)), ""
 
 
 def _term_rows(route: _Route, factors: _Factors, top: int) -> list[list]:
@@ -641,6 +636,8 @@ def _summary(ws, w: _Writer, comparison: Comparison, routes: list[_Route], total
                 value = metric.value if metric else None
                 if value is None and metric and metric.note:
                     notes.append(f"{route.label}: {metric.note}")
+                    if metric.note.startswith("not assessed"):
+                        value = "not assessed"
                 category = key.partition(":")[2].replace("_", " ") or None
                 cell = totals.get((route.number, None, category))
                 footprint = key == "carbon_footprint" or key.startswith("footprint:")
@@ -775,9 +772,7 @@ def _assumption_rows(route: _Route) -> list[tuple[str, str, str]]:
     ]  # fmt: skip
     if assessment.footprint is not None:
         kwh = assessment.footprint.model.steam_kwh_per_kg
-        source = f"route.steam_heat = {meta.steam_heat} (recipe)" if meta.steam_heat else (
-            STEAM_HEAT_SOURCE
-        )  # fmt: skip
+        source = assessment.footprint.model.steam.source
         rows.append(("energy", "steam heat used", f"{kwh * 3.6:.5g} MJ/kg = {kwh:.6g} kWh/kg, "
                      f"{source}; for steam in kg with a factor per kWh of heat"))  # fmt: skip
     for step in recipe.steps:

@@ -1,0 +1,102 @@
+"""Compile a route's footprint: materials, energy, waste and transport terms over its inventory."""
+
+from __future__ import annotations
+
+from lca.factors import FactorSet
+from lca.footprint.energy import EnergyFactors, double_counting, energy_terms
+from lca.footprint.materials import MaterialFactors, material_terms
+from lca.footprint.model import FootprintModel, Gap, Term, factor_id
+from lca.footprint.waste import waste_terms
+from lca.site import Site
+
+
+def transport_terms(inventory, factors: FactorSet, site: Site, region: str):
+    """Freight of raw materials: kg of material × km → t·km × the mode's factor."""
+    from lca.errors import FactorError
+
+    terms: list[Term] = []
+    gaps: list[Gap] = []
+    for leg in site.legs:
+        indices = [
+            i
+            for i, flow in enumerate(inventory.flows)
+            if flow.material == leg.material and not flow.intermediate
+        ]
+        if not indices:
+            raise FactorError(
+                f"{inventory.recipe.origin}: transport[{leg.position}] ({leg.material}).material: "
+                f"'{leg.material}' is not a raw material of this route"
+            )
+        factor = factors.lookup(f"transport:{leg.mode}", region, "t*km")
+        label = f"{leg.material} by {leg.mode}, {leg.distance}"
+        for i in indices:
+            step = inventory.flows[i].step
+            if factor is None or factor.per_unit != "t*km":
+                gaps.append(
+                    Gap(
+                        array="flow",
+                        index=i,
+                        multiplier=leg.km / 1000.0,
+                        amount_unit="t*km",
+                        step=step,
+                        category="transport",
+                        flow=label,
+                        reason=f"no factor transport:{leg.mode} per t·km",
+                    )
+                )
+                continue
+            terms.append(
+                Term(
+                    array="flow",
+                    index=i,
+                    multiplier=leg.km / 1000.0,
+                    amount_unit="t*km",
+                    value=factor.value,
+                    step=step,
+                    category="transport",
+                    flow=label,
+                    factor=factor,
+                    tier=factor.tier,
+                    stream=factor_id(factor),
+                )
+            )
+    return terms, gaps
+
+
+def build_footprint_model(inventory, factors: FactorSet) -> FootprintModel:
+    """Compile the footprint terms and gaps of an inventory under a factor set.
+
+    Raises
+    ------
+    lca.errors.RecipeError
+        If a route-level recipe field the footprint needs is invalid (steam state, market
+        electricity, prices, biogenic shares, transport distances), naming the field.
+    lca.errors.FactorError
+        If a transport leg names a material the route does not buy, or a spend-based estimate
+        lacks its sector.
+    """
+    site = inventory.site
+    region = inventory.recipe.route.region
+    resolver = MaterialFactors(inventory.recipe, inventory.materials, factors, site)
+    terms, gaps = material_terms(inventory, resolver)
+    energy = EnergyFactors(factors, site, region)
+    more, missing = energy_terms(inventory, energy)
+    terms += more
+    gaps += missing
+    waste = waste_terms(inventory, factors, site, region)
+    terms += waste.terms
+    gaps += waste.gaps
+    more, missing = transport_terms(inventory, factors, site, region)
+    terms += more
+    gaps += missing
+    warnings = [*energy.warnings, *double_counting(inventory.recipe), *waste.warnings]
+    return FootprintModel(
+        region=region,
+        gwp_set=factors.gwp_set,
+        terms=tuple(terms),
+        gaps=tuple(gaps),
+        steam=site.steam,
+        apart=tuple(waste.apart),
+        market=site.market,
+        warnings=tuple(warnings),
+    )

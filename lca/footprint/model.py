@@ -1,0 +1,208 @@
+"""The compiled footprint: linear terms over the evaluated inventory, and flows no factor covers.
+
+The footprint is linear in the inventory, so it is compiled once into *terms*: each term takes
+one entry of the evaluated inventory (an input line in kg, an energy line in its unit, or a
+step's product in kg), multiplies it by ``multiplier`` to get an amount in ``amount_unit``, by
+``conversion`` to get the factor's own unit, and by ``value`` [kg CO2e per factor unit]. The
+three numbers are kept apart so that a report can show them (the Excel workbook writes
+``amount × multiplier × factor`` as a live formula) and a Monte Carlo draw can scale the factor
+value alone. Contributions of one or many variants are then one multiplication; the
+deterministic assessment is the case ``N = 1``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from lca.engine import Columns, Evaluation
+from lca.factors import Factor
+from lca.steam import SteamHeat
+
+CATEGORIES = ("materials", "energy", "waste treatment", "transport", "credits")
+Array = Literal["flow", "energy", "step"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Term:
+    """One linear contribution: ``entry × multiplier × conversion × value`` kg CO2e.
+
+    Attributes
+    ----------
+    array, index : the inventory entry (``flow``: input line [kg], ``energy``: energy line in its
+        unit, ``step``: a step's product [kg]).
+    multiplier : entry → amount in ``amount_unit`` (a share of a solution, a recovered fraction,
+        kg of steam per kg recovered...); a float or an (N,) array of variants.
+    conversion : ``amount_unit`` → the factor's unit (m³ per kg through a density, kWh of heat
+        per kg of steam, t·km per kg through a distance...).
+    value : kg CO2e per factor unit: the factor's value, or a computed figure (kg CO2 per kg C).
+    sign : -1 for a credit (recovered solvent replacing virgin make-up): the amount shown is the
+        recovered mass, positive, and the contribution negative.
+    tier : how ``value`` was obtained (:mod:`lca.tiers`).
+    stream : the name of the Monte Carlo stream that scales ``value`` (shared by every term of
+        the same factor, in every route; a class proxy draws once per material).
+    """
+
+    array: Array
+    index: int
+    multiplier: float | np.ndarray = 1.0
+    amount_unit: str
+    conversion: float = 1.0
+    value: float
+    sign: float = 1.0
+    step: str
+    category: str
+    flow: str
+    basis: str = "factor"
+    factor: Factor | None = None
+    tier: str
+    stream: str = ""
+    note: str = ""
+    carrier: str = ""
+
+    @property
+    def coefficient(self) -> float | np.ndarray:
+        """kg CO2e per unit of the inventory entry."""
+        return self.sign * self.multiplier * self.conversion * self.value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Gap:
+    """A flow that no factor covers: shown with its amount, counted as missing, never as zero."""
+
+    array: Array
+    index: int
+    multiplier: float | np.ndarray = 1.0
+    amount_unit: str
+    step: str
+    category: str
+    flow: str
+    reason: str
+    carrier: str = ""
+    material: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Apart:
+    """A term reported beside the footprint, not in it: biogenic CO2, or emissions the
+    incineration cut-off gives to the user of the recovered energy."""
+
+    term: Term
+    reason: str
+
+
+@dataclass(frozen=True)
+class FootprintModel:
+    """Compiled terms and gaps of one route under one factor set and GWP basis."""
+
+    region: str
+    gwp_set: str
+    terms: tuple[Term, ...]
+    gaps: tuple[Gap, ...]
+    steam: SteamHeat
+    apart: tuple[Apart, ...] = ()
+    market: object = None  # lca.site.MarketInstrument | None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def steam_kwh_per_kg(self) -> float:
+        return self.steam.kwh_per_kg
+
+    @staticmethod
+    def _entries(ev: Evaluation | Columns) -> dict[str, list]:
+        if isinstance(ev, Evaluation):
+            return {
+                "flow": list(ev.flow.T),
+                "energy": list(ev.energy.T),
+                "step": list(ev.step_scale.T),
+            }
+        return {"flow": ev.flow, "energy": ev.energy, "step": ev.step_scale}
+
+    @staticmethod
+    def _size(entries: dict[str, list], extra: Mapping[str, np.ndarray] | None) -> int:
+        sizes = [np.size(v) for values in entries.values() for v in values]
+        sizes += [np.size(v) for v in (extra or {}).values()]
+        return max([1, *sizes])
+
+    def _matrix(self, ev, items, weight) -> np.ndarray:
+        """``(N, len(items))``: each item's inventory entry × ``weight(item)``."""
+        entries = self._entries(ev)
+        n = self._size(entries, None)
+        if not items:
+            return np.zeros((n, 0))
+        return np.column_stack(
+            [
+                np.broadcast_to(
+                    np.asarray(entries[item.array][item.index] * weight(item), dtype=float), (n,)
+                )
+                for item in items
+            ]
+        )
+
+    def contributions(
+        self, ev: Evaluation | Columns, scales: Mapping[str, np.ndarray] | None = None
+    ) -> np.ndarray:
+        """``(N, T)`` kg CO2e per kg of final product of every term.
+
+        ``scales`` maps a stream name (:attr:`Term.stream`) to N multipliers of the value
+        (Monte Carlo draws of a factor ÷ its value).
+        """
+        scales = scales or {}
+        matrix = self._matrix(ev, self.terms, lambda t: t.coefficient)
+        n = max(matrix.shape[0], *(np.size(v) for v in scales.values()), 1)
+        matrix = np.broadcast_to(matrix, (n, matrix.shape[1])).copy()
+        for column, term in enumerate(self.terms):
+            if term.stream in scales:
+                matrix[:, column] *= scales[term.stream]
+        return matrix
+
+    def totals(
+        self, ev: Evaluation | Columns, scales: Mapping[str, np.ndarray] | None = None
+    ) -> dict[str, np.ndarray]:
+        """``(N,)`` footprint by category and in total, without forming the (N, T) matrix.
+
+        The same sums as :meth:`contributions`, accumulated term by term, so memory stays at a
+        few arrays of N values whatever the number of terms (Monte Carlo and sweeps).
+        """
+        scales = scales or {}
+        entries = self._entries(ev)
+        n = self._size(entries, scales)
+        # terms with plain coefficients on the same entry and category add up first
+        fixed: dict[tuple[str, str, int], float] = {}
+        varying = []
+        for term in self.terms:
+            scale = scales.get(term.stream)
+            coefficient = term.coefficient
+            if np.ndim(coefficient) == 0 and scale is None:
+                key = (term.category, term.array, term.index)
+                fixed[key] = fixed.get(key, 0.0) + float(coefficient)
+            else:
+                varying.append((term, coefficient, scale))
+        sums = {category: np.zeros(n) for category in CATEGORIES}
+        for (category, array, index), coefficient in fixed.items():
+            sums[category] += entries[array][index] * coefficient
+        for term, coefficient, scale in varying:
+            if scale is not None:
+                coefficient = coefficient * scale
+            sums[term.category] += entries[term.array][term.index] * coefficient
+        sums["total"] = sum(sums[category] for category in CATEGORIES)
+        return sums
+
+    def amounts(self, ev: Evaluation | Columns, items=None) -> np.ndarray:
+        """``(N, T)`` amount of each term (or of ``items``) in its ``amount_unit``."""
+        return self._matrix(ev, self.terms if items is None else items, lambda t: t.multiplier)
+
+    def gap_amounts(self, ev: Evaluation | Columns) -> np.ndarray:
+        return self._matrix(ev, self.gaps, lambda g: g.multiplier)
+
+    def factors_used(self) -> dict[str, Factor]:
+        """Every factor a term uses, by stream name."""
+        return {t.stream: t.factor for t in self.terms if t.factor is not None}
+
+
+def factor_id(factor: Factor) -> str:
+    """``key@region``: the name a factor's Monte Carlo draws go by, shared by every route."""
+    return f"{factor.key}@{factor.region}"

@@ -1,0 +1,258 @@
+"""Waste: incinerated spent solvent and process residue, and wastewater.
+
+Spent solvent (charged minus recovered) is incinerated: its carbon leaves as CO2, computed from
+the formula (complete oxidation, 44.009/12.011 kg CO2 per kg C); the share of that carbon the
+recipe declares biogenic is reported apart, not counted as fossil. The process residue of a step
+is its non-solvent, non-water inputs minus its product (and co-products): its carbon is the
+carbon charged minus the carbon in what leaves as product. Both carry the incineration treatment
+factor per kg. Water goes to wastewater treatment per m³.
+
+With ``route.incineration_energy_recovery`` the cut-off rule applies: the combustion CO2 and the
+treatment of incinerated waste are reported apart, as a burden of the user of the recovered
+energy (TfS PCF Guideline), and the result says so.
+"""
+
+from __future__ import annotations
+
+from lca.elements import ATOMIC_WEIGHTS
+from lca.factors import FactorSet
+from lca.footprint.model import Apart, Gap, Term, factor_id
+from lca.materials import Material
+from lca.site import Site
+
+CO2_PER_C = (ATOMIC_WEIGHTS["C"] + 2 * ATOMIC_WEIGHTS["O"]) / ATOMIC_WEIGHTS["C"]  # 44.009/12.011
+BIOGENIC = "biogenic CO2: reported apart, not in the fossil footprint (ISO 14067, GHG Protocol)"
+CUT_OFF = (
+    "incineration with energy recovery, cut-off: burden of the user of the recovered energy "
+    "(route.incineration_energy_recovery)"
+)
+
+
+class Waste:
+    """Collects the waste terms of one route."""
+
+    def __init__(self, inventory, factors: FactorSet, site: Site, region: str):
+        self.inventory = inventory
+        self.factors = factors
+        self.site = site
+        self.region = region
+        self.materials = inventory.materials
+        self.terms: list[Term] = []
+        self.gaps: list[Gap] = []
+        self.apart: list[Apart] = []
+        self.warnings: list[str] = []
+
+    def material(self, material_id: str) -> Material:
+        return self.materials.get(material_id) or Material(id=material_id)
+
+    def carbon(self, material_id: str) -> tuple[float, float] | None:
+        """(fossil, biogenic) kg C per kg of a material, ``None`` when its carbon is unknown."""
+        material = self.material(material_id)
+        if material.formula:
+            carbon = material.carbon_fraction
+            share = self.site.biogenic.get(material_id, 0.0)
+            return carbon * (1.0 - share), carbon * share
+        if material.composition:
+            parts = [(self.carbon(c), s) for c, s in material.composition]
+            if all(p is not None for p, _ in parts):
+                return (
+                    sum(p[0] * s for p, s in parts),
+                    sum(p[1] * s for p, s in parts),
+                )
+        return None
+
+    def _add(self, term: Term, incinerated: bool) -> None:
+        if incinerated and self.site.energy_recovery_cutoff:
+            self.apart.append(Apart(term=term, reason=CUT_OFF))
+        else:
+            self.terms.append(term)
+
+    def treatment(self, array, index, multiplier, step, label, key, unit) -> None:
+        """A waste-treatment factor per ``unit`` (kg or m³) on ``multiplier`` × the entry."""
+        factor = self.factors.lookup(key, self.region, unit)
+        incinerated = key == "waste:incineration"
+        if factor is not None and factor.per_unit == unit:
+            self._add(
+                Term(
+                    array=array,
+                    index=index,
+                    multiplier=multiplier,
+                    amount_unit=unit,
+                    value=factor.value,
+                    step=step,
+                    category="waste treatment",
+                    flow=label,
+                    factor=factor,
+                    tier=factor.tier,
+                    stream=factor_id(factor),
+                ),
+                incinerated,
+            )
+            return
+        reason = (
+            f"no factor {key} for region {self.region}"
+            if factor is None
+            else f"factor {key} is per {factor.per_unit}, not per {unit}"
+        )
+        self.gaps.append(
+            Gap(
+                array=array,
+                index=index,
+                multiplier=multiplier,
+                amount_unit=unit,
+                step=step,
+                category="waste treatment",
+                flow=label,
+                reason=reason,
+            )
+        )
+
+    def combustion(self, array, index, multiplier, step, label, material_id) -> None:
+        """Fossil CO2 (and biogenic CO2, apart) of burning ``multiplier`` kg of a material."""
+        carbon = self.carbon(material_id)
+        if carbon is None:
+            self.gaps.append(
+                Gap(
+                    array=array,
+                    index=index,
+                    multiplier=multiplier,
+                    amount_unit="kg",
+                    step=step,
+                    category="waste treatment",
+                    flow=f"{label} (fossil CO2)",
+                    reason=f"carbon content of '{material_id}' unknown: add its formula",
+                )
+            )
+            return
+        fossil, biogenic = carbon
+        common = dict(
+            array=array,
+            index=index,
+            multiplier=multiplier,
+            amount_unit="kg",
+            value=CO2_PER_C,
+            step=step,
+            category="waste treatment",
+            tier="stoichiometric",
+        )
+        if fossil:
+            self._add(
+                Term(
+                    conversion=fossil,
+                    flow=f"{label} (fossil CO2)",
+                    basis=f"computed: {fossil:.4f} kg fossil C/kg × 44.009/12.011 (complete "
+                    "oxidation)",
+                    **common,
+                ),
+                True,
+            )
+        if biogenic:
+            self.apart.append(
+                Apart(
+                    term=Term(
+                        conversion=biogenic,
+                        flow=f"{label} (biogenic CO2)",
+                        basis=f"computed: {biogenic:.4f} kg biogenic C/kg × 44.009/12.011",
+                        **common,
+                    ),
+                    reason=BIOGENIC,
+                )
+            )
+
+    def spent_solvent_and_water(self) -> None:
+        water = self.material("water").density or 0.9982
+        for index, flow in enumerate(self.inventory.flows):
+            if flow.intermediate:
+                continue
+            if flow.role == "solvent":
+                spent = 1.0 - flow.recovered
+                label = f"spent {flow.material} to incineration"
+                self.combustion("flow", index, spent, flow.step, label, flow.material)
+                self.treatment("flow", index, spent, flow.step, label, "waste:incineration", "kg")
+            elif flow.role == "water":
+                self.treatment(
+                    "flow",
+                    index,
+                    1.0 / (water * 1000.0),
+                    flow.step,
+                    f"{flow.material} to wastewater",
+                    "waste:wastewater",
+                    "m**3",
+                )
+
+    def residue(self, step_index: int, step) -> None:
+        """Non-solvent, non-water inputs − product: its carbon burned and its mass treated.
+
+        Linear terms on the input lines (+) and on the step's product (−), so the residue
+        follows the inventory when charges or yields vary. A negative carbon balance means the
+        product took carbon from solvent-role inputs, whose incineration is counted in full
+        above: the negative residue term corrects that, and a warning says so.
+        """
+        flows = self.inventory.flows
+        indices = [
+            i
+            for i, flow in enumerate(flows)
+            if flow.step == step.id and flow.role not in ("solvent", "water")
+        ]
+        if not indices:
+            return
+        members = [("flow", i, flows[i].material, 1.0) for i in indices]
+        members.append(("step", step_index, step.product.material, -1.0))
+        label = "process residue"
+        unknown = [name for *_, name, _ in members if self.carbon(name) is None]
+        if unknown:
+            reason = "fossil CO2 of the residue not computed: formula unknown for " + ", ".join(
+                dict.fromkeys(unknown)
+            )
+            for array, index, _, sign in members:
+                self.gaps.append(
+                    Gap(
+                        array=array,
+                        index=index,
+                        multiplier=sign,
+                        amount_unit="kg",
+                        step=step.id,
+                        category="waste treatment",
+                        flow=f"{label} (fossil CO2)",
+                        reason=reason,
+                    )
+                )
+        else:
+            self._check_balance(step_index, step, members)
+            for array, index, name, sign in members:
+                self.combustion(array, index, sign, step.id, label, name)
+        for array, index, _, sign in members:
+            self.treatment(
+                array,
+                index,
+                sign,
+                step.id,
+                f"{label} to incineration",
+                "waste:incineration",
+                "kg",
+            )
+
+    def _check_balance(self, step_index: int, step, members) -> None:
+        ev = self.inventory.result
+        entries = {"flow": ev.flow[0], "step": ev.step_scale[0]}
+        carbon = sum(
+            sign * float(entries[array][index]) * sum(self.carbon(name))
+            for array, index, name, sign in members
+        )
+        if carbon < 0:
+            self.warnings.append(
+                f"step '{step.id}': the product holds {-carbon:.3g} kg C per kg of final product "
+                "more than the non-solvent inputs charge: it takes carbon from solvent-role "
+                "inputs; the process residue's CO2 is negative by that amount, correcting the "
+                "full incineration of those solvents"
+            )
+
+
+def waste_terms(inventory, factors: FactorSet, site: Site, region: str) -> Waste:
+    """Every waste term, gap and apart-reported contribution of a route."""
+    waste = Waste(inventory, factors, site, region)
+    waste.spent_solvent_and_water()
+    for step_index, step in enumerate(inventory.recipe.steps):
+        if step.product is not None:
+            waste.residue(step_index, step)
+    return waste
