@@ -1,4 +1,4 @@
-"""``python -m lca.factorbuild [--check] [--stage computed]``: regenerate or check generated factors.
+"""``python -m lca.factorbuild [--check] [--stage computed]``: regenerate or check the files.
 
 Each stage is a function ``run(root) -> {relative path: text}``; later stages (``estimated``,
 ``proxy``) are added to ``STAGES``. Without ``--check`` the files are written; with it nothing is

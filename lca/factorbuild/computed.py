@@ -32,7 +32,22 @@ LICENCE = (
     "MIT (c) 2017 uslci-admin (USLCI via the Federal LCA Commons); keep the notice: "
     "factors/build/uslci/LICENSE"
 )
-COLUMNS = ["key", "name", "value", "unit", "region", "year", "scope", "source", "licence", "data_quality", "uncertainty", "notes", "tier", "gwp_basis"]
+COLUMNS = [
+    "key",
+    "name",
+    "value",
+    "unit",
+    "region",
+    "year",
+    "scope",
+    "source",
+    "licence",
+    "data_quality",
+    "uncertainty",
+    "notes",
+    "tier",
+    "gwp_basis",
+]
 PER_UNIT = {"kg": "kg", "kWh": "kWh", "m3": "m**3", "MJ": "MJ", "l": "l"}
 OUTPUTS = {
     "csv": "factors/greenroute-open/computed.csv",
@@ -116,7 +131,12 @@ def _results(inputs: Inputs, datasets) -> tuple[list[Result], System]:
     table = load_gwp_table()
     by_number = {d.number: d for d in datasets}
     roots = []
-    for entry in spec["results"]:
+    for number, entry in enumerate(spec.get("results", []), start=1):
+        missing = [f for f in ("key", "dataset", "basis") if f not in entry]
+        if missing:
+            raise BuildError(
+                f"factors/build/uslci-results.toml: results[{number}] lacks {', '.join(missing)}"
+            )
         dataset = by_number.get(str(entry["dataset"]))
         if dataset is None:
             raise BuildError(f"uslci-results.toml: {entry['key']}: no dataset #{entry['dataset']}")

@@ -23,7 +23,22 @@ from lca.factorbuild.uslci import BuildError, _allocation
 MJ_PER_MMBTU = 1055.056
 PER_UNIT = {"scf": 1 / 35.3147, "gal": 1 / 3.785411784, "short_ton": 1 / 907.18474, "MJ": 1.0}
 NATIVE = {"scf": "m3", "gal": "l", "short_ton": "kg", "MJ": "MJ"}
-COLUMNS = ["group", "quantity", "unit", "n", "n_positive", "p05", "p25", "median", "p75", "p95", "mean", "lognormal_median", "lognormal_gsd", "datasets"]
+COLUMNS = [
+    "group",
+    "quantity",
+    "unit",
+    "n",
+    "n_positive",
+    "p05",
+    "p25",
+    "median",
+    "p75",
+    "p95",
+    "mean",
+    "lognormal_median",
+    "lognormal_gsd",
+    "datasets",
+]
 
 
 def mj_per_native_unit(rule: Mapping) -> float:

@@ -1,4 +1,4 @@
-"""Markdown build report of the ``computed`` stage (``factors/greenroute-open/computed-report.md``)."""
+"""Markdown report of the ``computed`` stage (``factors/greenroute-open/computed-report.md``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ def _g(value: float, digits: int = 4) -> str:
 
 def _summary(results) -> list[str]:
     lines = [
-        "| key | status | ours AR6 | ours AR5 | unit | independent figure | ours / theirs | source |",
+        "| key | status | ours AR6 | ours AR5 | unit | independent figure | ours / theirs "
+        "| source |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
@@ -49,8 +50,8 @@ def _result(r, reasons: dict[str, str]) -> list[str]:
     else:
         lines.append("- Providers chosen among several candidates: none needed")
     lines.append(
-        f"- Cut-off inputs (no producer in USLCI) in the supply chain: {len(r.cutoff_flows)} flows, "
-        f"{_g(r.cutoff_kg)} kg per {r.unit} of those measured in kg"
+        "- Cut-off inputs (no producer in USLCI) in the supply chain: "
+        f"{len(r.cutoff_flows)} flows, {_g(r.cutoff_kg)} kg per {r.unit} of those measured in kg"
     )
     if r.cutoff_flows:
         lines.append("  - " + "; ".join(r.cutoff_flows))

@@ -214,10 +214,8 @@ def build_system(
 
     for dataset in datasets:
         for x in dataset.exchanges:
-            if (
-                (x.group in ("reference", "coproduct")
-                and x.unit not in ENERGY_UNITS)
-                or (x.group == "reference")
+            if (x.group in ("reference", "coproduct") and x.unit not in ENERGY_UNITS) or (
+                x.group == "reference"
             ):
                 producers.setdefault((x.name, x.unit), []).append((dataset, x, 0.0, ""))
 
