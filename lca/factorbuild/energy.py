@@ -21,7 +21,8 @@ from lca.factorbuild.ecospold1 import Dataset
 from lca.factorbuild.uslci import BuildError, _allocation
 
 MJ_PER_MMBTU = 1055.056
-PER_UNIT = {"scf": 1 / 35.3147, "gal": 1 / 3.785411784, "short_ton": 1 / 907.18474, "MJ": 1.0}
+# Native USLCI units per EPA unit: m3 per scf, l per US gallon, kg per short ton.
+PER_UNIT = {"scf": 1 / 35.3147, "gal": 3.785411784, "short_ton": 907.18474, "MJ": 1.0}
 NATIVE = {"scf": "m3", "gal": "l", "short_ton": "kg", "MJ": "MJ"}
 COLUMNS = [
     "group",
@@ -46,7 +47,7 @@ def mj_per_native_unit(rule: Mapping) -> float:
     per = rule["per"]
     if per not in PER_UNIT:
         raise BuildError(f"uslci-energy.toml: unknown unit {per!r} in {rule}")
-    # mmBtu per scf / (m3 per scf) = mmBtu per m3, and so on for gal -> l and short ton -> kg.
+    # mmBtu per scf / (m3 per scf) = mmBtu per m3; likewise per gal -> per l, per short ton -> kg.
     return float(rule["mmbtu_per_unit"]) * MJ_PER_MMBTU / PER_UNIT[per] if per != "MJ" else 1.0
 
 
