@@ -163,7 +163,7 @@ def print_footprint(console: Console, assessment: Assessment) -> None:
             )
         console.print(table)
     fallbacks = [row for row in footprint.provenance() if row["fallback"]]
-    for row in {r["factor_key"]: r for r in fallbacks}.values():
+    for row in {r["fallback"]: r for r in fallbacks}.values():
         console.print(f"fallback: {escape(row['fallback'])}", style="dim")
 
 

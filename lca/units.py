@@ -88,6 +88,7 @@ GAS_IDS = (
     "CHCl3",
     "CH2Cl2",
     "CH3Cl",
+    "C2H4Cl2",
     "CH3Br",
 )
 ureg.define("CO2 = CO2e")

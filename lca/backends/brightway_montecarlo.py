@@ -20,7 +20,7 @@ from lca.errors import FactorError
 from lca.factors import FactorSet
 from lca.footprint import build_footprint_model
 from lca.inventory import build_inventory
-from lca.montecarlo import factor_uncertainties, simulate
+from lca.montecarlo import _with_gaps, factor_uncertainties, simulate
 from lca.recipe import Recipe
 
 # stats_arrays uncertainty type ids
@@ -51,7 +51,8 @@ def monte_carlo_benchmark(
     bc, bwp = brightway("bw2calc", "bw_processing")
     recipe = recipe.model_copy(update={"uncertainty": []})
     inventory = build_inventory(recipe)
-    model = build_footprint_model(inventory, factors)
+    # the same model greenroute's Monte Carlo draws: uncovered materials included
+    model = _with_gaps(build_footprint_model(inventory, factors), factors, True)
     uncertain = {u.id: u for u in factor_uncertainties(model)}
     # flow 0 carries every fixed part; each uncertain component row has a flow of its own,
     # with the term's coefficient shared out by the row's share of the factor's value

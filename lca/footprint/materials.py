@@ -149,12 +149,16 @@ class MaterialFactors:
 
     def _proxy(self, component: str, material_id: str, share: float) -> Choice:
         material = self.material(component)
-        material_class = material.material_class
-        inferred = ""
-        if not material_class:
-            material_class = inferred_class(material) or ""
-            inferred = " (class inferred from the formula)" if material_class else ""
-        if material_class:
+        inferred = inferred_class(material)
+        candidates = [(material.material_class, "")] if material.material_class else []
+        if inferred and inferred != material.material_class:
+            why = (
+                f" (class inferred from the formula; '{material.material_class}' has no proxy)"
+                if material.material_class
+                else " (class inferred from the formula)"
+            )
+            candidates.append((inferred, why))
+        for material_class, why in candidates:
             proxy = self.factors.lookup_class(material_class)
             if proxy is not None:
                 return Choice(
@@ -162,12 +166,12 @@ class MaterialFactors:
                     share,
                     proxy,
                     f"CLASS PROXY: no factor for {component}; median of class "
-                    f"'{proxy.key.removeprefix('class:')}'{inferred}",
+                    f"'{proxy.key.removeprefix('class:')}'{why}",
                     "proxy",
                 )
         hint = (
-            ""
-            if material_class
+            f"; class '{material.material_class}' has no proxy"
+            if material.material_class
             else f"; give [materials.{component}] formula or class for a class proxy"
         )
         price = (
