@@ -545,9 +545,10 @@ def test_export_then_brightway_lca_equals_greenroute(bw):
     assert not result.proxies
     assert {"material:phenol", "energy:steam", "transport:hgv"} <= set(result.linked)
     assert bw.projects.current == "default"
-    greenroute = assess_with_background(
-        PARACETAMOL, PROJECT, [GWP100, GWP20], PARACETAMOL_MAPPING, with_mode_effects=False
-    )
+    greenroute = assess_with_background(  # export links the user's mapping alone
+        PARACETAMOL, PROJECT, [GWP100, GWP20], PARACETAMOL_MAPPING, with_mode_effects=False,
+        bundled=False,
+    )  # fmt: skip
     for entry in greenroute:
         score = brightway_score(bw, result.final, entry.method)
         # bw2data stores exchange amounts as float32
@@ -588,7 +589,7 @@ def test_every_example_exports_to_the_same_footprint(bw, path):
 
     result = export_route(path, PROJECT, mapping=LIDOCAINE_MAPPING, allow_unlinked=True)
     (greenroute,) = assess_with_background(
-        path, PROJECT, [GWP100], LIDOCAINE_MAPPING, with_mode_effects=False
+        path, PROJECT, [GWP100], LIDOCAINE_MAPPING, with_mode_effects=False, bundled=False
     )
     score = brightway_score(bw, result.final, GWP100)
     assert score == pytest.approx(greenroute.assessment.footprint.total, rel=1e-6)
@@ -651,7 +652,7 @@ def test_unlinked_flows_need_the_flag_and_become_proxies(bw):
     assert "--allow-unlinked" in str(caught.value)
     result = export_route(PARACETAMOL, PROJECT, mapping=partial, allow_unlinked=True)
     assert set(result.proxies) == {"transport:hgv (GB)", "material:hydrogen (FR)"}
-    (greenroute,) = assess_with_background(PARACETAMOL, PROJECT, [GWP100], partial)
+    (greenroute,) = assess_with_background(PARACETAMOL, PROJECT, [GWP100], partial, bundled=False)
     score = brightway_score(bw, result.final, GWP100)
     assert score == pytest.approx(greenroute.assessment.footprint.total, rel=1e-6)
     with switched_project(PROJECT):
@@ -698,11 +699,13 @@ def test_cli_assess_with_the_project_background(bw):
     one = invoke("assess", PARACETAMOL, *common, "--method", " | ".join(GWP100), "-f", "json")
     assert one.exit_code == 0, one.output
     document = json.loads(one.stdout)
-    assert document["brightway"] == {
+    assert {k: document["brightway"][k] for k in ("project", "method", "method_unit")} == {
         "project": PROJECT,
         "method": list(GWP100),
         "method_unit": "kg CO2-Eq",
     }
+    # the user's mapping names one database: the bundled ecoinvent mapping is linked there too
+    assert document["brightway"]["database"] == BACKGROUND
     both = invoke(
         "assess", PARACETAMOL, *common, "--method", " | ".join(GWP100),
         "--method", "IPCC 2021 climate change GWP20", "--format", "json",
@@ -740,7 +743,7 @@ def test_cli_mapping_errors_exit_1_with_one_line_each(bw, tmp_path):
     assert result.stdout == ""
     incomplete = invoke("assess", PARACETAMOL, "--method", " | ".join(GWP100))
     assert incomplete.exit_code == 1
-    assert "--brightway-project, --mapping" in incomplete.stderr
+    assert "needs --brightway-project and at least one --method" in incomplete.stderr
 
 
 def test_cli_export(bw):
