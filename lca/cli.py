@@ -154,6 +154,42 @@ FactorsOption = Annotated[
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Fail if any flow has no emission factor.")
 ]
+ProjectOption = Annotated[
+    str | None,
+    typer.Option(
+        "--brightway-project",
+        help="Characterise the route's flows with this Brightway project's background (e.g. "
+        "your ecoinvent): the bundled ecoinvent mapping links them, --mapping overrides it. "
+        "The project is only read.",
+    ),
+]
+MethodOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--method",
+        help="LCIA method of the Brightway project, in kg CO2-eq: its parts joined by '|' "
+        "or words unique to it; repeat for several.",
+        show_default=False,
+    ),
+]
+MappingOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--mapping",
+        help="CSV or TOML file: flow key → Brightway activity; overrides the bundled ecoinvent "
+        "mapping flow by flow (docs/brightway.md).",
+        show_default=False,
+    ),
+]
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        help="Your ecoinvent database in the --brightway-project, for the bundled mapping "
+        "(default: the one database holding its activity names).",
+        show_default=False,
+    ),
+]
 
 
 @app.command()
@@ -172,37 +208,17 @@ def assess(
             "Brightway datapackage (a cross-check; needs the brightway extra).",
         ),
     ] = Backend.greenroute,
-    brightway_project: Annotated[
-        str | None,
-        typer.Option(
-            "--brightway-project",
-            help="Characterise the flows the --mapping names with this Brightway project's "
-            "background (e.g. ecoinvent). The project is only read.",
-        ),
-    ] = None,
-    method: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--method",
-            help="LCIA method of the Brightway project, in kg CO2-eq: its parts joined by '|' "
-            "or words unique to it; repeat for several.",
-            show_default=False,
-        ),
-    ] = None,
-    mapping: Annotated[
-        Path | None,
-        typer.Option(
-            "--mapping",
-            help="CSV or TOML file: flow key → Brightway activity (docs/brightway.md).",
-            show_default=False,
-        ),
-    ] = None,
+    brightway_project: ProjectOption = None,
+    method: MethodOption = None,
+    mapping: MappingOption = None,
+    database: DatabaseOption = None,
 ) -> None:
     """Mass metrics and carbon footprint of one route per kg of final product."""
-    if brightway_project is not None or method or mapping is not None:
+    if brightway_project is not None or method or mapping is not None or database is not None:
         _assess_with_brightway_project(
-            recipe, output_format, factors, strict, backend, brightway_project, method, mapping
-        )
+            recipe, output_format, factors, strict, backend, brightway_project, method, mapping,
+            database,
+        )  # fmt: skip
         return
     with _reported():
         if backend is Backend.brightway:
@@ -228,16 +244,29 @@ def assess(
         print_assessment(assessment)
 
 
+def _require_background(project, methods) -> None:
+    if project is None or not methods:
+        raise FactorError(
+            "a Brightway background needs --brightway-project and at least one --method "
+            "(--mapping and --database are optional)"
+        )
+
+
+def _warn_unmatched(background) -> None:
+    """The route's flows the bundled ecoinvent mapping did not link, one line each."""
+    if background.database:
+        _warn(
+            f"ecoinvent mapping ({background.database}): not linked: {line}"
+            for line in background.unmatched
+        )
+
+
 def _assess_with_brightway_project(
-    recipe, output_format, factors, strict, backend, project, methods, mapping
+    recipe, output_format, factors, strict, backend, project, methods, mapping, database
 ) -> None:
     """``lca assess`` with a Brightway background: one assessment per method."""
     with _reported():
-        if project is None or not methods or mapping is None:
-            raise FactorError(
-                "a Brightway background needs --brightway-project, --mapping and at least one "
-                "--method"
-            )
+        _require_background(project, methods)
         from lca.backends.brightway import assess_with_background, method_label
 
         with contextlib.redirect_stdout(sys.stderr):
@@ -246,10 +275,12 @@ def _assess_with_brightway_project(
                 project,
                 methods,
                 mapping,
+                database=database,
                 factors=factors or (),
                 strict=strict,
                 backend=backend.value,
             )
+    _warn_unmatched(results[0].background)
     _warn(results[0].assessment.warnings)
     if output_format is Format.json:
         from lca.compare import assessment_to_dict
@@ -261,6 +292,8 @@ def _assess_with_brightway_project(
                     "project": project,
                     "method": list(r.method),
                     "method_unit": r.background.unit,
+                    "database": r.background.database,
+                    "unmatched": list(r.background.unmatched),
                 },
             }
             for r in results
@@ -287,6 +320,32 @@ def _assess_with_brightway_project(
             print_assessment(r.assessment)
 
 
+def _background_factor_set(recipes, project, methods, mapping, database, factors):
+    """The factor set of one Brightway method for several routes (compare, report)."""
+    _require_background(project, methods)
+    if len(methods) != 1:
+        raise FactorError("compare and report take one --method; run them once per method")
+    from lca.backends.brightway import load_background
+    from lca.inventory import build_inventory
+    from lca.recipe import read_recipe
+
+    inventories = [build_inventory(read_recipe(path)) for path in recipes]
+    with contextlib.redirect_stdout(sys.stderr):
+        (background,) = load_background(
+            project,
+            mapping,
+            methods,
+            inventories=inventories,
+            factors=factors or (),
+            database=database,
+        )
+    _warn_unmatched(background)
+    typer.echo(
+        f"LCIA method: {' | '.join(background.method)} (Brightway project '{project}')", err=True
+    )
+    return background.factor_set
+
+
 @app.command()
 def compare(
     recipes: RecipeArgs,
@@ -307,6 +366,10 @@ def compare(
         int, typer.Option("--mc", help="Monte Carlo draws per route (0: none).", min=0)
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 0,
+    brightway_project: ProjectOption = None,
+    method: MethodOption = None,
+    mapping: MappingOption = None,
+    database: DatabaseOption = None,
 ) -> None:
     """Routes side by side: PMI, E-factors, footprint by category, deltas and their drivers.
 
@@ -317,9 +380,17 @@ def compare(
     from lca.compare import compare as compare_routes
 
     with _reported():
-        comparison = compare_routes(
-            recipes, baseline=baseline, factors=factors or (), strict=strict
-        )
+        chosen = factors or ()
+        if brightway_project is not None or method or mapping is not None or database:
+            if mc:
+                raise FactorError(
+                    "--mc draws greenroute's factor distributions; it cannot be combined with "
+                    "--brightway-project"
+                )
+            chosen = _background_factor_set(
+                recipes, brightway_project, method, mapping, database, factors
+            )
+        comparison = compare_routes(recipes, baseline=baseline, factors=chosen, strict=strict)
         monte_carlo = None
         if mc:
             from lca.montecarlo import compare_monte_carlo
@@ -382,6 +453,10 @@ def report(
     ] = None,
     factors: FactorsOption = None,
     strict: StrictOption = False,
+    brightway_project: ProjectOption = None,
+    method: MethodOption = None,
+    mapping: MappingOption = None,
+    database: DatabaseOption = None,
 ) -> None:
     """Excel and/or HTML report of one route or a comparison of several."""
     from lca.compare import compare as compare_routes
@@ -397,10 +472,13 @@ def report(
         for target in (xlsx, html):  # refuse before the long work, not after it
             if target is not None:
                 check_target(target, force)
+        chosen = factors or ()
+        if brightway_project is not None or method or mapping is not None or database:
+            chosen = _background_factor_set(
+                recipes, brightway_project, method, mapping, database, factors
+            )
         progress(f"assessing {len(recipes)} route(s)…")
-        comparison = compare_routes(
-            recipes, baseline=baseline, factors=factors or (), strict=strict
-        )
+        comparison = compare_routes(recipes, baseline=baseline, factors=chosen, strict=strict)
         for assessment in comparison.assessments:
             _warn(assessment.warnings)
         _warn(comparison.warnings)

@@ -553,9 +553,10 @@ def test_export_then_brightway_lca_equals_greenroute(bw):
     assert not result.proxies
     assert {"material:phenol", "energy:steam", "transport:hgv"} <= set(result.linked)
     assert bw.projects.current == "default"
-    greenroute = assess_with_background(
-        PARACETAMOL, PROJECT, [GWP100, GWP20], PARACETAMOL_MAPPING, with_mode_effects=False
-    )
+    greenroute = assess_with_background(  # export links the user's mapping alone
+        PARACETAMOL, PROJECT, [GWP100, GWP20], PARACETAMOL_MAPPING, with_mode_effects=False,
+        bundled=False,
+    )  # fmt: skip
     for entry in greenroute:
         score = brightway_score(bw, result.final, entry.method)
         # bw2data stores exchange amounts as float32
@@ -596,7 +597,7 @@ def test_every_example_exports_to_the_same_footprint(bw, path):
 
     result = export_route(path, PROJECT, mapping=LIDOCAINE_MAPPING, allow_unlinked=True)
     (greenroute,) = assess_with_background(
-        path, PROJECT, [GWP100], LIDOCAINE_MAPPING, with_mode_effects=False
+        path, PROJECT, [GWP100], LIDOCAINE_MAPPING, with_mode_effects=False, bundled=False
     )
     score = brightway_score(bw, result.final, GWP100)
     assert score == pytest.approx(greenroute.assessment.footprint.total, rel=1e-6)
@@ -659,7 +660,7 @@ def test_unlinked_flows_need_the_flag_and_become_proxies(bw):
     assert "--allow-unlinked" in str(caught.value)
     result = export_route(PARACETAMOL, PROJECT, mapping=partial, allow_unlinked=True)
     assert set(result.proxies) == {"transport:hgv (GB)", "material:hydrogen (FR)"}
-    (greenroute,) = assess_with_background(PARACETAMOL, PROJECT, [GWP100], partial)
+    (greenroute,) = assess_with_background(PARACETAMOL, PROJECT, [GWP100], partial, bundled=False)
     score = brightway_score(bw, result.final, GWP100)
     assert score == pytest.approx(greenroute.assessment.footprint.total, rel=1e-6)
     with switched_project(PROJECT):
@@ -706,11 +707,13 @@ def test_cli_assess_with_the_project_background(bw):
     one = invoke("assess", PARACETAMOL, *common, "--method", " | ".join(GWP100), "-f", "json")
     assert one.exit_code == 0, one.output
     document = json.loads(one.stdout)
-    assert document["brightway"] == {
+    assert {k: document["brightway"][k] for k in ("project", "method", "method_unit")} == {
         "project": PROJECT,
         "method": list(GWP100),
         "method_unit": "kg CO2-Eq",
     }
+    # the user's mapping names one database: the bundled ecoinvent mapping is linked there too
+    assert document["brightway"]["database"] == BACKGROUND
     both = invoke(
         "assess", PARACETAMOL, *common, "--method", " | ".join(GWP100),
         "--method", "IPCC 2021 climate change GWP20", "--format", "json",
@@ -748,7 +751,7 @@ def test_cli_mapping_errors_exit_1_with_one_line_each(bw, tmp_path):
     assert result.stdout == ""
     incomplete = invoke("assess", PARACETAMOL, "--method", " | ".join(GWP100))
     assert incomplete.exit_code == 1
-    assert "--brightway-project, --mapping" in incomplete.stderr
+    assert "needs --brightway-project and at least one --method" in incomplete.stderr
 
 
 def test_cli_export(bw):
@@ -787,3 +790,175 @@ def test_brightway_monte_carlo_agrees_with_greenroute_in_the_mean():
     assert result["uncertain_factors"]  # the bundled library states some uncertainties
     assert result["mean_difference_in_se"] < 4
     assert result["gr_per_s"] > result["bw_per_s"]
+
+
+# -- 4. the bundled ecoinvent mapping, on a small database built here ----------------------------
+# The activity NAMES below come from factors/ecoinvent-mapping.csv (the rows the lidocaine batch
+# route in DE needs); every NUMBER (the CO2 each activity emits, the method) is SYNTHETIC, made
+# up for the test: nothing here is ecoinvent data.
+
+LIDOCAINE = ROOT / "processes" / "lidocaine-batch.toml"
+CO2_UUID = "349b29d1-3e58-4c66-98b9-9d1a076efd2e"
+SYNTHETIC_CO2 = {  # kg fossil CO2 per unit of the activity (invented)
+    "energy:electricity": 0.5,  # per kWh
+    "energy:steam": 0.07,  # per MJ
+    "waste:wastewater": 0.3,  # per m3 treated
+}
+UNITS = {"energy:electricity": "kilowatt hour", "energy:steam": "megajoule"}
+
+
+def bundled_rows_for(keys, region: str, version: str):
+    """The first usable bundled row of each key for a site in ``region`` (DE → EU → GLO)."""
+    from lca.backends.brightway_ecoinvent import USED_BY_DEFAULT, candidates, read_ecoinvent_mapping
+    from lca.factors import load_factor_set
+
+    rows, chain = read_ecoinvent_mapping(), load_factor_set().region_chain(region)
+    found = {}
+    for key in keys:
+        usable = [r for r in candidates(rows, key, chain, version) if r.status in USED_BY_DEFAULT]
+        if usable and version in usable[0].versions:
+            found[key] = usable[0].row
+    return found
+
+
+def build_ecoinvent_like(project: str, database: str, version: str, leave_out=()) -> dict:
+    """A biosphere and a technosphere whose activities carry the bundled mapping's names."""
+    from lca.backends.brightway import brightway, switched_project
+    from lca.backends.brightway_background import route_flow_keys
+    from lca.inventory import build_inventory
+    from lca.recipe import read_recipe
+
+    (bd,) = brightway("bw2data")
+    keys = route_flow_keys(build_inventory(read_recipe(LIDOCAINE)))
+    chosen = bundled_rows_for(sorted(keys), "DE", version)
+    biosphere = f"ecoinvent-{version}-biosphere"
+    with switched_project(project, create=True, writing=True):
+        bd.Database(biosphere).write(
+            {
+                (biosphere, CO2_UUID): {
+                    "name": "Carbon dioxide, fossil",
+                    "categories": ("air",),
+                    "type": "emission",
+                    "unit": "kilogram",
+                }
+            }
+        )
+        activities = {}
+        for key, row in chosen.items():
+            if key in leave_out:
+                continue
+            treatment = key == "waste:wastewater"
+            unit = row.unit or ("cubic meter" if treatment else UNITS.get(key, "kilogram"))
+            activities[(database, key)] = {
+                "name": row.name,
+                "reference product": row.reference_product,
+                "location": row.location,
+                "unit": unit,
+                "type": "process",
+                "exchanges": [
+                    {"input": (database, key), "type": "production",
+                     "amount": -1.0 if treatment else 1.0},
+                    {"input": (biosphere, CO2_UUID), "type": "biosphere",
+                     "amount": SYNTHETIC_CO2.get(key, 2.0)},
+                ],
+            }  # fmt: skip
+        activities[(database, "near-miss")] = {
+            "name": "market for toluene",
+            "reference product": "toluene",
+            "location": "RER",
+            "unit": "kilogram",
+            "type": "process",
+            "exchanges": [{"input": (database, "near-miss"), "type": "production", "amount": 1.0}],
+        }
+        bd.Database(database).write(activities)
+        method = bd.Method(GWP100)
+        method.register(unit="kg CO2-Eq")
+        method.write([((biosphere, CO2_UUID), 1.0)])
+    return chosen
+
+
+@pytest.fixture
+def ecoinvent_310(bw):
+    chosen = build_ecoinvent_like(
+        "eco310", "ecoinvent-3.10-cutoff", "3.10", leave_out=("material:toluene",)
+    )
+    return chosen
+
+
+def test_bundled_mapping_covers_the_route_without_a_mapping(ecoinvent_310):
+    from lca.backends.brightway import assess_with_background
+
+    (result,) = assess_with_background(LIDOCAINE, "eco310", [GWP100])
+    background = result.background
+    assert background.database == "ecoinvent-3.10-cutoff"  # detected: the only one with names
+    values = {row.key: row.value for row in background.layer.rows if row.region == "DE"}
+    # synthetic numbers: 0.5 kg CO2/kWh; steam 0.07 kg CO2/MJ × 3.6 MJ/kWh = 0.252 kg CO2/kWh;
+    # every material 2.0 kg CO2/kg; wastewater 0.3 kg CO2 per m3 treated (treatment activity)
+    assert values["energy:electricity"] == pytest.approx(0.5, rel=1e-6)
+    assert values["energy:steam"] == pytest.approx(0.07 * 3.6, rel=1e-6)
+    assert values["material:acetone"] == pytest.approx(2.0, rel=1e-6)
+    assert values["waste:wastewater"] == pytest.approx(0.3, rel=1e-6)
+    sources = {row.key: row.source for row in background.layer.rows}
+    assert (
+        "'market for electricity, medium voltage' [electricity, medium voltage, DE"
+        in (sources["energy:electricity"])
+    )
+    assert "'market for acetone, liquid' [acetone, liquid, RER" in sources["material:acetone"]
+    lines = background.unmatched
+    (toluene,) = [line for line in lines if line.startswith("material:toluene (DE)")]
+    assert "no activity named 'market for toluene, liquid'" in toluene
+    assert "close matches: " in toluene and "'market for toluene'" in toluene
+    assert any(line.startswith("material:sodium-acetate (DE): none: ") for line in lines)
+    assert any(line.startswith("waste:incineration (DE): none: ") for line in lines)
+    assert "material:2-6-dimethylaniline (DE): no row in the bundled ecoinvent mapping" in lines
+    libraries = {r["factor_key"]: r["library"] for r in result.assessment.footprint.provenance()}
+    assert libraries["material:acetone"] == "brightway:eco310"
+    assert libraries["material:acetic-acid"] == "brightway:eco310"
+    assert "material:toluene" not in [k for k, lib in libraries.items() if lib.startswith("bri")]
+
+
+def test_a_name_that_changed_in_3_11_is_linked_by_its_3_11_row(bw):
+    from lca.backends.brightway import assess_with_background
+
+    chosen = build_ecoinvent_like("eco311", "ecoinvent-3.11-cutoff", "3.11")
+    assert chosen["material:acetic-acid"].name == "market for acetic acid"  # 3.10: "…in 98%…"
+    (result,) = assess_with_background(LIDOCAINE, "eco311", [GWP100])
+    acetic = [r for r in result.background.layer.rows if r.key == "material:acetic-acid"]
+    assert acetic and all("'market for acetic acid' [acetic acid, GLO" in r.source for r in acetic)
+    assert not [line for line in result.background.unmatched if "acetic" in line]
+
+
+def test_user_rows_override_and_several_databases_need_database(ecoinvent_310):
+    from lca.backends.brightway import assess_with_background
+    from lca.errors import FactorError
+
+    build_ecoinvent_like("eco310", "other-copy", "3.10")
+    with pytest.raises(FactorError, match=r"several databases .* choose one with --database"):
+        assess_with_background(LIDOCAINE, "eco310", [GWP100])
+    own = rows(
+        '[flows."material:acetone"]\ndatabase = "ecoinvent-3.10-cutoff"\n'
+        'name = "market for toluene"'
+    )
+    (result,) = assess_with_background(
+        LIDOCAINE, "eco310", [GWP100], own, database="ecoinvent-3.10-cutoff"
+    )
+    acetone = [r for r in result.background.layer.rows if r.key == "material:acetone"]
+    assert acetone and all("'market for toluene'" in r.source for r in acetone)
+    assert all(r.value == 0.0 for r in acetone)  # the near-miss activity emits nothing
+
+
+def test_cli_assess_and_compare_with_the_bundled_mapping(ecoinvent_310):
+    args = ("--brightway-project", "eco310", "--method", " | ".join(GWP100))
+    result = invoke("assess", LIDOCAINE, *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["brightway"]["database"] == "ecoinvent-3.10-cutoff"
+    warned = [line for line in result.stderr.splitlines() if "not linked" in line]
+    assert len(warned) == len(document["brightway"]["unmatched"]) > 0
+    assert any("material:toluene (DE)" in line and "market for toluene'" in line for line in warned)
+    flow = ROOT / "processes" / "lidocaine-flow.toml"
+    compared = invoke("compare", LIDOCAINE, flow, *args)
+    assert compared.exit_code == 0, compared.output
+    assert "LCIA method: IPCC 2021" in compared.stderr
+    refused = invoke("compare", LIDOCAINE, flow, *args, "--mc", "10")
+    assert refused.exit_code == 1 and "--mc" in refused.stderr

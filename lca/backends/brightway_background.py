@@ -119,13 +119,13 @@ def _one_method(spec, installed: list[tuple]) -> tuple[str, ...]:
 
 def background_scores(
     links: Sequence[LinkedActivity], methods: Sequence[tuple]
-) -> dict[tuple, dict[str, float]]:
-    """LCIA score of one unit of each linked activity (one unit treated, for treatments)."""
+) -> dict[tuple, dict[int, float]]:
+    """LCIA score of one unit of each linked activity (one unit treated, for treatments), by id."""
     bc, bd = brightway("bw2calc", "bw2data")
-    activities = [link for link in links if not link.biosphere]
+    activities = {link.id: link.sign for link in links if not link.biosphere}
     if not activities:
         return {method: {} for method in methods}
-    demands = {link.row.flow: {link.id: link.sign} for link in activities}
+    demands = {str(node): {node: sign} for node, sign in activities.items()}
     config = {"impact_categories": [tuple(m) for m in methods]}
     multi = bc.MultiLCA(
         demands=demands,
@@ -136,30 +136,33 @@ def background_scores(
     multi.lcia()
     scores = multi.scores
     return {
-        method: {flow: float(scores[(tuple(method), flow)]) for flow in demands}
+        method: {node: float(scores[(tuple(method), str(node))]) for node in activities}
         for method in methods
     }
 
 
 def background_layer(
-    links: Sequence[LinkedActivity],
+    links: Sequence[LinkedActivity | tuple[LinkedActivity, str]],
     method: tuple[str, ...],
-    scores: dict[str, float],
+    scores: dict[int, float],
     project: str,
     region: str = GLOBAL,
     origin: str = "",
 ) -> FactorLibrary:
     """One factor row per linked activity: its score per greenroute's per-unit.
 
-    The rows are registered for ``region`` (the site region of the routes to assess): the mapping
-    is the user's explicit choice of activity, so no region fallback is reported for it.
+    The rows are registered for ``region`` (the site region of the routes to assess), or for the
+    region paired with a link (``(link, region)``, the bundled ecoinvent mapping's choice per
+    site region): the mapping is an explicit choice of activity, so no region fallback is
+    reported for it.
     """
     library = f"brightway:{project}"
     rows = []
-    for link in links:
+    for entry in links:
+        link, site = entry if isinstance(entry, tuple) else (entry, region)
         if link.biosphere:
             continue
-        score = scores[link.row.flow]
+        score = scores[link.id]
         value = score * link.activity_per_unit
         per = link.per_unit
         conversion = (
@@ -174,7 +177,7 @@ def background_layer(
                 name=link.name,
                 value=value,
                 unit=f"kg CO2e / {PER_UNIT_TEXT.get(per, per)}",
-                region=region,
+                region=site,
                 year="",
                 scope=f"background: {link.database}",
                 source=(
@@ -207,7 +210,12 @@ def background_layer(
 
 @dataclass(frozen=True)
 class BackgroundFactors:
-    """The factor set of one LCIA method: the project's layer over the user's and bundled ones."""
+    """The factor set of one LCIA method: the project's layer over the user's and bundled ones.
+
+    ``database`` is the database the bundled ecoinvent mapping was linked to (empty when only the
+    user's mapping was used); ``unmatched`` lists, one line each, the route's flows it did not
+    link and why (coverage gaps of the background, never silently dropped).
+    """
 
     project: str
     method: tuple[str, ...]
@@ -215,16 +223,38 @@ class BackgroundFactors:
     layer: FactorLibrary
     factor_set: FactorSet
     links: tuple[LinkedActivity, ...]
+    database: str = ""
+    unmatched: tuple[str, ...] = ()
+
+
+def route_flow_keys(inventory) -> set[str]:
+    """The factor keys a route's footprint asks for (materials, mixture components, energy,
+    waste, transport), found by building its footprint model against an empty factor set."""
+    from lca.footprint import build_footprint_model
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.keys: set[str] = set()
+
+        def lookup(self, key: str, region: str):
+            self.keys.add(key)
+
+    recorder = Recorder()
+    build_footprint_model(inventory, recorder)
+    return {k for k in recorder.keys if not k.startswith("spend:")}
 
 
 def load_background(
     project: str,
-    mapping: str | Path | Sequence[MappingRow],
+    mapping: str | Path | Sequence[MappingRow] | None,
     methods: Sequence[str | tuple],
     *,
     inventory=None,
+    inventories=(),
     region: str = GLOBAL,
     factors: Sequence[str | Path] = (),
+    database: str | None = None,
+    bundled: bool | None = None,
 ) -> list[BackgroundFactors]:
     """Characterise the mapped flows in a Brightway project, one factor set per method.
 
@@ -232,34 +262,82 @@ def load_background(
     ----------
     project : str
         An existing Brightway project (it is only read; never created or changed).
-    mapping : path or rows
-        The mapping file (CSV or TOML) or its rows.
+    mapping : path, rows or None
+        The user's mapping file (CSV or TOML) or its rows; its rows override the bundled
+        ecoinvent mapping's flow by flow. ``None``: the bundled mapping alone.
     methods : sequence
         LCIA methods (see :func:`resolve_methods`), in kg CO2-eq.
-    inventory : lca.inventory.Inventory, optional
-        The route to check units against (energy units, densities).
+    inventory, inventories : lca.inventory.Inventory
+        The route(s) to assess: units are checked against them, the bundled mapping links the
+        flows they use, for each of their site regions.
     region : str
-        Site region the factor rows are registered for (``route.region``).
+        Site region the user's rows are registered for (``route.region``).
     factors : paths
         The user's factor libraries, laid between the project's layer and the bundled library.
+    database : str, optional
+        The user's ecoinvent database for the bundled mapping (default: the one database of the
+        project holding its activity names).
+    bundled : bool, optional
+        Use the bundled ecoinvent mapping (default: yes when routes are given).
     """
-    rows = read_mapping(mapping) if isinstance(mapping, str | Path) else tuple(mapping)
+    from lca.backends import brightway_ecoinvent as ecoinvent
+
+    rows = read_mapping(mapping) if isinstance(mapping, str | Path) else tuple(mapping or ())
     origin = str(mapping) if isinstance(mapping, str | Path) else ""
+    routes = tuple(inventories) + ((inventory,) if inventory is not None else ())
+    use_bundled = bool(routes) if bundled is None else bundled
+    if not rows and not use_bundled:
+        raise FactorError("give a --mapping, or routes to link with the bundled ecoinvent mapping")
     user = load_factor_set(tuple(factors))
+    placed: list[tuple[LinkedActivity, str]] = []
+    unmatched: list[str] = []
+    chosen_database = ""
     with switched_project(project):
         (bd,) = brightway("bw2data")
-        links = resolve_mapping(rows, project)
-        if inventory is not None:
-            check_recipe_units(links, inventory)
+        links = resolve_mapping(rows, project) if rows else ()
+        for route in routes:
+            check_recipe_units(links, route)
+        regions = sorted({route.recipe.route.region for route in routes} or {region})
+        placed = [(link, r) for link in links for r in regions]
+        if use_bundled:
+            bundled_rows = ecoinvent.read_ecoinvent_mapping()
+            named = {link.database for link in links if not link.biosphere}
+            chosen_database = (
+                database
+                or (named.pop() if len(named) == 1 else "")
+                or ecoinvent.detect_database(bundled_rows)
+            )
+            if chosen_database not in bd.databases:
+                raise FactorError(
+                    f"--database {chosen_database}: project '{project}' has no such database "
+                    f"(databases: {', '.join(sorted(bd.databases)) or 'none'})"
+                )
+            keys = set().union(*(route_flow_keys(route) for route in routes)) - {
+                row.flow for row in rows
+            }
+            chains = [(r, user.region_chain(r)) for r in regions]
+            extra, missing = ecoinvent.link_bundled(
+                bundled_rows, keys, chains, chosen_database, project, inventories=routes
+            )
+            placed += extra
+            unmatched = [str(m) for m in missing]
         chosen = resolve_methods(methods)
         units = {m: str(bd.methods[m].get("unit", "")) for m in chosen}
-        scores = background_scores(links, chosen)
+        every = tuple(dict.fromkeys(link for link, _ in placed))
+        scores = background_scores(every, chosen)
     result = []
     for method in chosen:
-        layer = background_layer(links, method, scores[method], project, region, origin)
+        layer = background_layer(placed, method, scores[method], project, region, origin)
         result.append(
             BackgroundFactors(
-                project, method, units[method], layer, FactorSet((layer, *user.layers)), links
+                project,
+                method,
+                units[method],
+                layer,
+                FactorSet((layer, *user.layers)),
+                every,
+                chosen_database,
+                tuple(unmatched),
             )
         )
     return result
@@ -281,8 +359,10 @@ def assess_with_background(
     recipe,
     project: str,
     methods: Sequence[str | tuple],
-    mapping: str | Path | Sequence[MappingRow],
+    mapping: str | Path | Sequence[MappingRow] | None = None,
     *,
+    database: str | None = None,
+    bundled: bool = True,
     factors: Sequence[str | Path] = (),
     strict: bool = False,
     backend: str = "greenroute",
@@ -292,7 +372,8 @@ def assess_with_background(
 
     One :class:`~lca.compare.Assessment` per method, each exactly what :func:`lca.compare.assess`
     gives with that method's :class:`BackgroundFactors` (``backend="brightway"`` solves the
-    footprint with bw2calc as well).
+    footprint with bw2calc as well). The bundled ecoinvent mapping links the route's flows in
+    ``database`` (detected if not given) unless ``bundled=False``; ``mapping`` rows override it.
 
     Raises
     ------
@@ -315,6 +396,8 @@ def assess_with_background(
         inventory=inventory,
         region=recipe.route.region,
         factors=factors,
+        database=database,
+        bundled=bundled,
     )
     if backend == "brightway":
         from lca.backends.brightway_memory import assess_in_brightway as run

@@ -40,7 +40,8 @@ from lca.backends.brightway_project import (
 )
 from lca.errors import FactorError, UnitError
 
-FLOW_KEY = re.compile(r"^(material|energy|waste|transport):[a-z0-9][a-z0-9._+-]*$")
+# material ids may hold commas (1,4-dioxane), as in factors/materials.csv
+FLOW_KEY = re.compile(r"^(material|energy|waste|transport):[a-z0-9][a-z0-9.,_+-]*$")
 CO2_FOSSIL = "emission:co2-fossil"
 COLUMNS = ("flow", "database", "name", "reference_product", "location", "unit", "code")
 IGNORED = ("comment", "notes")
