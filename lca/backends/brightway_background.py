@@ -233,11 +233,21 @@ def route_flow_keys(inventory) -> set[str]:
     from lca.footprint import build_footprint_model
 
     class Recorder:
+        """Stands in for a FactorSet: finds nothing, records every key the footprint asks."""
+
+        gwp_set = "AR6"
+
         def __init__(self) -> None:
             self.keys: set[str] = set()
 
-        def lookup(self, key: str, region: str):
+        def lookup(self, key: str, region: str, unit: str | None = None):
             self.keys.add(key)
+
+        def lookup_material(self, key: str, production_region: str | None = None):
+            self.keys.add(key)
+
+        def lookup_class(self, material_class: str):
+            return None  # class proxies have no activity of their own
 
     recorder = Recorder()
     build_footprint_model(inventory, recorder)
