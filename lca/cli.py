@@ -366,6 +366,16 @@ def compare(
         int, typer.Option("--mc", help="Monte Carlo draws per route (0: none).", min=0)
     ] = 0,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 0,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold",
+            help="Practical significance: also report P(lower by more than this share), "
+            "e.g. 0.05 for 5 %.",
+            min=0.0,
+            max=1.0,
+        ),
+    ] = 0.05,
     brightway_project: ProjectOption = None,
     method: MethodOption = None,
     mapping: MappingOption = None,
@@ -403,6 +413,7 @@ def compare(
                     seed,
                     factors or (),
                     progress=step,
+                    threshold=threshold,
                 )
     for assessment in comparison.assessments:
         _warn(assessment.warnings)

@@ -28,6 +28,7 @@ from lca.units import Values
 
 OUTPUTS = ("pmi", "carbon_footprint", *(f"footprint:{c.replace(' ', '_')}" for c in CATEGORIES))
 DEFAULT_CHUNK = 100_000
+DEFAULT_THRESHOLD = 0.05
 
 
 def _as_recipe(recipe: Recipe | str | Path) -> Recipe:
@@ -261,6 +262,8 @@ class MonteCarloComparison:
     draws: tuple[dict[str, np.ndarray], ...]
     n: int
     seed: int
+    threshold: float = DEFAULT_THRESHOLD
+    uncovered: tuple[tuple[str, ...], ...] = ()
 
     def summary(self, metric: str) -> list[dict]:
         """Mean, standard deviation and 5th/50th/95th percentiles of each route."""
@@ -280,20 +283,53 @@ class MonteCarloComparison:
             )
         return rows
 
-    def probability_lower(self, metric: str) -> np.ndarray:
-        """``P[i, j]``: share of draws in which route i is lower (better) than route j."""
+    def probability_lower(self, metric: str, threshold: float = 0.0) -> np.ndarray:
+        """``P[i, j]``: share of draws in which route i is lower (better) than route j by more
+        than ``threshold`` of route j's value (0: lower at all)."""
         values = np.stack([d[metric] for d in self.draws])
-        return (values[:, None, :] < values[None, :, :]).mean(axis=2)
+        return (values[:, None, :] < values[None, :, :] * (1.0 - threshold)).mean(axis=2)
+
+    def deltas(self, metric: str) -> list[dict]:
+        """Each pair's paired difference (route i − route j, draw by draw): median and 5-95 %
+        interval, absolute and relative to route j."""
+        rows = []
+        for i, a in enumerate(self.labels):
+            for j, b in enumerate(self.labels):
+                if i == j:
+                    continue
+                first, second = self.draws[i][metric], self.draws[j][metric]
+                difference = first - second
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    relative = np.where(second != 0, difference / second, np.nan)
+                p5, p50, p95 = np.percentile(difference, [5, 50, 95])
+                r5, r50, r95 = np.nanpercentile(relative, [5, 50, 95])
+                rows.append(
+                    {
+                        "route": a, "versus": b, "median": float(p50), "p5": float(p5),
+                        "p95": float(p95), "relative_median": float(r50),
+                        "relative_p5": float(r5), "relative_p95": float(r95),
+                    }
+                )  # fmt: skip
+        return rows
 
     def to_dict(self) -> dict:
         return {
             "n": self.n,
             "seed": self.seed,
             "routes": list(self.labels),
+            "threshold": self.threshold,
+            "uncovered_drawn_from_class_proxy": {
+                label: list(flows)
+                for label, flows in zip(self.labels, self.uncovered, strict=False)
+            },
             "metrics": {
                 metric: {
                     "summary": self.summary(metric),
                     "probability_lower": self.probability_lower(metric).tolist(),
+                    "probability_lower_by_threshold": self.probability_lower(
+                        metric, self.threshold
+                    ).tolist(),
+                    "deltas": self.deltas(metric),
                 }
                 for metric in ("pmi", "carbon_footprint")
             },
@@ -308,11 +344,23 @@ def compare_monte_carlo(
     factors: FactorSet | Sequence[str | Path] | None = None,
     chunk: int = DEFAULT_CHUNK,
     progress: Callable[[int, int], None] | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
 ) -> MonteCarloComparison:
-    """Draw every route with the same seed: shared parameters share their draws."""
+    """Draw every route with the same seed: shared parameters share their draws.
+
+    ``threshold`` is the practical significance of a difference: a route counts as lower than
+    another by it only when it is lower by more than that share (default 5 %).
+    """
     factors = _factor_set(factors)
+    recipes = [_as_recipe(r) for r in recipes]
     draws = tuple(simulate(r, n, seed, factors, chunk, progress=progress) for r in recipes)
-    return MonteCarloComparison(tuple(labels), draws, n, seed)
+    uncovered = tuple(
+        tuple(
+            t.flow for t in gap_terms(build_footprint_model(build_inventory(r), factors), factors)
+        )
+        for r in recipes
+    )
+    return MonteCarloComparison(tuple(labels), draws, n, seed, threshold, uncovered)
 
 
 def sensitivity(

@@ -342,11 +342,19 @@ def comparison_markdown(comparison) -> str:
 
 
 def monte_carlo_text(monte_carlo) -> str:
-    """Percentiles per route and the probability that each route is lower than each other."""
+    """Percentiles per route, paired differences with their intervals, and the probability that
+    each route is lower than each other (at all, and by more than the threshold)."""
     lines = [
         f"Monte Carlo: {monte_carlo.n} draws per route, seed {monte_carlo.seed} (common "
         "random numbers across routes)"
     ]
+    for label, flows in zip(monte_carlo.labels, monte_carlo.uncovered, strict=False):
+        if flows:
+            lines.append(
+                f"  {label}: {len(flows)} uncovered material flow(s) drawn from the broadest "
+                f"class proxy: {', '.join(dict.fromkeys(flows))}"
+            )
+    threshold = monte_carlo.threshold
     for metric, unit in (("pmi", "kg/kg"), ("carbon_footprint", "kg CO2e/kg")):
         lines.append(f"\n{metric} [{unit}]: median [5 % – 95 %]")
         for row in monte_carlo.summary(metric):
@@ -354,12 +362,28 @@ def monte_carlo_text(monte_carlo) -> str:
                 f"  {row['route']}: {_number(row['p50'])} "
                 f"[{_number(row['p5'])} – {_number(row['p95'])}]"
             )
-        probability = monte_carlo.probability_lower(metric)
-        lines.append(f"P(row lower than column), {metric}:")
-        for i, route in enumerate(monte_carlo.labels):
-            cells = "  ".join(
-                "   –  " if i == j else f"{probability[i, j]:6.1%}"
-                for j in range(len(monte_carlo.labels))
+        lines.append(f"difference, row − column, paired draws: median [5 % – 95 %], {metric}:")
+        for row in monte_carlo.deltas(metric):
+            if monte_carlo.labels.index(row["route"]) < monte_carlo.labels.index(row["versus"]):
+                continue
+            lines.append(
+                f"  {row['route']} − {row['versus']}: {_signed(row['median'])} "
+                f"[{_signed(row['p5'])} – {_signed(row['p95'])}] {unit} "
+                f"({row['relative_median']:+.1%} [{row['relative_p5']:+.1%} – "
+                f"{row['relative_p95']:+.1%}])"
             )
-            lines.append(f"  {i + 1}. {cells}   {route}")
+        for title, probability in (
+            ("P(row lower than column)", monte_carlo.probability_lower(metric)),
+            (
+                f"P(row lower than column by more than {threshold:.0%})",
+                monte_carlo.probability_lower(metric, threshold),
+            ),
+        ):
+            lines.append(f"{title}, {metric}:")
+            for i, route in enumerate(monte_carlo.labels):
+                cells = "  ".join(
+                    "   –  " if i == j else f"{probability[i, j]:6.1%}"
+                    for j in range(len(monte_carlo.labels))
+                )
+                lines.append(f"  {i + 1}. {cells}   {route}")
     return "\n".join(lines)
