@@ -61,6 +61,14 @@ class Skip(Exception):
     """A value depends on a property or amount whose problem is already reported."""
 
 
+class LoopError(UnitError):
+    """Relative amounts refer to each other in a loop; reported once, at ``position``."""
+
+    def __init__(self, message: str, position: int):
+        super().__init__(message)
+        self.position = position
+
+
 RELATIVE = (u.EQUIVALENT, u.VOLUME_PER_MASS, u.MASS_RATIO)
 PER_VOLUME = {
     (u.ureg.mol / u.ureg.L).dimensionality: "mol/L",
@@ -195,13 +203,18 @@ class StepConverter:
         if position in self._resolving:
             chain = [*self._resolving[self._resolving.index(position) :], position]
             names = " → ".join(f"inputs[{p}] ({self.step.inputs[p].material})" for p in chain)
-            raise UnitError(
+            raise LoopError(
                 f"{self.label}.inputs[{position}] ({self.step.inputs[position].material}).basis: "
-                f"relative amounts form a loop ({names}); give one of them as an absolute amount"
+                f"relative amounts form a loop ({names}); give one of them as an absolute amount",
+                position,
             )
         self._resolving.append(position)
         try:
             parts = self.input_parts(position, self.step.inputs[position])
+        except LoopError as exc:
+            # the loop is reported at the input where it was found; the others in it are skipped
+            self._parts[position] = exc if exc.position == position else Skip()
+            raise
         except (UnitError, Skip) as exc:
             self._parts[position] = exc
             raise
@@ -258,9 +271,9 @@ class StepConverter:
         position = next(p for p, i in enumerate(self.step.inputs) if basis in part_materials(i))
         try:
             parts = self.parts(position)
-        except UnitError as exc:
-            if "form a loop" in str(exc):
-                raise
+        except LoopError:
+            raise
+        except UnitError:
             raise Skip from None
         return next(p for p in parts if p.material == basis)
 
