@@ -1,10 +1,12 @@
 """Amounts → kg: units, densities, molar masses, the limiting reagent, run times.
 
-A :class:`StepConverter` turns one step's amounts into kg (energies into kWh, kg of steam or m³),
-knowing the step's limiting reagent and, for a continuous step, its run time (flow rates are
-multiplied by it). Problems are raised as :class:`~lca.errors.UnitError` naming the field; an
-amount that depends on a problem already reported raises :class:`Skip` instead, so each mistake
-is reported once.
+A :class:`StepConverter` turns one step's input lines into kg of each material they bring (a
+plain charge, or the solutes and liquid of a solution, :mod:`lca.solutions`), knowing the step's
+limiting reagent, the ``basis`` of relative amounts and, for a continuous step, its run time
+(flow rates are multiplied by it); :func:`output_kg` does the same for products and co-products.
+Problems are raised as :class:`~lca.errors.UnitError` naming the field; an amount that depends on
+a problem already reported raises :class:`Skip` instead, so each mistake is reported once.
+Energy lines are converted by :mod:`lca.energy`.
 """
 
 from __future__ import annotations
@@ -20,41 +22,11 @@ from lca.errors import Problem, UnitError
 from lca.graph import step_label
 from lca.materials import Material
 from lca.modes import Campaign
-from lca.recipe import Coproduct, Energy, Input, Product, Recipe, Step
+from lca.recipe import Coproduct, Input, Product, Recipe, Step
+from lca.solutions import part_materials, split_solution
 from lca.units import WRITTEN, Values, magnitude
 
-ENERGY_UNITS = {u.ENERGY: "kWh", u.MASS: "kg", u.VOLUME: "m**3"}
 FLOW_RATES = (u.VOLUME_FLOW, u.MASS_FLOW, (u.ureg.mol / u.ureg.hour).dimensionality)
-
-
-@dataclass(frozen=True)
-class RecoveryLine:
-    """Energy per kg of recovered material, in the carrier's canonical unit."""
-
-    carrier: str
-    per_kg: float
-    unit: str
-    source: str
-
-
-def after_where(exc: Exception) -> str:
-    """The message of an error whose text starts with ``<where>: ``."""
-    return str(exc).split(": ", 1)[-1]
-
-
-def parse_property(value: float | str, unit: str, dimension, where: str) -> float:
-    if isinstance(value, bool):
-        raise UnitError(f"{where}: expected a number or a string with units, got {value!r}")
-    if isinstance(value, int | float):
-        quantity = u.Q_(float(value), unit)
-    else:
-        quantity = u.parse_quantity(value, where)
-    if quantity.dimensionality != dimension:
-        raise UnitError(f"{where}: '{value}' is not in {unit} (or another unit of the same kind)")
-    in_unit = float(quantity.m_as(unit))
-    if in_unit <= 0:
-        raise UnitError(f"{where}: '{value}' must be positive")
-    return in_unit
 
 
 class Skip(Exception):
@@ -70,10 +42,6 @@ class LoopError(UnitError):
 
 
 RELATIVE = (u.EQUIVALENT, u.VOLUME_PER_MASS, u.MASS_RATIO)
-PER_VOLUME = {
-    (u.ureg.mol / u.ureg.L).dimensionality: "mol/L",
-    u.DENSITY: "kg/L",
-}
 
 
 @dataclass(frozen=True)
@@ -90,34 +58,6 @@ class Part:
     origin: str = "charge"
     coefficient: float | None = None
     limiting: bool = False
-
-
-@dataclass(frozen=True)
-class _Solute:
-    """A solute as the converter reads it, from ``Input`` (one solute) or ``Input.solutes``."""
-
-    material: str
-    concentration: str
-    role: str
-    coefficient: float | None
-    limiting: bool
-    where: str
-
-
-def liquid_role(item: Input) -> str:
-    """Role of the dissolving liquid of a one-solute feed: as given, else water for water."""
-    if item.solvent_role is not None:
-        return item.solvent_role
-    return "water" if item.solvent == "water" else "solvent"
-
-
-def part_materials(item: Input) -> tuple[str, ...]:
-    """The materials an input line brings, without converting anything."""
-    if item.solutes:
-        return (*(s.material for s in item.solutes), item.material)
-    if item.concentration is not None and item.solvent is not None:
-        return (item.material, item.solvent)
-    return (item.material,)
 
 
 class StepConverter:
@@ -304,182 +244,12 @@ class StepConverter:
 
     def _solution(self, position: int, item: Input) -> list[Part]:
         """Split a solution feed (one solute) or a stream (``solutes``) into its parts."""
-        where = self.where(position, item)
-        solutes = self._solutes(position, item)
-        liquid = item.material if item.solutes else item.solvent
-        role = item.role if item.solutes else liquid_role(item)
-        total = self._over_run(self.values.quantity(item.amount, where), where, item.amount)
-        if item.solution_density is not None:
-            density = parse_property(
-                item.solution_density,
-                "g/mL",
-                u.DENSITY,
-                self.where(position, item, "solution_density"),
-            )
-        else:
-            density = self.density(liquid)
-        dim = total.dimensionality
-        if dim == u.EQUIVALENT:
-            solute_kg, solution_kg = self._solution_from_equiv(
-                position, item, solutes[0], total, density
-            )
-            solute_kgs = [solute_kg]
-        else:
-            if dim == u.VOLUME_PER_MASS:
-                total = total * u.Q_(self.basis_kg(item.basis, where, item.amount), "kg")
-            elif dim == u.MASS_RATIO:
-                total = u.Q_(
-                    magnitude(total, "wt") * self.basis_kg(item.basis, where, item.amount), "kg"
-                )
-            if total.dimensionality == u.VOLUME:
-                if density is None:
-                    raise UnitError(
-                        f"{self.where(position, item, 'solution_density')}: the density of the "
-                        f"solution (or of its liquid '{liquid}') is unknown: give "
-                        "solution_density"
-                    )
-                litres = magnitude(total, "L")
-                solution_kg = litres * density
-            elif total.dimensionality == u.MASS:
-                solution_kg = magnitude(total, "kg")
-                litres = None if density is None else solution_kg / density
-            else:
-                raise UnitError(
-                    f"{where}: a solution feed is a volume or mass (or a rate of one, or 'vol', "
-                    f"'wt' or, with one solute, 'equiv'), not {u.dimension_name(total)}"
-                )
-            solute_kgs = [self._solute_kg(s, solution_kg, litres) for s in solutes]
-        liquid_kg = solution_kg - sum(solute_kgs)
-        if np.any(liquid_kg < 0):
-            texts = ", ".join(f"'{s.concentration}'" for s in solutes)
-            at = solutes[0].where if len(solutes) == 1 else self.where(position, item, "solutes")
-            raise UnitError(
-                f"{at}: {texts} put more solute in the feed than the solution weighs "
-                f"({np.min(solution_kg):.4g} kg); check the concentrations and the solution "
-                "density"
-            )
+        solutes, liquid, role, liquid_kg = split_solution(self, position, item)
         liquid_coefficient = item.coefficient if item.solutes else None
         return [
-            *(
-                Part(s.material, s.role, kg, "feed", s.coefficient, s.limiting)
-                for s, kg in zip(solutes, solute_kgs, strict=True)
-            ),
+            *(Part(s.material, s.role, kg, "feed", s.coefficient, s.limiting) for s, kg in solutes),
             Part(liquid, role, liquid_kg, "feed solvent", liquid_coefficient),
         ]
-
-    def _solutes(self, position: int, item: Input) -> list[_Solute]:
-        """The solutes of a feed, after checking that the feed is written in one form."""
-        if not item.solutes:
-            if item.solvent is None:
-                raise UnitError(
-                    f"{self.where(position, item, 'solvent')}: a solution feed needs the "
-                    'id of its solvent (the dissolving liquid), e.g. solvent = "thf"'
-                )
-            if item.solvent == item.material:
-                raise UnitError(
-                    f"{self.where(position, item, 'solvent')}: '{item.material}' cannot be "
-                    "dissolved in itself"
-                )
-            where = self.where(position, item, "concentration")
-            return [
-                _Solute(
-                    item.material,
-                    item.concentration,
-                    item.role,
-                    item.coefficient,
-                    item.limiting,
-                    where,
-                )
-            ]
-        for name in ("concentration", "solvent", "solvent_role"):
-            if getattr(item, name) is not None:
-                raise UnitError(
-                    f"{self.where(position, item, name)}: in a stream with `solutes`, "
-                    "`material` is the dissolving liquid and `role` its role; give each solute's "
-                    f"concentration in `solutes` and remove `{name}`"
-                )
-        if item.limiting:
-            raise UnitError(
-                f"{self.where(position, item, 'limiting')}: the liquid of a stream is not the "
-                "limiting reagent; mark the limiting solute (solutes[k].limiting = true)"
-            )
-        seen = {item.material}
-        solutes = []
-        for k, solute in enumerate(item.solutes):
-            where = f"{self.where(position, item, 'solutes')}[{k}] ({solute.material})"
-            if solute.material in seen:
-                raise UnitError(
-                    f"{where}.material: '{solute.material}' appears twice in the stream; give "
-                    "each solute once, with its total concentration"
-                )
-            seen.add(solute.material)
-            solutes.append(
-                _Solute(
-                    solute.material,
-                    solute.concentration,
-                    solute.role,
-                    solute.coefficient,
-                    solute.limiting,
-                    f"{where}.concentration",
-                )
-            )
-        return solutes
-
-    def _solute_kg(self, solute: _Solute, solution_kg, litres) -> float:
-        """kg of one solute from its concentration and the solution's mass and volume."""
-        text, where = solute.concentration, solute.where
-        if str(text).strip().endswith("%"):
-            return self.values.fraction(text, where) * solution_kg
-        concentration = self.values.quantity(text, where)
-        unit = PER_VOLUME.get(concentration.dimensionality)
-        if unit is None:
-            raise UnitError(
-                f"{where}: '{text}' is not a concentration: give mol/L, g/L or a mass fraction in %"
-            )
-        if litres is None:
-            raise UnitError(
-                f"{where}: '{text}' is per volume, but the feed is a mass and the solution "
-                "density is unknown: give solution_density"
-            )
-        per_litre = magnitude(concentration, unit) * litres
-        if unit == "kg/L":
-            return per_litre
-        return per_litre * self.need_molar_mass(solute.material, where, text) / 1000.0
-
-    def _solution_from_equiv(self, position, item, solute: _Solute, total, density):
-        """A one-solute feed charged in 'equiv' of its solute: solute kg and solution kg."""
-        where = self.where(position, item)
-        if item.solutes:
-            raise UnitError(
-                f"{where}: '{item.amount}' is in equivalents, which cannot say how much of a "
-                "stream with several solutes is charged; give the stream as a volume or mass "
-                "(or in 'vol' or 'wt')"
-            )
-        moles = magnitude(total, "equiv") * self.basis_moles(item.basis, where, item.amount)
-        solute_kg = moles * self.need_molar_mass(solute.material, where, item.amount) / 1000.0
-        text, cwhere = solute.concentration, solute.where
-        if str(text).strip().endswith("%"):
-            fraction = self.values.fraction(text, cwhere)
-            if np.any(fraction <= 0):
-                raise UnitError(f"{cwhere}: a feed charged in equiv needs a concentration above 0")
-            return solute_kg, solute_kg / fraction
-        concentration = self.values.quantity(text, cwhere)
-        unit = PER_VOLUME.get(concentration.dimensionality)
-        if unit is None:
-            raise UnitError(
-                f"{cwhere}: '{text}' is not a concentration: give mol/L, g/L or a mass fraction "
-                "in %"
-            )
-        per_litre = magnitude(concentration, unit)
-        if np.any(per_litre <= 0):
-            raise UnitError(f"{cwhere}: a feed charged in equiv needs a concentration above 0")
-        litres = (moles if unit == "mol/L" else solute_kg) / per_litre
-        if density is None:
-            raise UnitError(
-                f"{self.where(position, item, 'solution_density')}: the density of the solution "
-                f"(or of its liquid '{item.solvent}') is unknown: give solution_density"
-            )
-        return solute_kg, litres * density
 
     def _over_run(self, quantity, where: str, text: str):
         """A flow rate × the run time of a continuous step; other amounts unchanged."""
@@ -574,61 +344,6 @@ class StepConverter:
         return molar_mass
 
 
-def energy_amount(
-    where: str, line: Energy, run_time_h: float | None = None, values: Values = WRITTEN
-) -> tuple[float, str]:
-    """An energy line in its canonical unit; ``power`` alone runs for ``run_time_h``."""
-    if line.amount is not None and (line.power is not None or line.duration is not None):
-        raise UnitError(f"{where}: give either `amount` or `power` with `duration`, not both")
-    if line.amount is not None:
-        quantity = values.quantity(line.amount, f"{where}.amount")
-    elif line.power is not None and line.duration is not None:
-        power = values.quantity(line.power, f"{where}.power")
-        duration = values.quantity(line.duration, f"{where}.duration")
-        if power.dimensionality != u.POWER:
-            raise UnitError(f"{where}.power: '{line.power}' is not a power (e.g. '15 kW')")
-        if duration.dimensionality != u.TIME:
-            raise UnitError(f"{where}.duration: '{line.duration}' is not a time (e.g. '6 h')")
-        quantity = power * duration
-    elif line.power is not None and run_time_h is not None:
-        power = values.quantity(line.power, f"{where}.power")
-        if power.dimensionality != u.POWER:
-            raise UnitError(f"{where}.power: '{line.power}' is not a power (e.g. '15 kW')")
-        quantity = power * u.Q_(run_time_h, "h")
-    elif line.power is not None:
-        raise UnitError(f'{where}: `power` needs a `duration` (e.g. duration = "6 h")')
-    else:
-        raise UnitError(f"{where}: give `amount` (e.g. '120 kWh') or `power` and `duration`")
-    unit = ENERGY_UNITS.get(quantity.dimensionality)
-    if unit is None:
-        text = line.amount if line.amount is not None else f"{line.power} × {line.duration}"
-        raise UnitError(
-            f"{where}: '{text}' is {u.dimension_name(quantity)}; energy is given as "
-            "energy (kWh, MJ), power × duration, a mass (kg of steam) or a volume (m³ of gas)"
-        )
-    return magnitude(quantity, unit), unit
-
-
-def recovery_lines(where: str, item: Input, recovered: float) -> tuple[RecoveryLine, ...]:
-    if item.recovery_energy and np.all(np.asarray(recovered) == 0):
-        raise UnitError(
-            f"{where}: recovery energy is given but `recovered` is not: add the "
-            "recovered fraction (e.g. recovered = 0.85)"
-        )
-    lines = []
-    for index, line in enumerate(item.recovery_energy):
-        quantity = u.parse_quantity(line.per_kg, f"{where}[{index}].per_kg")
-        unit = ENERGY_UNITS.get(quantity.dimensionality)
-        if unit is None:
-            raise UnitError(
-                f"{where}[{index}].per_kg: '{line.per_kg}' is {u.dimension_name(quantity)}; give "
-                "the energy per kg recovered as an energy (kWh, MJ), a mass (kg of steam) or a "
-                "volume (m³ of gas)"
-            )
-        lines.append(RecoveryLine(line.carrier, float(quantity.m_as(unit)), unit, line.source))
-    return tuple(lines)
-
-
 def set_limiting(convert: StepConverter, problems: list[Problem]) -> None:
     """Find the step's limiting reagent (an input or a solute of a stream) and convert it."""
     step = convert.step
@@ -701,32 +416,3 @@ def output_kg(convert: StepConverter, output: Product | Coproduct, where: str) -
 def product_kg(convert: StepConverter) -> float:
     """kg of the step's product on the step's basis (per batch, or collected over the run)."""
     return output_kg(convert, convert.step.product, f"{convert.label}.product")
-
-
-@dataclass(frozen=True)
-class Price:
-    """A value per kg in one currency, e.g. 0.6 USD per kg."""
-
-    per_kg: float
-    currency: str
-
-
-CURRENCIES = ("USD", "EUR", "GBP")
-
-
-def parse_price(text: str, where: str) -> Price:
-    """Read a price such as ``'0.6 USD/kg'`` or ``'600 EUR/t'`` as currency per kg.
-
-    Raises
-    ------
-    UnitError
-        If the text is not a currency per mass.
-    """
-    quantity = u.parse_quantity(text, where)
-    for currency in CURRENCIES:
-        if quantity.dimensionality == (u.ureg(currency) / u.ureg.kg).dimensionality:
-            return Price(float(quantity.m_as(f"{currency}/kg")), currency)
-    raise UnitError(
-        f"{where}: '{text}' is not a price per mass; write e.g. '0.6 USD/kg' or '600 EUR/t' "
-        f"(currencies: {', '.join(CURRENCIES)})"
-    )

@@ -9,11 +9,41 @@ in one currency.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from lca.conversion import parse_price
+from lca import units as u
 from lca.errors import Problem, UnitError
 from lca.graph import step_label
 from lca.recipe import Recipe
+
+
+@dataclass(frozen=True)
+class Price:
+    """A value per kg in one currency, e.g. 0.6 USD per kg."""
+
+    per_kg: float
+    currency: str
+
+
+CURRENCIES = ("USD", "EUR", "GBP")
+
+
+def parse_price(text: str, where: str) -> Price:
+    """Read a price such as ``'0.6 USD/kg'`` or ``'600 EUR/t'`` as currency per kg.
+
+    Raises
+    ------
+    UnitError
+        If the text is not a currency per mass.
+    """
+    quantity = u.parse_quantity(text, where)
+    for currency in CURRENCIES:
+        if quantity.dimensionality == (u.ureg(currency) / u.ureg.kg).dimensionality:
+            return Price(float(quantity.m_as(f"{currency}/kg")), currency)
+    raise UnitError(
+        f"{where}: '{text}' is not a price per mass; write e.g. '0.6 USD/kg' or '600 EUR/t' "
+        f"(currencies: {', '.join(CURRENCIES)})"
+    )
 
 
 def coproduct_problems(recipe: Recipe, index: int, producer: Mapping[str, int]) -> list[Problem]:

@@ -10,42 +10,30 @@ propagated from 1 kg of final product through the route graph by :func:`lca.engi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
-from lca import elements, modes
-from lca import units as u
+from lca import modes
 from lca.conversion import (
     Part,
-    Price,
-    RecoveryLine,
     Skip,
     StepConverter,
-    after_where,
-    energy_amount,
     output_kg,
-    parse_price,
-    parse_property,
     product_kg,
-    recovery_lines,
     set_limiting,
 )
-from lca.coproducts import coproduct_problems
+from lca.coproducts import Price, coproduct_problems, parse_price
+from lca.energy import RecoveryLine, energy_amount, mixed_energy_units, recovery_lines
 from lca.engine import Columns, CompiledRoute, Evaluation, evaluate, evaluate_columns
 from lca.errors import Problem, RecipeError, UnitError
 from lca.graph import check_graph, step_label
-from lca.materials import (
-    Material,
-    bundled_materials,
-    merge_material,
-    parse_composition,
-    suggest,
-)
+from lca.materials import Material, resolve_materials, suggest
 from lca.modes import Campaign
-from lca.reaction import Reaction, Species
+from lca.reaction import Reaction, build_reaction
 from lca.recipe import Recipe, Step
+from lca.solutions import one_stream_twice
 from lca.stoichiometry import check_reaction
 from lca.units import WRITTEN, Values
 
@@ -281,57 +269,6 @@ class Inventory:
         return pd.DataFrame(rows)
 
 
-def resolve_materials(
-    recipe: Recipe, table: Mapping[str, Material] | None = None
-) -> tuple[dict[str, Material], list[Problem]]:
-    """Bundled material properties with the recipe's ``[materials.*]`` overrides laid on top.
-
-    Each problem's ``where`` starts with ``materials.<id>``, so callers can tell which materials
-    have unreadable properties.
-    """
-    table = bundled_materials() if table is None else table
-    merged = dict(table)
-    problems: list[Problem] = []
-    for material_id, props in recipe.materials.items():
-        where = f"materials.{material_id}"
-        overrides: dict[str, object] = {
-            "name": props.name, "cas": props.cas, "material_class": props.material_class,
-            "source": props.source,
-        }  # fmt: skip
-        if props.composition is not None:
-            try:
-                overrides["composition"] = parse_composition(props.composition, "")
-            except RecipeError as exc:
-                problems.append(Problem(f"{where}.composition", after_where(exc)))
-        if props.formula is not None:
-            try:
-                elements.molar_mass(props.formula)
-            except elements.FormulaError as exc:
-                problems.append(Problem(f"{where}.formula", str(exc)))
-            else:
-                overrides["formula"] = props.formula
-        if props.molar_mass is not None:
-            try:
-                overrides["molar_mass"] = parse_property(
-                    props.molar_mass, "g/mol", u.MOLAR_MASS, f"{where}.molar_mass"
-                )
-            except UnitError as exc:
-                problems.append(Problem(f"{where}.molar_mass", after_where(exc)))
-        if props.density is not None:
-            try:
-                overrides["density"] = parse_property(
-                    props.density, "g/mL", u.DENSITY, f"{where}.density"
-                )
-            except UnitError as exc:
-                problems.append(Problem(f"{where}.density", after_where(exc)))
-        material = merge_material(table.get(material_id), material_id, **overrides)
-        if props.formula is not None and props.molar_mass is None:
-            # a new formula replaces the bundled molar mass unless one is given with it
-            material = replace(material, molar_mass=None)
-        merged[material_id] = material
-    return merged, problems
-
-
 def build_inventory(
     recipe: Recipe, materials: Mapping[str, Material] | None = None, values: Values = WRITTEN
 ) -> Inventory:
@@ -417,7 +354,7 @@ class _Builder:
             for f in self.flows
             for line in f.recovery_energy
         ]
-        self.problems += _mixed_energy_units(
+        self.problems += mixed_energy_units(
             [*self.energy_lines, *(line for line, _ in recovery)],
             [*self.energy_where, *(where for _, where in recovery)],
         )
@@ -509,7 +446,7 @@ class _Builder:
             return
         set_limiting(convert, self.problems)
         parts = self.add_inputs(index, step, convert, plan)
-        self.warnings += _one_stream_twice(self.recipe.origin, convert.label, step)
+        self.warnings += one_stream_twice(self.recipe.origin, convert.label, step)
         self.add_cleaning(index, step, convert, plan)
         self.add_energy_lines(
             index,
@@ -536,7 +473,7 @@ class _Builder:
             if complete and self.n == 1:
                 # chemistry on the steady-state basis: before failures and start-up losses
                 steady = plan.productive_fraction
-                reaction = _reaction(
+                reaction = build_reaction(
                     step,
                     convert,
                     parts,
@@ -707,24 +644,6 @@ class _Builder:
             self.add_cleaning_line(index, convert, line, where, 1.0, "changeover cleaning")
 
 
-def _mixed_energy_units(lines: list[EnergyLine], where: list[str]) -> list[Problem]:
-    """One carrier must be given in one kind of unit: kg of steam and MJ of steam do not add."""
-    first: dict[str, EnergyLine] = {}
-    problems = []
-    for line, location in zip(lines, where, strict=True):
-        seen = first.setdefault(line.carrier, line)
-        if seen.unit != line.unit:
-            problems.append(
-                Problem(
-                    location,
-                    f"'{line.carrier}' is given as {line.unit} here and as {seen.unit} in step "
-                    f"'{seen.step}'; give one carrier in one kind of unit throughout the route",
-                )
-            )
-            first[line.carrier] = line
-    return problems
-
-
 def _product_problems(
     convert: StepConverter,
     product_kg: float,
@@ -756,84 +675,3 @@ def _product_problems(
             )
         ]
     return []
-
-
-def _species(convert: StepConverter, name: str, kg, coefficient, role: str, where: str):
-    material = convert.materials.get(name)
-    return Species(
-        name,
-        float(np.asarray(kg).reshape(-1)[0]),  # a one-variant override is a (1,) array
-        convert.molar_mass(name),
-        coefficient or 1.0,
-        material.formula if material else "",
-        role,
-        where,
-    )
-
-
-def _reaction(
-    step: Step,
-    convert: StepConverter,
-    parts: dict[int, list[Part]],
-    product_kg: float,
-    coproduct_kg: list[float],
-) -> Reaction:
-    """The step's species on its steady-state basis; a solution's parts count separately."""
-    reactants, others, limiting = [], [], None
-    for position, lines in parts.items():
-        where = f"{convert.label}.inputs[{position}] ({step.inputs[position].material})"
-        for part in lines:
-            at = where if part.origin == "charge" else f"{where} '{part.material}'"
-            species = _species(convert, part.material, part.kg, part.coefficient, part.role, at)
-            (reactants if part.role == "reactant" else others).append(species)
-            if part.limiting:
-                limiting = species
-    product = step.product
-    coproducts = tuple(
-        _species(
-            convert,
-            line.material,
-            kg,
-            line.coefficient,
-            "coproduct",
-            f"{convert.label}.coproducts[{k}] ({line.material})",
-        )
-        for k, (line, kg) in enumerate(zip(step.coproducts, coproduct_kg, strict=True))
-    )
-    return Reaction(
-        step=step.id,
-        reactants=tuple(reactants),
-        product=_species(
-            convert,
-            product.material,
-            product_kg,
-            product.coefficient,
-            "product",
-            f"{convert.label}.product",
-        ),
-        coproducts=coproducts,
-        limiting=limiting,
-        others=tuple(others),
-        isolated=product.isolated,
-    )
-
-
-def _one_stream_twice(origin: str, label: str, step: Step) -> list[str]:
-    """Solution feeds of one step that share their liquid and amount: probably one stream whose
-    liquid the recipe counts once per solute."""
-    groups: dict[tuple, list[int]] = {}
-    for position, item in enumerate(step.inputs):
-        if item.concentration is not None and item.solvent is not None:
-            key = (item.solvent, item.amount, item.solution_density)
-            groups.setdefault(key, []).append(position)
-    warnings = []
-    for (liquid, amount, _), positions in groups.items():
-        if len(positions) > 1:
-            names = " and ".join(f"inputs[{p}] ({step.inputs[p].material})" for p in positions)
-            warnings.append(
-                f"{origin}: {label}.inputs: {names} are solution feeds of the same amount "
-                f"'{amount}' in the same liquid '{liquid}': if they are one stream, its liquid is "
-                "counted once per solute; write the stream as one input with its liquid as "
-                "`material` and solutes = [...]"
-            )
-    return warnings

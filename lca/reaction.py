@@ -10,9 +10,17 @@ solution feed is a separate part with its own role.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from lca.elements import parse_formula
+from lca.recipe import Step
+
+if TYPE_CHECKING:
+    from lca.conversion import Part, StepConverter
 
 
 @dataclass(frozen=True)
@@ -63,3 +71,63 @@ class Reaction:
     @property
     def reactant_names(self) -> tuple[str, ...]:
         return tuple(r.name for r in self.reactants)
+
+
+def _species(convert: StepConverter, name: str, kg, coefficient, role: str, where: str):
+    material = convert.materials.get(name)
+    return Species(
+        name,
+        float(np.asarray(kg).reshape(-1)[0]),  # a one-variant override is a (1,) array
+        convert.molar_mass(name),
+        coefficient or 1.0,
+        material.formula if material else "",
+        role,
+        where,
+    )
+
+
+def build_reaction(
+    step: Step,
+    convert: StepConverter,
+    parts: Mapping[int, Sequence[Part]],
+    product_kg: float,
+    coproduct_kg: list[float],
+) -> Reaction:
+    """The step's species on its steady-state basis; a solution's parts count separately."""
+    reactants, others, limiting = [], [], None
+    for position, lines in parts.items():
+        where = f"{convert.label}.inputs[{position}] ({step.inputs[position].material})"
+        for part in lines:
+            at = where if part.origin == "charge" else f"{where} '{part.material}'"
+            species = _species(convert, part.material, part.kg, part.coefficient, part.role, at)
+            (reactants if part.role == "reactant" else others).append(species)
+            if part.limiting:
+                limiting = species
+    product = step.product
+    coproducts = tuple(
+        _species(
+            convert,
+            line.material,
+            kg,
+            line.coefficient,
+            "coproduct",
+            f"{convert.label}.coproducts[{k}] ({line.material})",
+        )
+        for k, (line, kg) in enumerate(zip(step.coproducts, coproduct_kg, strict=True))
+    )
+    return Reaction(
+        step=step.id,
+        reactants=tuple(reactants),
+        product=_species(
+            convert,
+            product.material,
+            product_kg,
+            product.coefficient,
+            "product",
+            f"{convert.label}.product",
+        ),
+        coproducts=coproducts,
+        limiting=limiting,
+        others=tuple(others),
+        isolated=product.isolated,
+    )
