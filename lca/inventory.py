@@ -225,7 +225,11 @@ class Inventory:
         return totals
 
     def to_frame(self):
-        """Tidy table of every flow: one row per input or energy line."""
+        """Tidy table of every flow: one row per input line, energy line and co-product.
+
+        Input lines carry their ``origin`` (charge, feed, feed solvent, cleaning, ...) and
+        ``stage`` (reaction, workup, purification; empty for cleaning and energy).
+        """
         import pandas as pd
 
         rows = [
@@ -239,6 +243,8 @@ class Inventory:
                 "per_kg_product": float(y),
                 "recovered_per_kg_product": float(y) * flow.recovered,
                 "unit": "kg",
+                "origin": flow.origin,
+                "stage": flow.stage or "",
             }
             for flow, charge, q, y in zip(
                 self.flows,
@@ -261,9 +267,30 @@ class Inventory:
                 "per_kg_product": float(y),
                 "recovered_per_kg_product": 0.0,
                 "unit": line.unit,
+                "origin": line.origin,
+                "stage": "",
             }
             for line, amount, y in zip(
                 self.energy_lines, self.energy_amount, self.result.energy[0], strict=True
+            )
+        ]
+        products = self.product_kg
+        rows += [
+            {
+                "step": line.step,
+                "kind": "coproduct",
+                "name": line.material,
+                "role": "coproduct",
+                "per_batch": float(kg),
+                "per_kg_step_product": float(kg / products[index[line.step]]),
+                "per_kg_product": float(y),
+                "recovered_per_kg_product": 0.0,
+                "unit": "kg",
+                "origin": "coproduct",
+                "stage": "",
+            }
+            for line, kg, y in zip(
+                self.coproducts, self.coproduct_kg, self.coproduct_result[0], strict=True
             )
         ]
         return pd.DataFrame(rows)

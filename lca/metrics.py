@@ -220,15 +220,21 @@ def atom_economy(reaction: Reaction, coproduct_credit: bool = False) -> float | 
 
 
 def theoretical_e_factor(reaction: Reaction, coproduct_credit: bool = False) -> float | None:
-    """Theoretical E-factor [kg/kg] = 100 / AE − 1, on a mass basis.
+    """Theoretical E-factor [kg/kg] = 100 / AE − 1 = (Σ_i ν_i·M_i − ν_P·M_P) / ν_P·M_P.
 
     The waste of the balanced equation per kg of wanted output at 100 % yield and no excess
     (Sheldon, Green Chem. 2007, 9, 1273, doi:10.1039/B713736M: "an atom economy of 40 %
     corresponds to an E factor of 1.5"). With ``coproduct_credit``, per kg of product and
     co-products, from the atom economy with co-product credit.
     """
-    ae = atom_economy(reaction, coproduct_credit)
-    return None if ae is None else 100.0 / ae - 1.0
+    outputs = (reaction.product, *(reaction.coproducts if coproduct_credit else ()))
+    wanted = _equation_mass(outputs)
+    charged = _equation_mass(reaction.reactants)
+    if not reaction.reactants or wanted is None or charged is None:
+        return None
+    waste = charged - wanted
+    # a balanced equation with nothing but the wanted outputs: a true 0, not a rounding residue
+    return 0.0 if abs(waste) <= 1e-12 * charged else waste / wanted
 
 
 def reaction_mass_efficiency(reaction: Reaction) -> float | None:

@@ -213,3 +213,17 @@ def test_system_expansion_keeps_the_displaced_material():
     inventory = build_inventory(recipe)
     assert inventory.coproducts[0].displaces == "acetic-acid-fossil"
     assert inventory.allocation == ("system-expansion",)
+
+
+def test_coproduct_yield_is_a_parameter_and_varies_the_coproduct_mass():
+    import numpy as np
+
+    from lca.parameters import recipe_parameters
+    from lca.units import Values
+
+    recipe = acylation(ACETIC_ACID)
+    parameter = recipe_parameters(recipe)["acylation.coproducts.acetic-acid.yield"]
+    assert parameter.value == 0.85
+    variants = build_inventory(recipe, values=Values({parameter.where: np.array([0.5, 0.85])}))
+    # 0.5 * 10 kmol * 60.052 = 300.26 kg; 0.85 -> 510.442 kg
+    np.testing.assert_allclose(variants.coproduct_kg[:, 0], [300.26, 510.442])

@@ -373,3 +373,19 @@ def test_a_solute_of_a_stream_can_be_the_limiting_reagent():
         1.8184904 / (1.21183 + 1.1858385) * 100
     )
     assert result.value("isolated_yield", "s") == pytest.approx(92.0)
+
+
+def test_solute_concentrations_are_parameters():
+    import numpy as np
+
+    from lca.parameters import recipe_parameters
+    from lca.units import Values
+
+    recipe = wash([NAOH, NACL])
+    parameter = recipe_parameters(recipe)["s.inputs.water.solutes.sodium-chloride.concentration"]
+    assert (parameter.value, parameter.unit) == (50.0, "gram / liter")
+    variants = build_inventory(recipe, values=Values({parameter.where: np.array([50.0, 100.0])}))
+    columns = {f.material: k for k, f in enumerate(variants.flows)}
+    # NaCl 0.5 kg -> 1.0 kg; the water falls by the same 0.5 kg (10.5 - 0.39997 - NaCl)
+    np.testing.assert_allclose(variants.charge_kg[:, columns["sodium-chloride"]], [0.5, 1.0])
+    np.testing.assert_allclose(variants.charge_kg[:, columns["water"]], [9.60003, 9.10003])
