@@ -207,9 +207,9 @@ def atom_economy(reaction: Reaction, coproduct_credit: bool = False) -> float | 
 
     Theoretical: independent of yield and excess (Trost, Science 1991, 254, 1471,
     doi:10.1126/science.1962206). With ``coproduct_credit`` the co-products count as wanted
-    output: 100 × (ν_P·M_P + Σ_c ν_c·M_c) / Σ_i ν_i·M_i (the figure behind the BHC ibuprofen
-    process's "about 99 % with the acetic acid recovered"; Sheldon, Green Chem. 2007, 9, 1273,
-    doi:10.1039/B713736M). ``None`` if a molar mass is unknown.
+    output: 100 × (ν_P·M_P + Σ_c ν_c·M_c) / Σ_i ν_i·M_i, the "atom utilization including the
+    recovered byproduct acetic acid" by which the BHC ibuprofen process was described (US EPA
+    Presidential Green Chemistry Challenge, 1997). ``None`` if a molar mass is unknown.
     """
     outputs = (reaction.product, *(reaction.coproducts if coproduct_credit else ()))
     wanted = _equation_mass(outputs)
@@ -222,10 +222,10 @@ def atom_economy(reaction: Reaction, coproduct_credit: bool = False) -> float | 
 def theoretical_e_factor(reaction: Reaction, coproduct_credit: bool = False) -> float | None:
     """Theoretical E-factor [kg/kg] = 100 / AE − 1 = (Σ_i ν_i·M_i − ν_P·M_P) / ν_P·M_P.
 
-    The waste of the balanced equation per kg of wanted output at 100 % yield and no excess
-    (Sheldon, Green Chem. 2007, 9, 1273, doi:10.1039/B713736M: "an atom economy of 40 %
-    corresponds to an E factor of 1.5"). With ``coproduct_credit``, per kg of product and
-    co-products, from the atom economy with co-product credit.
+    Sheldon's E-factor (kg waste per kg product; Green Chem. 2007, 9, 1273,
+    doi:10.1039/B713736M) of the balanced equation itself: 100 % yield, no excess, no solvent,
+    so everything but the wanted output is waste. With ``coproduct_credit``, per kg of product
+    and co-products, from the atom economy with co-product credit.
     """
     outputs = (reaction.product, *(reaction.coproducts if coproduct_credit else ()))
     wanted = _equation_mass(outputs)
@@ -356,9 +356,10 @@ def telescoped_atom_economy(
 
     Each step's equation is scaled so that it makes what the next step consumes; the
     intermediates cancel: 100 × ν_P·M_P / Σ_t f_t Σ_i ν_i·M_i over the reactants that are not
-    intermediates of the sequence (the overall atom economy of a multistep sequence; Andraos,
-    Org. Process Res. Dev. 2005, 9, 149, doi:10.1021/op049803n). ``None`` if a molar mass is
-    unknown or an intermediate is not a reactant of the step that charges it.
+    intermediates of the sequence (Trost's atom economy of the sequence's overall equation; the
+    step scaling is that of Andraos's synthesis-tree analysis, Org. Process Res. Dev. 2006, 10,
+    212). ``None`` if a molar mass is unknown or an intermediate is not a reactant of the step
+    that charges it.
     """
     factor = _sequence_multipliers(sequence, reactions, order, "moles")
     if factor is None:
@@ -380,7 +381,8 @@ def telescoped_reaction_mass_efficiency(
     """RME [%] of a telescoped sequence: isolated product per mass of its raw reactants.
 
     100 × m(isolated product) / Σ m(reactants charged in any step of the sequence, the
-    telescoped intermediates excepted), each step scaled to what its consumer charges.
+    telescoped intermediates excepted), each step scaled to what its consumer charges (the
+    overall RME of a synthesis plan, Andraos, Org. Process Res. Dev. 2006, 10, 212).
     """
     factor = _sequence_multipliers(sequence, reactions, order, "mass")
     made = {reactions[s].product.name for s in sequence}
