@@ -140,6 +140,14 @@ class Inventory:
             return np.zeros((np.shape(step_scale)[0], 0))
         return kg / np.asarray(products)[:, steps] * np.asarray(step_scale)[:, steps]
 
+    def coproduct_columns_per_kg(self, columns: Columns) -> list:
+        """Co-products per kg of final product on the fast path of :meth:`columns`: one entry
+        per co-product, a float or an ``(N,)`` array (Monte Carlo runs and sweeps)."""
+        return [
+            kg / self.product_columns[step] * columns.step_scale[step]
+            for kg, step in zip(self.coproduct_columns, self.coproduct_step, strict=True)
+        ]
+
     def coproducts_per_step_product(self) -> np.ndarray:
         """``(N, S)`` kg of co-products per kg of each step's product."""
         products = np.atleast_2d(self.product_kg)
@@ -487,6 +495,14 @@ class _Builder:
             self.reactions.append(None)
             return
         self.problems += coproduct_problems(self.recipe, index, self.producer)
+        if not step.product.isolated and step.product.material == self.recipe.route.product:
+            self.problems.append(
+                Problem(
+                    f"{convert.label}.product.isolated",
+                    f"the route product '{step.product.material}' must be isolated: metrics are "
+                    "per kg of isolated product; remove `isolated = false`",
+                )
+            )
         self.product_price[index] = self.price(step.product.price, f"{convert.label}.product")
         outputs = self.add_outputs(index, step, convert, plan)
         reaction = None

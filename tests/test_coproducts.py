@@ -227,3 +227,9 @@ def test_coproduct_yield_is_a_parameter_and_varies_the_coproduct_mass():
     variants = build_inventory(recipe, values=Values({parameter.where: np.array([0.5, 0.85])}))
     # 0.5 * 10 kmol * 60.052 = 300.26 kg; 0.85 -> 510.442 kg
     np.testing.assert_allclose(variants.coproduct_kg[:, 0], [300.26, 510.442])
+
+
+def test_coproducts_on_the_columns_path_equal_the_evaluation():
+    inventory = build_inventory(acylation(ACETIC_ACID, batches=2))
+    fast = inventory.coproduct_columns_per_kg(inventory.columns())
+    assert fast[0] == pytest.approx(inventory.coproduct_result[0, 0])

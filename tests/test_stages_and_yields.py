@@ -278,3 +278,16 @@ def test_isolated_steps_have_no_telescoped_metrics():
     result = assess(telescoped(isolated=True))
     with pytest.raises(KeyError):
         result.value("atom_economy_telescoped", "s")
+
+
+def test_the_route_product_must_be_isolated():
+    from lca.errors import RecipeError
+
+    recipe = route(
+        [chain_step("s", "a", "api", 0.9, isolated=False)],
+        materials={"a": {"molar_mass": 100}, "api": {"molar_mass": 100}},
+    )
+    with pytest.raises(
+        RecipeError, match=r"steps\[0\] \(s\)\.product\.isolated: the route product"
+    ):
+        assess(recipe)
