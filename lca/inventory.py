@@ -10,36 +10,31 @@ propagated from 1 kg of final product through the route graph by :func:`lca.engi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
-from lca import elements, modes
-from lca import units as u
+from lca import modes
 from lca.conversion import (
-    RecoveryLine,
+    Part,
     Skip,
     StepConverter,
-    after_where,
-    energy_amount,
-    parse_property,
+    output_kg,
     product_kg,
-    recovery_lines,
     set_limiting,
 )
+from lca.coproducts import Price, coproduct_problems, parse_price
+from lca.energy import RecoveryLine, energy_amount, mixed_energy_units, recovery_lines
 from lca.engine import Columns, CompiledRoute, Evaluation, evaluate, evaluate_columns
 from lca.errors import Problem, RecipeError, UnitError
 from lca.graph import check_graph, step_label
-from lca.materials import (
-    Material,
-    bundled_materials,
-    merge_material,
-    parse_composition,
-    suggest,
-)
+from lca.materials import Material, resolve_materials, suggest
 from lca.modes import Campaign
+from lca.reaction import Reaction, build_reaction
 from lca.recipe import Recipe, Step
+from lca.solutions import one_stream_twice
+from lca.stoichiometry import check_reaction
 from lca.units import WRITTEN, Values
 
 
@@ -55,6 +50,24 @@ class Flow:
     amount: str
     recovery_energy: tuple[RecoveryLine, ...] = ()
     origin: str = "charge"
+    stage: str | None = None
+    """reaction, workup or purification for input lines; None for cleaning and changeover"""
+
+
+@dataclass(frozen=True)
+class CoproductLine:
+    """One co-product of one step (its kg are :attr:`Inventory.coproduct_kg`).
+
+    ``price`` is the value per kg for economic allocation, ``displaces`` the material it replaces
+    for system expansion (the co-product itself unless the recipe says otherwise).
+    """
+
+    step: str
+    material: str
+    coefficient: float = 1.0
+    price: Price | None = None
+    displaces: str = ""
+    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,26 +78,6 @@ class EnergyLine:
     carrier: str
     unit: str
     origin: str = "utilities"
-
-
-@dataclass(frozen=True)
-class Reaction:
-    """What a step's reaction needs for atom economy, RME and carbon efficiency.
-
-    Reactants are the inputs with role ``reactant``. Molar masses are g/mol, masses kg per batch;
-    ``None`` where the property is unknown.
-    """
-
-    reactant_kg: tuple[float, ...]
-    reactant_molar_mass: tuple[float | None, ...]
-    reactant_coefficient: tuple[float, ...]
-    reactant_carbon: tuple[int | None, ...]
-    reactant_names: tuple[str, ...]
-    product_kg: float
-    product_molar_mass: float | None
-    product_coefficient: float
-    product_carbon: int | None
-    product_name: str
 
 
 @dataclass(frozen=True)
@@ -103,6 +96,12 @@ class Inventory:
     warnings: tuple[str, ...] = field(default=())
     variants: int = 1
     values: Values = WRITTEN
+    coproducts: tuple[CoproductLine, ...] = ()
+    coproduct_columns: tuple = ()
+    allocation: tuple[str | None, ...] = ()
+    """per step: "mass", "economic", "system-expansion" or None (the product bears it all)"""
+    product_price: tuple[Price | None, ...] = ()
+    """per step: the value of its product per kg, if the recipe gives one"""
 
     @cached_property
     def charge_kg(self) -> np.ndarray:
@@ -113,6 +112,59 @@ class Inventory:
     def product_kg(self) -> np.ndarray:
         """kg of each step's product on the same basis: ``(S,)`` or ``(N, S)``."""
         return _columns(list(self.product_columns), self.variants, len(self.product_columns))
+
+    @cached_property
+    def coproduct_kg(self) -> np.ndarray:
+        """kg of each co-product on its step's basis (campaign totals, like ``product_kg``):
+        ``(C,)``, or ``(N, C)`` for variants."""
+        return _columns(list(self.coproduct_columns), self.variants, len(self.coproduct_columns))
+
+    @property
+    def coproduct_step(self) -> np.ndarray:
+        """``(C,)`` index of the step that makes each co-product."""
+        index = {step_id: i for i, step_id in enumerate(self.step_ids)}
+        return np.array([index[line.step] for line in self.coproducts], dtype=int)
+
+    @cached_property
+    def coproduct_result(self) -> np.ndarray:
+        """kg of each co-product per kg of final product, ``(N, C)``: made alongside the
+        ``step_scale`` kg of its step's product that 1 kg of final product needs."""
+        return self.coproduct_flow(self.result.step_scale, np.atleast_2d(self.product_kg))
+
+    def coproduct_flow(self, step_scale, products) -> np.ndarray:
+        """Co-products per kg of final product from a step scale ``(N, S)`` and the steps'
+        products on their own basis ``(N, S)`` (for evaluations other than :attr:`result`)."""
+        steps = self.coproduct_step
+        kg = np.atleast_2d(self.coproduct_kg)
+        if not len(steps):
+            return np.zeros((np.shape(step_scale)[0], 0))
+        return kg / np.asarray(products)[:, steps] * np.asarray(step_scale)[:, steps]
+
+    def coproduct_columns_per_kg(self, columns: Columns) -> list:
+        """Co-products per kg of final product on the fast path of :meth:`columns`: one entry
+        per co-product, a float or an ``(N,)`` array (Monte Carlo runs and sweeps)."""
+        return [
+            kg / self.product_columns[step] * columns.step_scale[step]
+            for kg, step in zip(self.coproduct_columns, self.coproduct_step, strict=True)
+        ]
+
+    def coproducts_per_step_product(self) -> np.ndarray:
+        """``(N, S)`` kg of co-products per kg of each step's product."""
+        products = np.atleast_2d(self.product_kg)
+        totals = np.zeros_like(products)
+        for column, step in enumerate(self.coproduct_step):
+            totals[:, step] += np.atleast_2d(self.coproduct_kg)[:, column] / products[:, step]
+        return totals
+
+    @property
+    def stages(self) -> np.ndarray:
+        """``(F,)`` the stage of each input line ("" for cleaning and changeover)."""
+        return np.array([flow.stage or "" for flow in self.flows])
+
+    @property
+    def stages_tagged(self) -> bool:
+        """Whether the recipe tags any input with a stage (then stage PMIs are reported)."""
+        return any("stage" in item.model_fields_set for s in self.recipe.steps for item in s.inputs)
 
     @cached_property
     def energy_amount(self) -> np.ndarray:
@@ -181,7 +233,11 @@ class Inventory:
         return totals
 
     def to_frame(self):
-        """Tidy table of every flow: one row per input or energy line."""
+        """Tidy table of every flow: one row per input line, energy line and co-product.
+
+        Input lines carry their ``origin`` (charge, feed, feed solvent, cleaning, ...) and
+        ``stage`` (reaction, workup, purification; empty for cleaning and energy).
+        """
         import pandas as pd
 
         rows = [
@@ -195,6 +251,8 @@ class Inventory:
                 "per_kg_product": float(y),
                 "recovered_per_kg_product": float(y) * flow.recovered,
                 "unit": "kg",
+                "origin": flow.origin,
+                "stage": flow.stage or "",
             }
             for flow, charge, q, y in zip(
                 self.flows,
@@ -217,63 +275,33 @@ class Inventory:
                 "per_kg_product": float(y),
                 "recovered_per_kg_product": 0.0,
                 "unit": line.unit,
+                "origin": line.origin,
+                "stage": "",
             }
             for line, amount, y in zip(
                 self.energy_lines, self.energy_amount, self.result.energy[0], strict=True
             )
         ]
+        products = self.product_kg
+        rows += [
+            {
+                "step": line.step,
+                "kind": "coproduct",
+                "name": line.material,
+                "role": "coproduct",
+                "per_batch": float(kg),
+                "per_kg_step_product": float(kg / products[index[line.step]]),
+                "per_kg_product": float(y),
+                "recovered_per_kg_product": 0.0,
+                "unit": "kg",
+                "origin": "coproduct",
+                "stage": "",
+            }
+            for line, kg, y in zip(
+                self.coproducts, self.coproduct_kg, self.coproduct_result[0], strict=True
+            )
+        ]
         return pd.DataFrame(rows)
-
-
-def resolve_materials(
-    recipe: Recipe, table: Mapping[str, Material] | None = None
-) -> tuple[dict[str, Material], list[Problem]]:
-    """Bundled material properties with the recipe's ``[materials.*]`` overrides laid on top.
-
-    Each problem's ``where`` starts with ``materials.<id>``, so callers can tell which materials
-    have unreadable properties.
-    """
-    table = bundled_materials() if table is None else table
-    merged = dict(table)
-    problems: list[Problem] = []
-    for material_id, props in recipe.materials.items():
-        where = f"materials.{material_id}"
-        overrides: dict[str, object] = {
-            "name": props.name, "cas": props.cas, "material_class": props.material_class,
-            "source": props.source,
-        }  # fmt: skip
-        if props.composition is not None:
-            try:
-                overrides["composition"] = parse_composition(props.composition, "")
-            except RecipeError as exc:
-                problems.append(Problem(f"{where}.composition", after_where(exc)))
-        if props.formula is not None:
-            try:
-                elements.molar_mass(props.formula)
-            except elements.FormulaError as exc:
-                problems.append(Problem(f"{where}.formula", str(exc)))
-            else:
-                overrides["formula"] = props.formula
-        if props.molar_mass is not None:
-            try:
-                overrides["molar_mass"] = parse_property(
-                    props.molar_mass, "g/mol", u.MOLAR_MASS, f"{where}.molar_mass"
-                )
-            except UnitError as exc:
-                problems.append(Problem(f"{where}.molar_mass", after_where(exc)))
-        if props.density is not None:
-            try:
-                overrides["density"] = parse_property(
-                    props.density, "g/mL", u.DENSITY, f"{where}.density"
-                )
-            except UnitError as exc:
-                problems.append(Problem(f"{where}.density", after_where(exc)))
-        material = merge_material(table.get(material_id), material_id, **overrides)
-        if props.formula is not None and props.molar_mass is None:
-            # a new formula replaces the bundled molar mass unless one is given with it
-            material = replace(material, molar_mass=None)
-        merged[material_id] = material
-    return merged, problems
 
 
 def build_inventory(
@@ -335,6 +363,9 @@ class _Builder:
         self.energy_where: list[str] = []
         self.product_kg: list = [0.0] * len(recipe.steps)
         self.reactions: list[Reaction | None] = []
+        self.coproducts: list[CoproductLine] = []
+        self.coproduct_kg: list = []
+        self.product_price: list[Price | None] = [None] * len(recipe.steps)
 
     def report(self, exc: Exception, where: str = "") -> None:
         self.problems.append(Problem(where, str(exc)))
@@ -358,7 +389,7 @@ class _Builder:
             for f in self.flows
             for line in f.recovery_energy
         ]
-        self.problems += _mixed_energy_units(
+        self.problems += mixed_energy_units(
             [*self.energy_lines, *(line for line, _ in recovery)],
             [*self.energy_where, *(where for _, where in recovery)],
         )
@@ -388,6 +419,10 @@ class _Builder:
             warnings=tuple(self.warnings),
             variants=self.n,
             values=self.values,
+            coproducts=tuple(self.coproducts),
+            coproduct_columns=tuple(self.coproduct_kg),
+            allocation=tuple(step.allocation for step in self.recipe.steps),
+            product_price=tuple(self.product_price),
         )
 
     def add_flow(self, index: int, flow: Flow, kg: float, where: str) -> None:
@@ -436,13 +471,17 @@ class _Builder:
                 location,
             )
 
+    def warn(self, where: str, message: str) -> None:
+        self.warnings.append(f"{self.recipe.origin}: {where}: {message}")
+
     def add_step(self, index: int, step: Step, plan: Campaign | None) -> None:
         convert = StepConverter(self.recipe, index, self.table, self.broken, plan, self.values)
         if plan is None:  # its problem is reported; nothing else of the step can be converted
             self.reactions.append(None)
             return
         set_limiting(convert, self.problems)
-        per_batch = self.add_inputs(index, step, convert, plan)
+        parts = self.add_inputs(index, step, convert, plan)
+        self.warnings += one_stream_twice(self.recipe.origin, convert.label, step)
         self.add_cleaning(index, step, convert, plan)
         self.add_energy_lines(
             index,
@@ -452,34 +491,98 @@ class _Builder:
             plan.charge_multiplier,
             "utilities",
         )
+        if step.product is None:
+            self.reactions.append(None)
+            return
+        self.problems += coproduct_problems(self.recipe, index, self.producer)
+        if not step.product.isolated and step.product.material == self.recipe.route.product:
+            self.problems.append(
+                Problem(
+                    f"{convert.label}.product.isolated",
+                    f"the route product '{step.product.material}' must be isolated: metrics are "
+                    "per kg of isolated product; remove `isolated = false`",
+                )
+            )
+        self.product_price[index] = self.price(step.product.price, f"{convert.label}.product")
+        outputs = self.add_outputs(index, step, convert, plan)
         reaction = None
-        if step.product is not None:
-            try:
-                product = product_kg(convert)
-            except UnitError as exc:
-                self.report(exc)
-            except Skip:
-                pass
-            else:
-                complete = len(per_batch) == len(step.inputs)
-                if self.n == 1:  # variants: the recipe as written is what gets checked
-                    self.problems += _product_problems(convert, product, per_batch, complete)
-                self.product_kg[index] = product * plan.charge_multiplier * plan.good_fraction
-                if complete and self.n == 1:
-                    # chemistry on the steady-state basis: before failures and start-up losses
-                    reaction = _reaction(
-                        step, convert, per_batch, product / plan.productive_fraction
-                    )
+        if outputs is not None:
+            product, coproducts = outputs
+            complete = len(parts) == len(step.inputs)
+            if self.n == 1:  # variants: the recipe as written is what gets checked
+                self.problems += _product_problems(
+                    convert, product, sum(coproducts), parts, complete
+                )
+            if complete and self.n == 1:
+                # chemistry on the steady-state basis: before failures and start-up losses
+                steady = plan.productive_fraction
+                reaction = build_reaction(
+                    step,
+                    convert,
+                    parts,
+                    product / steady,
+                    [kg / steady for kg in coproducts],
+                )
+                for problem in check_reaction(reaction):
+                    self.warn(problem.where, problem.message)
         self.reactions.append(reaction)
 
+    def price(self, text: str | None, where: str) -> Price | None:
+        if text is None:
+            return None
+        try:
+            return parse_price(text, f"{where}.price")
+        except UnitError as exc:
+            self.report(exc)
+            return None
+
+    def add_outputs(self, index: int, step: Step, convert: StepConverter, plan: Campaign):
+        """The product and co-products (per batch or run); their campaign totals are stored."""
+        product = None
+        try:
+            product = product_kg(convert)
+        except UnitError as exc:
+            self.report(exc)
+        except Skip:
+            pass
+        else:
+            self.product_kg[index] = product * plan.output_multiplier
+        coproducts = []
+        for position, line in enumerate(step.coproducts):
+            where = f"{convert.label}.coproducts[{position}] ({line.material})"
+            price = self.price(line.price, where)
+            try:
+                kg = output_kg(convert, line, where)
+            except UnitError as exc:
+                self.report(exc)
+                continue
+            except Skip:
+                continue
+            coproducts.append(kg)
+            self.coproducts.append(
+                CoproductLine(
+                    step.id,
+                    line.material,
+                    line.coefficient,
+                    price,
+                    line.displaces or line.material,
+                    line.notes,
+                )
+            )
+            self.coproduct_kg.append(kg * plan.output_multiplier)
+        if product is None or len(coproducts) < len(step.coproducts):
+            return None
+        return product, coproducts
+
     def add_inputs(self, index: int, step: Step, convert: StepConverter, plan: Campaign):
-        """Input lines (per batch or per run) × the campaign multiplier; returns per-batch kg."""
-        per_batch: dict[int, float] = {}
+        """Input lines (per batch or per run) × the campaign multiplier; returns the parts of
+        each line that could be converted, per batch, by position."""
+        converted: dict[int, list[Part]] = {}
         for position, item in enumerate(step.inputs):
             if position == convert.limiting_position and convert.limiting_state == "broken":
                 continue  # its problem is reported once, by set_limiting
             try:
-                parts = convert.input_parts(position, item)
+                parts = convert.parts(position)
                 recovered = (
                     0.0
                     if item.recovered is None
@@ -495,27 +598,28 @@ class _Builder:
                 continue
             except Skip:
                 continue
-            for material, role, kg, origin in parts:
-                # a solution feed's recovery applies to its solvent; a plain charge's to itself
-                own = origin in ("charge", "feed solvent")
+            for part in parts:
+                # a solution's recovery applies to its liquid; a plain charge's to itself
+                own = part.origin in ("charge", "feed solvent")
                 flow = Flow(
                     step.id,
-                    material,
-                    role,
-                    material in self.producer,
+                    part.material,
+                    part.role,
+                    part.material in self.producer,
                     recovered if own else 0.0,
                     item.amount,
                     recovery if own else (),
-                    origin,
+                    part.origin,
+                    item.stage,
                 )
                 self.add_flow(
                     index,
                     flow,
-                    kg * plan.charge_multiplier,
+                    part.kg * plan.charge_multiplier,
                     f"{convert.label}.inputs[{position}] ({item.material})",
                 )
-            per_batch[position] = sum(kg for _, _, kg, _ in parts)
-        return per_batch
+            converted[position] = parts
+        return converted
 
     def add_cleaning(self, index: int, step: Step, convert: StepConverter, plan: Campaign):
         for position, line in enumerate(step.cleaning):
@@ -583,26 +687,12 @@ class _Builder:
             self.add_cleaning_line(index, convert, line, where, 1.0, "changeover cleaning")
 
 
-def _mixed_energy_units(lines: list[EnergyLine], where: list[str]) -> list[Problem]:
-    """One carrier must be given in one kind of unit: kg of steam and MJ of steam do not add."""
-    first: dict[str, EnergyLine] = {}
-    problems = []
-    for line, location in zip(lines, where, strict=True):
-        seen = first.setdefault(line.carrier, line)
-        if seen.unit != line.unit:
-            problems.append(
-                Problem(
-                    location,
-                    f"'{line.carrier}' is given as {line.unit} here and as {seen.unit} in step "
-                    f"'{seen.step}'; give one carrier in one kind of unit throughout the route",
-                )
-            )
-            first[line.carrier] = line
-    return problems
-
-
 def _product_problems(
-    convert: StepConverter, product_kg: float, input_kg: dict[int, float], complete: bool
+    convert: StepConverter,
+    product_kg: float,
+    coproduct_kg: float,
+    parts: dict[int, list[Part]],
+    complete: bool,
 ) -> list[Problem]:
     step = convert.step
     where = f"{convert.label}.product"
@@ -614,38 +704,17 @@ def _product_problems(
                 "or a yield above zero",
             )
         ]
-    total = sum(input_kg.values())
-    if complete and total < product_kg * (1 - 1e-9):
+    total = sum(part.kg for lines in parts.values() for part in lines)
+    made = product_kg + coproduct_kg
+    if complete and total < made * (1 - 1e-9):
+        what = f"{product_kg:.6g} kg of '{step.product.material}'"
+        if step.coproducts:
+            what += f" and {coproduct_kg:.6g} kg of co-products"
         return [
             Problem(
                 where,
-                f"step '{step.id}' isolates {product_kg:.6g} kg of '{step.product.material}' "
-                f"from {total:.6g} kg of inputs; mass cannot be created: check the product "
-                "amount or yield and the charges",
+                f"step '{step.id}' isolates {what} from {total:.6g} kg of inputs; mass cannot be "
+                "created: check the product amount or yield and the charges",
             )
         ]
     return []
-
-
-def _reaction(
-    step: Step, convert: StepConverter, input_kg: dict[int, float], product_kg: float
-) -> Reaction:
-    positions = [p for p, item in enumerate(step.inputs) if item.role == "reactant"]
-    reactants = [step.inputs[p] for p in positions]
-    kg = [input_kg[p] for p in positions]
-    material = convert.materials.get(step.product.material)
-    return Reaction(
-        reactant_kg=tuple(kg),
-        reactant_molar_mass=tuple(convert.molar_mass(i.material) for i in reactants),
-        reactant_coefficient=tuple(i.coefficient or 1.0 for i in reactants),
-        reactant_carbon=tuple(
-            convert.materials[i.material].carbon_atoms if i.material in convert.materials else None
-            for i in reactants
-        ),
-        reactant_names=tuple(i.material for i in reactants),
-        product_kg=product_kg,
-        product_molar_mass=convert.molar_mass(step.product.material),
-        product_coefficient=step.product.coefficient,
-        product_carbon=material.carbon_atoms if material else None,
-        product_name=step.product.material,
-    )

@@ -12,10 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from lca import elements
+from lca import units as u
 from lca.elements import FormulaError, carbon_atoms, carbon_mass_fraction, molar_mass
-from lca.errors import RecipeError
+from lca.errors import Problem, RecipeError, UnitError
 from lca.resources import data_dir
+from lca.units import parse_property
+
+if TYPE_CHECKING:
+    from lca.recipe import Recipe
 
 COLUMNS = (
     "id", "name", "cas", "formula", "molar_mass", "density", "density_temp_c", "class", "source",
@@ -160,3 +167,59 @@ def merge_material(base: Material | None, material_id: str, **overrides: object)
     start = base if base is not None else Material(id=material_id, source="recipe")
     given = {key: value for key, value in overrides.items() if value is not None}
     return replace(start, **given)
+
+
+def resolve_materials(
+    recipe: Recipe, table: Mapping[str, Material] | None = None
+) -> tuple[dict[str, Material], list[Problem]]:
+    """Bundled material properties with the recipe's ``[materials.*]`` overrides laid on top.
+
+    Each problem's ``where`` starts with ``materials.<id>``, so callers can tell which materials
+    have unreadable properties.
+    """
+    table = bundled_materials() if table is None else table
+    merged = dict(table)
+    problems: list[Problem] = []
+    for material_id, props in recipe.materials.items():
+        where = f"materials.{material_id}"
+        overrides: dict[str, object] = {
+            "name": props.name, "cas": props.cas, "material_class": props.material_class,
+            "source": props.source,
+        }  # fmt: skip
+        if props.composition is not None:
+            try:
+                overrides["composition"] = parse_composition(props.composition, "")
+            except RecipeError as exc:
+                problems.append(Problem(f"{where}.composition", after_where(exc)))
+        if props.formula is not None:
+            try:
+                elements.molar_mass(props.formula)
+            except elements.FormulaError as exc:
+                problems.append(Problem(f"{where}.formula", str(exc)))
+            else:
+                overrides["formula"] = props.formula
+        if props.molar_mass is not None:
+            try:
+                overrides["molar_mass"] = parse_property(
+                    props.molar_mass, "g/mol", u.MOLAR_MASS, f"{where}.molar_mass"
+                )
+            except UnitError as exc:
+                problems.append(Problem(f"{where}.molar_mass", after_where(exc)))
+        if props.density is not None:
+            try:
+                overrides["density"] = parse_property(
+                    props.density, "g/mL", u.DENSITY, f"{where}.density"
+                )
+            except UnitError as exc:
+                problems.append(Problem(f"{where}.density", after_where(exc)))
+        material = merge_material(table.get(material_id), material_id, **overrides)
+        if props.formula is not None and props.molar_mass is None:
+            # a new formula replaces the bundled molar mass unless one is given with it
+            material = replace(material, molar_mass=None)
+        merged[material_id] = material
+    return merged, problems
+
+
+def after_where(exc: Exception) -> str:
+    """The message of an error whose text starts with ``<where>: ``."""
+    return str(exc).split(": ", 1)[-1]

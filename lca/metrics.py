@@ -17,7 +17,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from lca.engine import Evaluation
-from lca.inventory import Reaction
+from lca.reaction import Reaction, Species
+from lca.recipe import STAGES
 
 ROLE_GROUPS = {
     "reactants": ("reactant", "reagent", "catalyst"),
@@ -139,24 +140,101 @@ def route_reaction_mass_efficiency(
     return 100.0 / _raw_sum(ev, is_raw, roles == "reactant")
 
 
+def stage_pmi(ev: Evaluation, is_raw: np.ndarray, stages: np.ndarray) -> dict[str, np.ndarray]:
+    """Route PMI of each stage [kg/kg]: raw inputs tagged reaction, work-up or purification.
+
+    The split of the ACS GCI Pharmaceutical Roundtable PMI calculator (reaction, work-up,
+    purification; Jimenez-Gonzalez et al. 2011, doi:10.1021/op200097d). Cleaning, flushes and
+    changeover belong to no stage, so the three add up to the PMI less those lines.
+    """
+    return {stage: _raw_sum(ev, is_raw, stages == stage) for stage in STAGES}
+
+
+def step_stage_pmi(
+    ev: Evaluation, flow_to_step: np.ndarray, stages: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Step PMI of each stage [kg/kg of the step's product], ``(N, S)`` per stage.
+
+    Every input of the stage, intermediates included, per kg of the step's product.
+    """
+    q = ev.flow_per_step_product
+    return {stage: q[:, stages == stage] @ flow_to_step[stages == stage] for stage in STAGES}
+
+
+def cumulative_stages(by_stage: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """PMI through each stage: reaction; reaction + work-up; + purification."""
+    totals, running = {}, 0.0
+    for stage in STAGES:
+        running = running + by_stage[stage]
+        totals[stage] = running
+    return totals
+
+
+def step_pmi_net_of_recovery(
+    ev: Evaluation, flow_to_step: np.ndarray, recovered: np.ndarray
+) -> np.ndarray:
+    """Step PMI net of recovery [kg/kg of the step's product], ``(N, S)``.
+
+    PMI_s − Σ_m r_m · q_m over the step's lines: the fresh material the step needs if what is
+    recovered is reused in full. Beside, never instead of, the conventional step PMI.
+    """
+    return (ev.flow_per_step_product * (1.0 - recovered)) @ flow_to_step
+
+
+def step_waste(ev: Evaluation, coproducts_per_step_product: np.ndarray) -> np.ndarray:
+    """Step waste [kg per kg of final product], ``(N, S)``: x_s · (PMI_s − 1 − CP_s).
+
+    CP_s is the mass of the step's co-products per kg of its product: co-products leave the
+    step as products, not waste. Without co-products the steps' waste adds up to the complete
+    E-factor (PMI − 1); with them, to PMI − 1 − the route's co-products.
+    """
+    return ev.step_scale * (ev.step_pmi - 1.0 - coproducts_per_step_product)
+
+
 def _complete(values: Sequence[float | int | None]) -> bool:
     return all(value is not None for value in values)
 
 
-def atom_economy(reaction: Reaction) -> float | None:
-    """Atom economy [%] = 100 × ν_P·MW_P / Σ_i ν_i·MW_i over the step's reactants.
+def _equation_mass(species: Sequence[Species]) -> float | None:
+    masses = [s.molar_mass for s in species]
+    if not _complete(masses):
+        return None
+    return sum(s.coefficient * s.molar_mass for s in species)
+
+
+def atom_economy(reaction: Reaction, coproduct_credit: bool = False) -> float | None:
+    """Atom economy [%] = 100 × ν_P·M_P / Σ_i ν_i·M_i over the step's reactants.
 
     Theoretical: independent of yield and excess (Trost, Science 1991, 254, 1471,
-    doi:10.1126/science.1962206). ``None`` if a molar mass is unknown.
+    doi:10.1126/science.1962206). With ``coproduct_credit`` the co-products count as wanted
+    output: 100 × (ν_P·M_P + Σ_c ν_c·M_c) / Σ_i ν_i·M_i, the "atom utilization including the
+    recovered byproduct acetic acid" by which the BHC ibuprofen process was described (US EPA
+    Presidential Green Chemistry Challenge, 1997). ``None`` if a molar mass is unknown.
     """
-    masses = (*reaction.reactant_molar_mass, reaction.product_molar_mass)
-    if not reaction.reactant_names or not _complete(masses):
+    outputs = (reaction.product, *(reaction.coproducts if coproduct_credit else ()))
+    wanted = _equation_mass(outputs)
+    charged = _equation_mass(reaction.reactants)
+    if not reaction.reactants or wanted is None or charged is None:
         return None
-    denominator = sum(
-        nu * mw
-        for nu, mw in zip(reaction.reactant_coefficient, reaction.reactant_molar_mass, strict=True)
-    )
-    return 100.0 * reaction.product_coefficient * reaction.product_molar_mass / denominator
+    return 100.0 * wanted / charged
+
+
+def theoretical_e_factor(reaction: Reaction, coproduct_credit: bool = False) -> float | None:
+    """Theoretical E-factor [kg/kg] = 100 / AE − 1 = (Σ_i ν_i·M_i − ν_P·M_P) / ν_P·M_P.
+
+    Sheldon's E-factor (kg waste per kg product; Green Chem. 2007, 9, 1273,
+    doi:10.1039/B713736M) of the balanced equation itself: 100 % yield, no excess, no solvent,
+    so everything but the wanted output is waste. With ``coproduct_credit``, per kg of product
+    and co-products, from the atom economy with co-product credit.
+    """
+    outputs = (reaction.product, *(reaction.coproducts if coproduct_credit else ()))
+    wanted = _equation_mass(outputs)
+    charged = _equation_mass(reaction.reactants)
+    if not reaction.reactants or wanted is None or charged is None:
+        return None
+    waste = charged - wanted
+    # a balanced equation with nothing but the wanted outputs: a true 0, not a rounding residue
+    return 0.0 if abs(waste) <= 1e-12 * charged else waste / wanted
 
 
 def reaction_mass_efficiency(reaction: Reaction) -> float | None:
@@ -164,11 +242,12 @@ def reaction_mass_efficiency(reaction: Reaction) -> float | None:
 
     Folds in atom economy, yield and excess; ignores solvents, reagents, catalysts and work-up
     (Curzons, Constable, Mortimer, Cunningham, Green Chem. 2001, 3, 1, doi:10.1039/B007871I;
-    Constable et al. 2002, doi:10.1039/B206169B). ``None`` for a step with no reactant.
+    Constable et al. 2002, doi:10.1039/B206169B). A reactant fed as a solution counts by its
+    own mass only. ``None`` for a step with no reactant.
     """
-    if not reaction.reactant_names:
+    if not reaction.reactants:
         return None
-    return float(100.0 * reaction.product_kg / sum(reaction.reactant_kg))
+    return float(100.0 * reaction.product.kg / sum(r.kg for r in reaction.reactants))
 
 
 def carbon_efficiency(reaction: Reaction) -> float | None:
@@ -177,24 +256,140 @@ def carbon_efficiency(reaction: Reaction) -> float | None:
     C = carbon atoms per molecule, n = moles (Constable et al. 2002, doi:10.1039/B206169B).
     ``None`` if a formula or molar mass is unknown or the reactants hold no carbon.
     """
-    needed = (
-        *reaction.reactant_molar_mass, *reaction.reactant_carbon,
-        reaction.product_molar_mass, reaction.product_carbon,
-    )  # fmt: skip
-    if not reaction.reactant_names or not _complete(needed):
+    species = (*reaction.reactants, reaction.product)
+    if not reaction.reactants or not _complete([s.moles for s in species]):
         return None
-    carbon_in = sum(
-        kg * 1000.0 / mw * c
-        for kg, mw, c in zip(
-            reaction.reactant_kg,
-            reaction.reactant_molar_mass,
-            reaction.reactant_carbon,
-            strict=True,
-        )
-    )
+    if not _complete([s.carbon for s in species]):
+        return None
+    carbon_in = sum(r.moles * r.carbon for r in reaction.reactants)
     if carbon_in == 0:
         return None
-    carbon_out = (
-        reaction.product_kg * 1000.0 / reaction.product_molar_mass * reaction.product_carbon
+    return float(100.0 * reaction.product.moles * reaction.product.carbon / carbon_in)
+
+
+def isolated_yield(reaction: Reaction) -> float | None:
+    """Isolated molar yield [%] = 100 × (n_P / ν_P) / (n_lim / ν_lim).
+
+    Moles of product isolated per mole the limiting reagent can give by the balanced equation
+    (at steady state for a continuous step). ``None`` without a limiting reagent or a molar mass.
+    """
+    limiting, product = reaction.limiting, reaction.product
+    if limiting is None or limiting.moles is None or product.moles is None:
+        return None
+    return 100.0 * (product.moles / product.coefficient) / (limiting.moles / limiting.coefficient)
+
+
+def route_isolated_yield(
+    yields: Sequence[float | None], suppliers: Sequence[Sequence[int]], final_step: int
+) -> tuple[float | None, tuple[int, ...]]:
+    """Overall isolated yield [%] along the longest linear sequence, and that sequence.
+
+    The product of the step yields along the longest chain of steps that ends in the final step
+    (the usual "overall yield" of a synthesis; of two equally long chains the lower yield is
+    reported). ``suppliers[s]`` are the steps whose products step ``s`` charges. ``None`` if a
+    step of the chosen chain has no yield.
+    """
+
+    def chains(step: int) -> list[tuple[int, ...]]:
+        below = [chain for supplier in suppliers[step] for chain in chains(supplier)]
+        if not below:
+            return [(step,)]
+        longest = max(len(chain) for chain in below)
+        return [(*chain, step) for chain in below if len(chain) == longest]
+
+    candidates = chains(final_step)
+    scored = []
+    for chain in candidates:
+        values = [yields[s] for s in chain]
+        if not _complete(values):
+            return None, chain
+        scored.append((float(np.prod([v / 100.0 for v in values])) * 100.0, chain))
+    return min(scored)
+
+
+def telescoped_sequence(
+    step: int, suppliers: Sequence[Sequence[int]], isolated: Sequence[bool]
+) -> tuple[int, ...]:
+    """Step ``step`` and every step whose product reaches it without being isolated."""
+    found = [step]
+    for current in found:
+        found += [s for s in suppliers[current] if not isolated[s] and s not in found]
+    return tuple(found)
+
+
+def _sequence_multipliers(
+    sequence: Sequence[int], reactions: Sequence[Reaction], order: Sequence[int], basis: str
+) -> dict[int, float] | None:
+    """How often each step of a telescoped sequence runs per run of its last step.
+
+    ``basis = "moles"``: runs of each step's balanced equation per equation of the last step;
+    ``basis = "mass"``: kg of each step's product per kg of the last step's product. ``None``
+    if an intermediate is not a reactant of its consumer (moles) or lacks a molar mass.
+    """
+    members = set(sequence)
+    made_by = {reactions[s].product.name: s for s in sequence}
+    factor = {sequence[0]: 1.0}
+    for consumer in (s for s in order if s in members):
+        reaction = reactions[consumer]
+        charged = (
+            reaction.reactants if basis == "moles" else (*reaction.reactants, *reaction.others)
+        )
+        for species in charged:
+            supplier = made_by.get(species.name)
+            if supplier is None or supplier == consumer:
+                continue
+            if basis == "moles":
+                made = reactions[supplier].product.coefficient
+                share = species.coefficient / made
+            else:
+                share = species.kg / reaction.product.kg
+            factor[supplier] = factor.get(supplier, 0.0) + factor.get(consumer, 0.0) * share
+    if basis == "moles" and len(factor) < len(members):
+        return None
+    return factor
+
+
+def telescoped_atom_economy(
+    sequence: Sequence[int], reactions: Sequence[Reaction], order: Sequence[int]
+) -> float | None:
+    """Atom economy [%] of a telescoped sequence: its overall balanced equation.
+
+    Each step's equation is scaled so that it makes what the next step consumes; the
+    intermediates cancel: 100 × ν_P·M_P / Σ_t f_t Σ_i ν_i·M_i over the reactants that are not
+    intermediates of the sequence (Trost's atom economy of the sequence's overall equation; the
+    step scaling is that of Andraos's synthesis-tree analysis, Org. Process Res. Dev. 2006, 10,
+    212). ``None`` if a molar mass is unknown or an intermediate is not a reactant of the step
+    that charges it.
+    """
+    factor = _sequence_multipliers(sequence, reactions, order, "moles")
+    if factor is None:
+        return None
+    made = {reactions[s].product.name for s in sequence}
+    denominator = 0.0
+    for s in sequence:
+        charged = _equation_mass([r for r in reactions[s].reactants if r.name not in made])
+        if charged is None:
+            return None
+        denominator += factor[s] * charged
+    wanted = _equation_mass([reactions[sequence[0]].product])
+    return None if wanted is None or denominator == 0 else 100.0 * wanted / denominator
+
+
+def telescoped_reaction_mass_efficiency(
+    sequence: Sequence[int], reactions: Sequence[Reaction], order: Sequence[int]
+) -> float | None:
+    """RME [%] of a telescoped sequence: isolated product per mass of its raw reactants.
+
+    100 × m(isolated product) / Σ m(reactants charged in any step of the sequence, the
+    telescoped intermediates excepted), each step scaled to what its consumer charges (the
+    overall RME of a synthesis plan, Andraos, Org. Process Res. Dev. 2006, 10, 212).
+    """
+    factor = _sequence_multipliers(sequence, reactions, order, "mass")
+    made = {reactions[s].product.name for s in sequence}
+    reactant_kg = sum(
+        factor.get(s, 0.0)
+        * sum(r.kg for r in reactions[s].reactants if r.name not in made)
+        / reactions[s].product.kg
+        for s in sequence
     )
-    return float(100.0 * carbon_out / carbon_in)
+    return None if reactant_kg == 0 else 100.0 / reactant_kg

@@ -54,6 +54,12 @@ class Campaign:
         return float(self.batches) if self.mode == "batch" else 1.0
 
     @property
+    def output_multiplier(self) -> float:
+        """Per-batch (or per-run) output × batches × the share of good batches: failed batches
+        are charged but make neither product nor co-products."""
+        return self.charge_multiplier * self.good_fraction
+
+    @property
     def productive_fraction(self) -> float:
         """Share of the run whose output is collected (continuous start-up diverted)."""
         if self.mode != "continuous" or not self.run_time_h:

@@ -4,6 +4,8 @@ A parameter path names one number of a recipe: ``<step>.inputs.<material>.amount
 ``<step>.inputs.<material>.recovered``, ``<step>.product.yield``, ``<step>.product.amount``,
 ``<step>.energy.<carrier>.amount|power|duration``, ``<step>.run_time``, ``<step>.startup.time``,
 ``<step>.failure_rate``, ``<step>.cleaning.<material>.amount``,
+``<step>.inputs.<liquid>.solutes.<solute>.concentration`` (a stream with several solutes),
+``<step>.coproducts.<material>.amount|yield``,
 ``facility.overheads.<carrier>.power``, ``facility.campaign_time``,
 ``transport.<material>.distance``
 (a material or carrier that appears twice in one list is ``name#2`` the second time). Each path
@@ -84,7 +86,7 @@ def _add_list(found: dict, items, key: str, path: str, where: str, fields) -> No
                 found,
                 f"{path}.{name}.{field_name}",
                 f"{base}.{field_name}",
-                getattr(item, field_name),
+                getattr(item, "yield_" if field_name == "yield" else field_name),
                 fraction=fraction,
             )
 
@@ -101,6 +103,25 @@ def recipe_parameters(recipe: Recipe) -> dict[str, Parameter]:
             f"{sid}.inputs",
             f"{label}.inputs",
             (("amount", False), ("recovered", True), ("concentration", False)),
+        )
+        for position, (item, name) in enumerate(
+            zip(step.inputs, _names(step.inputs, "material"), strict=True)
+        ):
+            _add_list(
+                found,
+                item.solutes,
+                "material",
+                f"{sid}.inputs.{name}.solutes",
+                f"{label}.inputs[{position}] ({item.material}).solutes",
+                (("concentration", False),),
+            )
+        _add_list(
+            found,
+            step.coproducts,
+            "material",
+            f"{sid}.coproducts",
+            f"{label}.coproducts",
+            (("amount", False), ("yield", True)),
         )
         if step.product is not None:
             _add(found, f"{sid}.product.amount", f"{label}.product.amount", step.product.amount)

@@ -20,6 +20,9 @@ from lca.errors import Problem, RecipeError
 SCHEMA_VERSION = 1
 ROLES = ("reactant", "reagent", "catalyst", "solvent", "water", "workup")
 Role = Literal["reactant", "reagent", "catalyst", "solvent", "water", "workup"]
+STAGES = ("reaction", "workup", "purification")
+Stage = Literal["reaction", "workup", "purification"]
+ALLOCATIONS = ("mass", "economic", "system-expansion")
 Slug = Annotated[
     str,
     Field(
@@ -109,31 +112,72 @@ class RecoveryEnergy(_Model):
     source: str = Field(min_length=1, description="Where this figure comes from.")
 
 
+class Solute(_Model):
+    """One solute of a multi-solute stream (see :attr:`Input.solutes`)."""
+
+    material: Slug = Field(description="Material id of the solute.")
+    concentration: Amount = Field(
+        description="In the stream: '0.5 mol/L', '120 g/L' or a mass fraction '20 %'."
+    )
+    role: Role = Field(description="Role of the solute in the step.")
+    coefficient: float | None = Field(
+        None, gt=0, description="Stoichiometric coefficient of the solute (default 1)."
+    )
+    limiting: bool = Field(False, description="This solute is the step's limiting reagent.")
+    notes: str = ""
+
+
 class Input(_Model):
     """One material charged to a step."""
 
     material: Slug = Field(
-        description="Material id; an id made by another step is an intermediate."
+        description="Material id; an id made by another step is an intermediate. In a stream with "
+        "`solutes`, the dissolving liquid."
     )
     amount: Amount = Field(
         description="Per batch (batch step) or for the run (continuous step); a continuous step "
         "also takes flow rates ('10 mL/min', '2 kg/h'), multiplied by its run time."
     )
-    role: Role
+    role: Role = Field(description="Role of `material` in the step.")
+    basis: Slug | None = Field(
+        None,
+        description="The material that relative amounts ('vol', 'wt', 'equiv') of this input "
+        "refer to: an input, a solute or the product of the same step (default: the step's "
+        "limiting reagent).",
+    )
+    stage: Stage = Field(
+        "reaction",
+        description="Where the input is used: 'reaction', 'workup' or 'purification' (the split "
+        "of the ACS GCI Pharmaceutical Roundtable PMI tool).",
+    )
     concentration: Amount | None = Field(
         None,
         description="Makes this a solution feed of `material` in `solvent`: '0.5 mol/L', "
         "'120 g/L' or a mass fraction '20 %'. `amount` is then the solution charged.",
     )
-    solvent: Slug | None = Field(None, description="Solvent of a solution feed.")
+    solvent: Slug | None = Field(None, description="Dissolving liquid of a solution feed.")
+    solvent_role: Role | None = Field(
+        None,
+        description="Role of the dissolving liquid of a solution feed (default: 'water' if the "
+        "liquid is `water`, else 'solvent').",
+    )
+    solutes: list[Solute] = Field(
+        default_factory=list,
+        description="A stream of several solutes in one liquid: `material` is the liquid, "
+        "`role` its role, `amount` the whole stream; the liquid is the stream less its solutes.",
+    )
     solution_density: str | None = Field(
-        None, description="Density of a solution feed, e.g. '0.95 g/mL' (default: the solvent's)."
+        None,
+        description="Density of a solution feed or stream, e.g. '0.95 g/mL' (default: the "
+        "liquid's).",
     )
     limiting: bool = Field(
         False, description="The step's limiting reagent, which relative amounts refer to."
     )
     recovered: Fraction | None = Field(
-        None, description="Fraction of the charge recovered for reuse (solvent recovery)."
+        None,
+        description="Fraction of the charge recovered for reuse (of a solution's liquid: the "
+        "liquid).",
     )
     coefficient: float | None = Field(
         None, gt=0, description="Stoichiometric coefficient in the balanced equation (default 1)."
@@ -162,6 +206,45 @@ class Product(_Model):
         description="Stoichiometric coefficient of the product (ν_P); with the limiting reagent's "
         "coefficient ν_lim, moles of product = yield × moles of limiting reagent × ν_P / ν_lim.",
     )
+    isolated: bool = Field(
+        True,
+        description="false for a telescoped step: the product is carried in solution into the "
+        "step that charges it (`amount` or `yield` is then its assay in that solution).",
+    )
+    price: Amount | None = Field(
+        None,
+        description="Value of the product, e.g. '40 USD/kg': needed by economic allocation "
+        "between the product and co-products.",
+    )
+
+
+class Coproduct(_Model):
+    """A second useful output of a step, sold or used elsewhere (not waste)."""
+
+    material: Slug
+    amount: Amount | None = Field(
+        None,
+        description="Amount per batch (batch step) or for the run, or a rate (continuous step), "
+        "like `product.amount`.",
+    )
+    yield_: Fraction | None = Field(
+        None,
+        alias="yield",
+        description="Molar yield on the limiting reagent, like `product.yield`: moles = yield × "
+        "moles of limiting reagent × ν_cp / ν_lim.",
+    )
+    coefficient: float = Field(
+        1.0, gt=0, description="Stoichiometric coefficient of the co-product (ν_cp)."
+    )
+    price: Amount | None = Field(
+        None, description="Value per mass, e.g. '0.6 USD/kg' (for economic allocation)."
+    )
+    displaces: Slug | None = Field(
+        None,
+        description="Material the co-product replaces on the market, for system expansion "
+        "(default: the co-product itself).",
+    )
+    notes: str = ""
 
 
 class Energy(_Model):
@@ -216,6 +299,16 @@ class Step(_Model):
     startup: Startup | None = None
     inputs: list[Input] = Field(min_length=1)
     product: Product | None = None
+    coproducts: list[Coproduct] = Field(
+        default_factory=list,
+        description="Other useful outputs of the step (not waste; not credited in PMI).",
+    )
+    allocation: Literal["mass", "economic", "system-expansion"] | None = Field(
+        None,
+        description="How the step's burden is shared with its co-products in the carbon "
+        "footprint: by mass, by value (needs prices), or by system expansion (credit for the "
+        "displaced material). Default: none, the product carries the whole burden.",
+    )
     energy: list[Energy] = Field(default_factory=list)
     cleaning: list[Cleaning] = Field(default_factory=list)
     notes: str = ""

@@ -11,7 +11,7 @@ from lca.results import METRIC_LABELS
 
 STEP_COLUMNS = (
     ("scale", "kg/kg API"), ("step_pmi", "step PMI"), ("raw_materials", "raw kg/kg API"),
-    ("waste", "waste kg/kg API"), ("atom_economy", "AE %"),
+    ("waste", "waste kg/kg API"), ("isolated_yield", "yield %"), ("atom_economy", "AE %"),
     ("reaction_mass_efficiency", "RME %"), ("carbon_efficiency", "CE %"),
 )  # fmt: skip
 
@@ -73,6 +73,16 @@ def print_assessment(assessment: Assessment) -> None:
             *(_number(assessment.value(metric, step.id)) for metric, _ in STEP_COLUMNS),
         )
     console.print(steps)
+    shown = {metric for metric, _ in STEP_COLUMNS} | {"footprint"}
+    extra = [r for r in assessment.metrics if r.scope != "route" and r.metric not in shown]
+    if extra:
+        more = Table(title="More step metrics", title_justify="left")
+        for column in ("step", "metric", "value", "unit", "note"):
+            more.add_column(column, justify="right" if column == "value" else "left")
+        for row in extra:
+            label = METRIC_LABELS.get(row.metric, row.metric)
+            more.add_row(row.scope, label, _number(row.value), row.unit, row.note)
+        console.print(more)
 
     raw = Table(title="Raw materials per kg of final product", title_justify="left")
     raw.add_column("material")

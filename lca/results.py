@@ -76,6 +76,19 @@ METRIC_LABELS = {
     "footprint_share:stoichiometric": "Footprint share: stoichiometric (formula)",
     "uncovered_flows": "Flows without a factor",
     "carbon_efficiency": "Carbon efficiency",
+    "pmi_stage:reaction": "PMI, reaction stage",
+    "pmi_stage:workup": "PMI, work-up stage",
+    "pmi_stage:purification": "PMI, purification stage",
+    "pmi_through:workup": "PMI, reaction + work-up",
+    "pmi_through:purification": "PMI, reaction + work-up + purification",
+    "step_pmi_net_of_recovery": "Step PMI net of recovery",
+    "coproducts": "Co-products per kg product",
+    "isolated_yield": "Isolated yield",
+    "atom_economy_with_coproducts": "Atom economy with co-product credit",
+    "theoretical_e_factor": "Theoretical E-factor (100/AE − 1)",
+    "theoretical_e_factor_with_coproducts": "Theoretical E-factor with co-product credit",
+    "atom_economy_telescoped": "Atom economy across the telescoped sequence",
+    "reaction_mass_efficiency_telescoped": "RME across the telescoped sequence",
 }
 
 
@@ -108,6 +121,8 @@ def mass_metrics(inventory: Inventory) -> tuple[Metric, ...]:
                 "kg/kg",
             ),
         ]
+    if inventory.stages_tagged:
+        rows += _stage_rows("route", m.stage_pmi(ev, raw, inventory.stages), _scalar)
     route_rme = (
         m.route_reaction_mass_efficiency(ev, raw, roles)
         if (raw & (roles == "reactant")).any()
@@ -127,39 +142,174 @@ def mass_metrics(inventory: Inventory) -> tuple[Metric, ...]:
             "" if math.isfinite(route_rme[0]) else "no raw material has role 'reactant'",
         ),
     ]
+    coproducts = inventory.coproduct_result
+    if inventory.coproducts:
+        rows.append(
+            Metric(
+                "route",
+                "coproducts",
+                float(coproducts[0].sum()),
+                "kg/kg",
+                "not credited in PMI",
+            )
+        )
+    rows.append(_route_yield(inventory))
     rows += [
         Metric("route", f"energy:{carrier}", value, f"{unit}/kg")
         for (carrier, unit), value in inventory.energy_totals().items()
     ]
     rows += _mode_lines(inventory)
+    rows += _step_rows(inventory)
+    return tuple(rows)
+
+
+def _stage_rows(scope: str, by_stage: dict, value) -> list[Metric]:
+    """PMI of each stage, then through work-up and through purification."""
+    rows = [
+        Metric(scope, f"pmi_stage:{stage}", value(amount), "kg/kg")
+        for stage, amount in by_stage.items()
+    ]
+    cumulative = m.cumulative_stages(by_stage)
+    rows += [
+        Metric(scope, f"pmi_through:{stage}", value(cumulative[stage]), "kg/kg")
+        for stage in ("workup", "purification")
+    ]
+    return rows
+
+
+def _suppliers(inventory: Inventory) -> list[list[int]]:
+    """For each step, the steps whose products it charges."""
+    route = inventory.route
+    suppliers: list[list[int]] = [[] for _ in range(route.n_steps)]
+    for step, producer in zip(route.flow_step, route.flow_producer, strict=True):
+        if producer >= 0 and int(producer) not in suppliers[step]:
+            suppliers[step].append(int(producer))
+    return suppliers
+
+
+def _route_yield(inventory: Inventory) -> Metric:
+    yields = [None if r is None else m.isolated_yield(r) for r in inventory.reactions]
+    value, chain = m.route_isolated_yield(yields, _suppliers(inventory), inventory.route.final_step)
+    names = " → ".join(inventory.step_ids[s] for s in chain)
+    if value is None:
+        missing = ", ".join(inventory.step_ids[s] for s in chain if yields[s] is None)
+        return Metric(
+            "route",
+            "isolated_yield",
+            None,
+            "%",
+            f"isolated yield unknown for step {missing} (longest linear sequence {names})",
+        )
+    return Metric("route", "isolated_yield", value, "%", f"longest linear sequence: {names}")
+
+
+REACTION_METRICS = (
+    ("atom_economy", m.atom_economy),
+    ("theoretical_e_factor", m.theoretical_e_factor),
+    ("reaction_mass_efficiency", m.reaction_mass_efficiency),
+    ("carbon_efficiency", m.carbon_efficiency),
+)
+COPRODUCT_METRICS = (
+    ("atom_economy_with_coproducts", lambda r: m.atom_economy(r, coproduct_credit=True)),
+    (
+        "theoretical_e_factor_with_coproducts",
+        lambda r: m.theoretical_e_factor(r, coproduct_credit=True),
+    ),
+)
+UNITS = {"theoretical_e_factor": "kg/kg", "theoretical_e_factor_with_coproducts": "kg/kg"}
+
+
+def _step_rows(inventory: Inventory) -> list[Metric]:
+    ev = inventory.result
+    raw = inventory.route.is_raw
+    onehot = inventory.route.flow_to_step
     scale = ev.step_scale[0]
     step_pmi = m.step_pmi(ev)[0]
+    net = m.step_pmi_net_of_recovery(ev, onehot, inventory.recovered)[0]
+    waste = m.step_waste(ev, inventory.coproducts_per_step_product())[0]
+    coproducts = inventory.coproduct_result[0]
+    coproduct_step = inventory.coproduct_step
+    stages = m.step_stage_pmi(ev, onehot, inventory.stages) if inventory.stages_tagged else None
+    suppliers = _suppliers(inventory)
+    isolated = [step.product.isolated for step in inventory.recipe.steps]
+    rows = []
     for index, step_id in enumerate(inventory.step_ids):
         in_step = inventory.route.flow_step == index
         raw_in_step = float(ev.flow[0, in_step & raw].sum())
         rows += [
             Metric(step_id, "scale", float(scale[index]), "kg/kg"),
             Metric(step_id, "step_pmi", float(step_pmi[index]), "kg/kg"),
-            Metric(step_id, "raw_materials", raw_in_step, "kg/kg"),
-            Metric(step_id, "waste", float(scale[index] * (step_pmi[index] - 1.0)), "kg/kg"),
         ]
+        if (inventory.recovered[in_step] > 0).any():
+            rows.append(Metric(step_id, "step_pmi_net_of_recovery", float(net[index]), "kg/kg"))
+        rows += [
+            Metric(step_id, "raw_materials", raw_in_step, "kg/kg"),
+            Metric(step_id, "waste", float(waste[index]), "kg/kg"),
+        ]
+        has_coproducts = bool((coproduct_step == index).any())
+        if has_coproducts:
+            made = float(coproducts[coproduct_step == index].sum())
+            rows.append(Metric(step_id, "coproducts", made, "kg/kg", "per kg of final product"))
+        if stages is not None:
+            rows += _stage_rows(step_id, {k: v[:, index] for k, v in stages.items()}, _scalar)
         reaction = inventory.reactions[index]
-        for name, function in (
-            ("atom_economy", m.atom_economy),
-            ("reaction_mass_efficiency", m.reaction_mass_efficiency),
-            ("carbon_efficiency", m.carbon_efficiency),
-        ):
-            value = function(reaction)
-            rows.append(
-                Metric(
-                    step_id,
-                    name,
-                    value,
-                    "%",
-                    "" if value is not None else _missing_reason(name, reaction),
-                )
-            )
-    return tuple(rows)
+        rows += _reaction_rows(step_id, reaction, isolated[index], has_coproducts)
+        sequence = m.telescoped_sequence(index, suppliers, isolated)
+        if len(sequence) > 1 and isolated[index]:
+            rows += _telescoped_rows(inventory, sequence)
+    return rows
+
+
+def _reaction_rows(step_id: str, reaction, isolated: bool, has_coproducts: bool) -> list[Metric]:
+    if reaction is None:
+        names = ["isolated_yield", *(name for name, _ in REACTION_METRICS)]
+        return [Metric(step_id, name, None, "%", "not computed for variants") for name in names]
+    value = m.isolated_yield(reaction)
+    note = "" if value is not None else _missing_reason("isolated_yield", reaction)
+    if not isolated:
+        note = "product not isolated (telescoped): yield of the product in solution"
+    rows = [Metric(step_id, "isolated_yield", value, "%", note)]
+    functions = REACTION_METRICS + (COPRODUCT_METRICS if has_coproducts else ())
+    for name, function in functions:
+        value = function(reaction)
+        note = "" if value is not None else _missing_reason(name, reaction)
+        if name == "reaction_mass_efficiency" and not isolated and value is not None:
+            note = "product not isolated (telescoped): on the amount in solution"
+        rows.append(Metric(step_id, name, value, UNITS.get(name, "%"), note))
+    return rows
+
+
+def _telescoped_rows(inventory: Inventory, sequence: tuple[int, ...]) -> list[Metric]:
+    reactions = inventory.reactions
+    step_id = inventory.step_ids[sequence[0]]
+    names = " → ".join(inventory.step_ids[s] for s in reversed(sequence))
+    note = f"telescoped sequence {names}"
+    if any(reactions[s] is None for s in sequence):
+        return [
+            Metric(step_id, name, None, "%", "not computed for variants")
+            for name in ("atom_economy_telescoped", "reaction_mass_efficiency_telescoped")
+        ]
+    order = [int(s) for s in inventory.route.order]
+    ae = m.telescoped_atom_economy(sequence, reactions, order)
+    rme = m.telescoped_reaction_mass_efficiency(sequence, reactions, order)
+    return [
+        Metric(
+            step_id,
+            "atom_economy_telescoped",
+            ae,
+            "%",
+            note
+            if ae is not None
+            else f"{note}: a molar mass is unknown, or an intermediate is not a reactant",
+        ),
+        Metric(
+            step_id,
+            "reaction_mass_efficiency_telescoped",
+            rme,
+            "%",
+            note if rme is not None else f"{note}: no reactant",
+        ),
+    ]
 
 
 CHEMISTRY_ORIGINS = ("charge", "feed", "feed solvent")
@@ -200,18 +350,21 @@ def _mode_lines(inventory: Inventory) -> list[Metric]:
 
 
 def _missing_reason(metric: str, reaction) -> str:
-    if not reaction.reactant_names:
+    if metric == "isolated_yield":
+        if reaction.limiting is None:
+            return "no limiting reagent marked"
+        unknown = [s.name for s in (reaction.limiting, reaction.product) if s.molar_mass is None]
+        return "molar mass unknown for " + ", ".join(unknown)
+    if not reaction.reactants:
         return "no input has role 'reactant'"
-    names = (*reaction.reactant_names, reaction.product_name)
-
-    def lacking(values) -> list[str]:
-        return [name for name, value in zip(names, values, strict=True) if value is None]
-
-    unknown = lacking((*reaction.reactant_molar_mass, reaction.product_molar_mass))
+    species = (*reaction.reactants, reaction.product)
+    if metric.endswith("with_coproducts"):
+        species += reaction.coproducts
+    unknown = list(dict.fromkeys(s.name for s in species if s.molar_mass is None))
     if unknown:
         return "molar mass unknown for " + ", ".join(unknown)
     if metric == "carbon_efficiency":
-        no_formula = lacking((*reaction.reactant_carbon, reaction.product_carbon))
+        no_formula = list(dict.fromkeys(s.name for s in species if s.carbon is None))
         return (
             ("formula unknown for " + ", ".join(no_formula))
             if no_formula

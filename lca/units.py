@@ -202,6 +202,23 @@ def parse_fraction(value: str | float | int, where: str) -> float:
     return fraction
 
 
+def parse_property(value: float | str, unit: str, dimension, where: str) -> float:
+    """A positive property (molar mass, density) in ``unit``: a number in it, or a string with
+    units of the same dimension."""
+    if isinstance(value, bool):
+        raise UnitError(f"{where}: expected a number or a string with units, got {value!r}")
+    if isinstance(value, int | float):
+        quantity = Q_(float(value), unit)
+    else:
+        quantity = parse_quantity(value, where)
+    if quantity.dimensionality != dimension:
+        raise UnitError(f"{where}: '{value}' is not in {unit} (or another unit of the same kind)")
+    in_unit = float(quantity.m_as(unit))
+    if in_unit <= 0:
+        raise UnitError(f"{where}: '{value}' must be positive")
+    return in_unit
+
+
 def dimension_name(quantity: pint.Quantity) -> str:
     """What kind of quantity this is, with its article, for messages ("a mass", "an energy")."""
     names = {

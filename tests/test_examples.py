@@ -102,3 +102,33 @@ def test_example_reports_coverage_and_every_fallback(path):
     # and the categories add up to the total
     fp = result.footprint
     assert sum(fp.by_category().values()) == pytest.approx(fp.total)
+
+
+def _toml_blocks():
+    import re
+
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        for number, block in enumerate(re.findall(r"```toml\n(.*?)```", page.read_text(), re.S)):
+            if "schema_version" in block:
+                yield pytest.param(page.name, block, id=f"{page.stem}-{number}")
+
+
+@pytest.mark.parametrize(("page", "block"), list(_toml_blocks()))
+def test_every_recipe_shown_in_the_docs_is_valid(page, block):
+    from lca.inventory import build_inventory
+    from lca.recipe import parse_recipe
+
+    build_inventory(parse_recipe(block, source=page))
+
+
+def test_the_docs_example_shows_a_flow_stream_and_a_staged_batch_step():
+    recipe = tomllib.loads((ROOT / "docs" / "examples" / "annotated-route.toml").read_text())
+    steps = {s["id"]: s for s in recipe["steps"]}
+    flow = [s for s in steps.values() if s.get("mode") == "continuous"]
+    assert any(
+        len(i.get("solutes", [])) > 1 and i["material"] == "water"
+        for s in flow
+        for i in s["inputs"]
+    )
+    batch = [s for s in steps.values() if s.get("mode", "batch") == "batch"]
+    assert any({i.get("stage") for i in s["inputs"]} >= {"workup", "purification"} for s in batch)

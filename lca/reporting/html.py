@@ -32,7 +32,7 @@ STEP_METRICS = ("scale", "step_pmi", "raw_materials", "waste", "footprint", "ato
 LOWER_IS_BETTER = ("pmi", "complete_e_factor", "simple_e_factor", "solvent_intensity",
                    "water_intensity", "carbon_footprint", "footprint:", "energy")  # fmt: skip
 HIGHER_IS_BETTER = ("mass_productivity", "reaction_mass_efficiency", "atom_economy",
-                    "carbon_efficiency")  # fmt: skip
+                    "carbon_efficiency", "isolated_yield")  # fmt: skip
 
 
 def _quiet(message: str) -> None:

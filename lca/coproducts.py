@@ -1,0 +1,123 @@
+"""Checks of a step's co-products and of how it shares its burden with them (``allocation``).
+
+greenroute computes the mass side (co-product kg per kg of final product, in the inventory); the
+carbon footprint allocates with it. These checks make sure each allocation has what it needs:
+co-products at all, and for economic allocation a price on the product and on every co-product,
+in one currency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lca import units as u
+from lca.errors import Problem, UnitError
+from lca.graph import step_label
+from lca.recipe import Recipe
+
+
+@dataclass(frozen=True)
+class Price:
+    """A value per kg in one currency, e.g. 0.6 USD per kg."""
+
+    per_kg: float
+    currency: str
+
+
+CURRENCIES = ("USD", "EUR", "GBP")
+
+
+def parse_price(text: str, where: str) -> Price:
+    """Read a price such as ``'0.6 USD/kg'`` or ``'600 EUR/t'`` as currency per kg.
+
+    Raises
+    ------
+    UnitError
+        If the text is not a currency per mass.
+    """
+    quantity = u.parse_quantity(text, where)
+    for currency in CURRENCIES:
+        if quantity.dimensionality == (u.ureg(currency) / u.ureg.kg).dimensionality:
+            return Price(float(quantity.m_as(f"{currency}/kg")), currency)
+    raise UnitError(
+        f"{where}: '{text}' is not a price per mass; write e.g. '0.6 USD/kg' or '600 EUR/t' "
+        f"(currencies: {', '.join(CURRENCIES)})"
+    )
+
+
+def coproduct_problems(recipe: Recipe, index: int, producer: Mapping[str, int]) -> list[Problem]:
+    """Problems of step ``index``'s co-products and allocation, each at its field."""
+    step = recipe.steps[index]
+    label = step_label(recipe, index)
+    problems = []
+    seen: set[str] = set()
+    for position, line in enumerate(step.coproducts):
+        where = f"{label}.coproducts[{position}] ({line.material})"
+        if line.material == step.product.material:
+            problems.append(
+                Problem(
+                    f"{where}.material",
+                    f"'{line.material}' is the product of step '{step.id}'; a co-product is "
+                    "another output",
+                )
+            )
+        elif line.material in producer:
+            other = recipe.steps[producer[line.material]].id
+            problems.append(
+                Problem(
+                    f"{where}.material",
+                    f"'{line.material}' is the product of step '{other}'; a material made as "
+                    "a product of the route cannot also be a co-product",
+                )
+            )
+        if line.material in seen:
+            problems.append(
+                Problem(
+                    f"{where}.material",
+                    f"'{line.material}' is listed twice as a co-product of step '{step.id}'; "
+                    "give it once, with its total amount",
+                )
+            )
+        seen.add(line.material)
+    if step.allocation is not None and not step.coproducts:
+        problems.append(
+            Problem(
+                f"{label}.allocation",
+                f"allocation = \"{step.allocation}\" but step '{step.id}' has no co-products: "
+                "add [[steps.coproducts]] or remove `allocation`",
+            )
+        )
+    if step.allocation == "economic" and step.coproducts:
+        if step.product.price is None:
+            problems.append(
+                Problem(
+                    f"{label}.product.price",
+                    "economic allocation needs the value of the product: give "
+                    'product.price, e.g. "40 USD/kg"',
+                )
+            )
+        for position, line in enumerate(step.coproducts):
+            if line.price is None:
+                problems.append(
+                    Problem(
+                        f"{label}.coproducts[{position}] ({line.material}).price",
+                        "economic allocation needs the value of every co-product: give "
+                        'price, e.g. "0.6 USD/kg"',
+                    )
+                )
+        currencies = set()
+        for price in (step.product.price, *(c.price for c in step.coproducts)):
+            try:
+                currencies.add(parse_price(price, "").currency)
+            except (UnitError, TypeError):  # missing (reported above) or unreadable (by price)
+                continue
+        if len(currencies) > 1:
+            problems.append(
+                Problem(
+                    f"{label}.allocation",
+                    f"economic allocation needs prices in one currency, got "
+                    f"{', '.join(sorted(currencies))}: convert them to one",
+                )
+            )
+    return problems
