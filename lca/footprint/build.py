@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lca.factors import FactorSet
+from lca.footprint.allocation import allocate, expansion_terms
 from lca.footprint.energy import EnergyFactors, double_counting, energy_terms
 from lca.footprint.materials import MaterialFactors, material_terms
 from lca.footprint.model import FootprintModel, Gap, Term, factor_id
@@ -89,6 +90,10 @@ def build_footprint_model(inventory, factors: FactorSet) -> FootprintModel:
     more, missing = transport_terms(inventory, factors, site, region)
     terms += more
     gaps += missing
+    more, missing = expansion_terms(inventory, resolver)
+    terms += more
+    gaps += missing
+    terms, apart = allocate(terms, waste.apart, inventory)
     warnings = [*energy.warnings, *double_counting(inventory.recipe), *waste.warnings]
     return FootprintModel(
         region=region,
@@ -96,7 +101,7 @@ def build_footprint_model(inventory, factors: FactorSet) -> FootprintModel:
         terms=tuple(terms),
         gaps=tuple(gaps),
         steam=site.steam,
-        apart=tuple(waste.apart),
+        apart=tuple(apart),
         market=site.market,
         warnings=tuple(warnings),
     )

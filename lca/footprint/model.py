@@ -28,7 +28,7 @@ Array = Literal["flow", "energy", "step"]
 
 @dataclass(frozen=True, kw_only=True)
 class Term:
-    """One linear contribution: ``entry × multiplier × conversion × value`` kg CO2e.
+    """One linear contribution: ``entry × multiplier × allocation × conversion × value``.
 
     Attributes
     ----------
@@ -41,6 +41,8 @@ class Term:
     value : kg CO2e per factor unit: the factor's value, or a computed figure (kg CO2 per kg C).
     sign : -1 for a credit (recovered solvent replacing virgin make-up): the amount shown is the
         recovered mass, positive, and the contribution negative.
+    allocation : the share of its step's burden the product bears when the step has co-products
+        (:mod:`lca.footprint.allocation`); the amount shown is the physical one.
     tier : how ``value`` was obtained (:mod:`lca.tiers`).
     stream : the name of the Monte Carlo stream that scales ``value`` (shared by every term of
         the same factor, in every route; a class proxy draws once per material).
@@ -53,6 +55,7 @@ class Term:
     conversion: float = 1.0
     value: float
     sign: float = 1.0
+    allocation: float | np.ndarray = 1.0
     step: str
     category: str
     flow: str
@@ -66,7 +69,7 @@ class Term:
     @property
     def coefficient(self) -> float | np.ndarray:
         """kg CO2e per unit of the inventory entry."""
-        return self.sign * self.multiplier * self.conversion * self.value
+        return self.sign * self.multiplier * self.allocation * self.conversion * self.value
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -337,6 +337,7 @@ class Footprint:
                     "factor_value": factor.value if factor else term.value,
                     "factor_unit": f"kg CO2e/{factor.per_unit}" if factor else "kg CO2/kg C",
                     "conversion": float(np.mean(term.conversion)),
+                    "allocation": float(np.mean(term.allocation)),
                     "sign": term.sign,
                     "kg_co2e": float(value),
                     "gwp_basis": factor.basis if factor else self.gwp_set,
@@ -397,12 +398,7 @@ def evaluate_footprint(model: FootprintModel, inventory) -> Footprint:
     """The deterministic footprint of an inventory (variant axis of length 1)."""
     ev = inventory.result
     apart_terms = tuple(a.term for a in model.apart)
-    apart = (
-        model.amounts(ev, apart_terms)[0]
-        * np.array([t.sign * t.conversion * t.value for t in apart_terms])
-        if apart_terms
-        else np.zeros(0)
-    )
+    apart = model._matrix(ev, apart_terms, lambda t: t.coefficient)[0]
     return Footprint(
         model=model,
         inventory=inventory,

@@ -14,6 +14,8 @@ energy (TfS PCF Guideline), and the result says so.
 
 from __future__ import annotations
 
+import numpy as np
+
 from lca.elements import ATOMIC_WEIGHTS
 from lca.factors import FactorSet
 from lca.footprint.model import Apart, Gap, Term, factor_id
@@ -181,7 +183,8 @@ class Waste:
                 )
 
     def residue(self, step_index: int, step) -> None:
-        """Non-solvent, non-water inputs − product: its carbon burned and its mass treated.
+        """Non-solvent, non-water inputs − product − co-products: its carbon burned and its mass
+        treated.
 
         Linear terms on the input lines (+) and on the step's product (−), so the residue
         follows the inventory when charges or yields vary. A negative carbon balance means the
@@ -198,6 +201,14 @@ class Waste:
             return
         members = [("flow", i, flows[i].material, 1.0) for i in indices]
         members.append(("step", step_index, step.product.material, -1.0))
+        # co-products leave as products too: kg per kg of the step's product, on the step entry
+        inventory = self.inventory
+        for column, (line, made_by) in enumerate(
+            zip(inventory.coproducts, inventory.coproduct_step, strict=True)
+        ):
+            if made_by == step_index:
+                ratio = inventory.coproduct_columns[column] / inventory.product_columns[step_index]
+                members.append(("step", step_index, line.material, -ratio))
         label = "process residue"
         unknown = [name for *_, name, _ in members if self.carbon(name) is None]
         if unknown:
@@ -236,7 +247,7 @@ class Waste:
         ev = self.inventory.result
         entries = {"flow": ev.flow[0], "step": ev.step_scale[0]}
         carbon = sum(
-            sign * float(entries[array][index]) * sum(self.carbon(name))
+            float(np.mean(sign)) * float(entries[array][index]) * sum(self.carbon(name))
             for array, index, name, sign in members
         )
         if carbon < 0:

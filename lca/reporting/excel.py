@@ -403,10 +403,12 @@ def _factor_and_multiplier(term: Term) -> tuple[float, float, str]:
     """(factor value, multiplier, note) with ``amount × multiplier × factor`` = the contribution.
 
     A library factor keeps its own unit; the multiplier is the conversion the model made
-    (density, steam heat, molar mass, price) with the sign of a credit. A computed term (no
+    (density, steam heat, molar mass, price) times the product's share of a step with co-products,
+    with the sign of a credit. A computed term (no
     factor) shows its kg CO2 per kg C and the carbon fraction as the multiplier.
     """
-    return term.value, float(term.sign * np.mean(term.conversion)), ""
+    multiplier = term.sign * np.mean(term.conversion) * np.mean(term.allocation)
+    return term.value, float(multiplier), ""
 
 
 def _term_rows(route: _Route, factors: _Factors, top: int) -> list[list]:
