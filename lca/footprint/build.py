@@ -24,7 +24,7 @@ def transport_terms(inventory, factors: FactorSet, site: Site, region: str):
         ]
         if not indices:
             raise FactorError(
-                f"{inventory.recipe.origin}: transport[{leg.position}] ({leg.material}).material: "
+                f"{inventory.recipe.where(f'transport[{leg.position}] ({leg.material}).material')}: "
                 f"'{leg.material}' is not a raw material of this route"
             )
         factor = factors.lookup(f"transport:{leg.mode}", region, "t*km")
