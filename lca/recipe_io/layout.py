@@ -317,8 +317,8 @@ def _table(
 
 
 @cache
-def recipe_layout() -> Layout:
-    """The workbook layout of :class:`lca.recipe.Recipe` (computed once).
+def recipe_layout(model: type[BaseModel] | None = None) -> Layout:
+    """The workbook layout of :class:`lca.recipe.Recipe` (or of ``model``), computed once.
 
     Raises
     ------
@@ -326,11 +326,13 @@ def recipe_layout() -> Layout:
         If the schema has a field of a shape the layout cannot hold (a union of a model with
         something else, a list of lists): the test suite walks every field to catch this.
     """
-    from lca.recipe import Recipe
+    if model is None:
+        from lca.recipe import Recipe
 
+        model = Recipe
     root = Sheet(name=ROOT_SHEET, path=(), container="root", required=True)
     pending: list[Any] = []
-    columns = _walk_model(Recipe, (), True, root, pending)
+    columns = _walk_model(model, (), True, root, pending)
     root = Sheet(
         name=ROOT_SHEET,
         path=(),

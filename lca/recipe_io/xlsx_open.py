@@ -15,6 +15,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from pathlib import Path
 
 from lca.errors import RecipeError
@@ -88,7 +89,7 @@ def check_archive(data: bytes, source: str) -> None:
             try:
                 with archive.open(member) as handle:
                     content = handle.read(MAX_UNCOMPRESSED_BYTES + 1)
-            except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError) as exc:
+            except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError) as exc:
                 raise RecipeError(
                     f"{source}: the workbook archive is damaged ({member.filename}: {exc}); "
                     "save it again from Excel"
@@ -120,7 +121,9 @@ def load_book(data: bytes, source: str, *, data_only: bool = False):
                 io.BytesIO(data), data_only=data_only, keep_vba=False, keep_links=False
             )
     except Exception as exc:  # any parser failure of an untrusted file is one line
-        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        while (exc.__cause__ or exc.__context__) is not None:  # openpyxl re-raises: the cause
+            exc = exc.__cause__ or exc.__context__
+        detail = (str(exc).splitlines() or [""])[0]
         raise RecipeError(
             f"{source}: not a readable Excel workbook ({type(exc).__name__}: {detail}); "
             "save it again from Excel as .xlsx"

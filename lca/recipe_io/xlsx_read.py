@@ -40,11 +40,46 @@ class _Blank:
 
 
 BLANK = _Blank()
+BAD = _Blank()  # a cell whose problem is reported: read as empty, without follow-on problems
 
 
 def number_text(value: int | float) -> str:
     """A cell's number as recipe text: ``6.2``, ``10``, ``1e-05`` (Python's shortest form)."""
     return str(value) if isinstance(value, int) else repr(value)
+
+
+def join_amount(raw: Any, unit: Any, header: str = "amount") -> tuple[Any, str | None]:
+    """An amount's text from its cell and its unit cell: ``(text or None, problem or None)``.
+
+    A number takes the unit beside it (``6.2`` and ``kg`` → ``'6.2 kg'``); a text that is a
+    number too (``'0.50'``, kept as text so that it comes back as written); a text with its unit
+    (``'6.2 kg'``) is taken whole when the unit cell is empty.
+    """
+    unit_column = header + UNIT_SUFFIX
+    if unit is not BLANK and not isinstance(unit, str):
+        return None, f"the unit {unit!r} in '{unit_column}' is not a unit; write it as text"
+    unit = unit.strip() if isinstance(unit, str) else ""
+    if raw is BLANK:
+        return None, (f"a unit ({unit}) without an amount in '{header}'" if unit else None)
+    if isinstance(raw, bool):
+        return None, f"{raw} is not an amount; write a number and its unit"
+    if isinstance(raw, int | float):
+        text, bare = number_text(raw), True
+    else:
+        text, bare = raw, NUMBER.fullmatch(raw.strip()) is not None
+    if bare and not unit:
+        return None, (
+            f"{text} has no unit: give it in column '{unit_column}', or write the number with "
+            f"its unit in '{header}' ('{text} kg', '{text} h')"
+        )
+    if bare:
+        return f"{text} {unit}", None
+    if unit:
+        return None, (
+            f"'{text}' already has its unit and column '{unit_column}' gives '{unit}' too; keep "
+            "the unit in one place"
+        )
+    return text, None
 
 
 def _suggest(word: str, options) -> str:
@@ -101,30 +136,32 @@ class WorkbookReader:
                     "formulas; type the value, or open and save the workbook in Excel so that it "
                     "stores the result",
                 )
-                return BLANK
+                return BAD
         if value is None or value == "":
             return BLANK
         if kind == "e" or (isinstance(value, str) and value in EXCEL_ERRORS):
             self.problem(where, f"the Excel error value {value}; give the value itself")
-            return BLANK
+            return BAD
         if isinstance(value, dt.datetime | dt.date):
             self.problem(
                 where,
                 f"a date ({value:%Y-%m-%d}) where a value is expected: Excel turns entries such "
                 "as '1/2' or '3-4' into dates; format the cell as Text and type the value again",
             )
-            return BLANK
+            return BAD
         if isinstance(value, dt.time | dt.timedelta):
             self.problem(
                 where,
                 f"a time of day or duration ({value}); write a number and its unit, e.g. 6 h, "
                 "in a cell formatted as a number or text",
             )
-            return BLANK
+            return BAD
         return value
 
     def convert(self, column: Column, raw: Any, unit: Any, where: str) -> Any:
         """A cell value as the recipe field takes it (amounts joined with their unit)."""
+        if raw is BAD or unit is BAD:
+            return BLANK
         if column.kind == "amount":
             return self._amount(column, raw, unit, where)
         if raw is BLANK:
@@ -139,39 +176,10 @@ class WorkbookReader:
         return raw
 
     def _amount(self, column: Column, raw: Any, unit: Any, where: str) -> Any:
-        if unit is not BLANK and not isinstance(unit, str):
-            self.problem(where, f"the unit {unit!r} is not a unit; write it as text, e.g. kg")
-            return BLANK
-        unit = unit.strip() if isinstance(unit, str) else ""
-        if raw is BLANK:
-            if unit:
-                self.problem(where, f"a unit ({unit}) without an amount in '{column.header}'")
-            return BLANK
-        if isinstance(raw, bool):
-            self.problem(where, f"{raw} is not an amount; write a number and its unit")
-            return BLANK
-        example = column.units[0] if column.units else "kg"
-        if isinstance(raw, int | float):
-            text, bare = number_text(raw), True
-        else:
-            text, bare = raw, NUMBER.fullmatch(raw.strip()) is not None
-        if bare and not unit:
-            self.problem(
-                where,
-                f"{text} has no unit: give it in column '{column.header}{UNIT_SUFFIX}' "
-                f"(e.g. {example}) or write '{text} {example}'",
-            )
-            return BLANK
-        if bare:
-            return f"{text} {unit}"
-        if unit:
-            self.problem(
-                where,
-                f"'{text}' already has its unit and column '{column.header}{UNIT_SUFFIX}' gives "
-                f"'{unit}' too; keep the unit in one place",
-            )
-            return BLANK
-        return text
+        text, message = join_amount(raw, unit, column.header)
+        if message:
+            self.problem(where, message)
+        return BLANK if text is None else text
 
     # -- sheets --------------------------------------------------------------------------------
     def sheets(self) -> dict[str, Any]:
@@ -251,8 +259,9 @@ class WorkbookReader:
             if sheet.container == "root"
             else [c.header for c in sheet.columns if c.required]
         )
+        unknown = len(self.problems) > before  # a misspelt header: not also 'missing'
         for name in required:
-            if name not in columns:
+            if name not in columns and not unknown:
                 self.problem(
                     f"sheet '{sheet.name}' row 1",
                     f"the header has no column '{name}'; add it (`lca template` shows the layout)",
@@ -333,6 +342,8 @@ class WorkbookReader:
             name = values.get("field", BLANK)
             if all(values.get(h, BLANK) is BLANK for h in ("field", "value", "unit")):
                 continue  # a remark in the 'about' column only
+            if name is BAD:
+                continue
             if name is BLANK or not isinstance(name, str):
                 self.problem(f"{at} column 'field'", "a value without a field name")
                 continue
@@ -433,6 +444,8 @@ class WorkbookReader:
         return index
 
     def key(self, by: str, raw: Any, where: str, header: str) -> Any:
+        if raw is BAD:
+            return BLANK
         if raw is BLANK:
             self.problem(where, f"no {header}: every row names its {header}")
             return BLANK

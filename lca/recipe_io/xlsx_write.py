@@ -278,11 +278,12 @@ def _write_help(ws, layout: Layout) -> None:
         ws.column_dimensions[letter].width = width
 
 
-def recipe_workbook(recipe: Recipe):
-    """The recipe as an openpyxl workbook (not yet saved)."""
+def recipe_workbook(recipe: Recipe, layout: Layout | None = None):
+    """The recipe as an openpyxl workbook (not yet saved), laid out by ``layout`` (default:
+    the layout of :class:`~lca.recipe.Recipe`)."""
     import openpyxl
 
-    layout = recipe_layout()
+    layout = layout or recipe_layout()
     rows = recipe_rows(recipe, layout)
     book = openpyxl.Workbook()
     book.remove(book.active)
