@@ -214,6 +214,13 @@ def cases() -> list[Case]:
                 "the limiting reagent's amount '50 equiv' is relative to itself",
             ),
         ),
+        Case(
+            "unknown-uncertain-parameter",
+            lambda b: edited(
+                b, _set("uncertainty", f"{col('uncertainty', 'parameter')}2", "acylation.yeld")
+            ),
+            ("sheet 'uncertainty' row 2", "'acylation.yeld' is not a parameter of this recipe"),
+        ),
     ]
 
 

@@ -20,7 +20,9 @@ from typer.testing import CliRunner
 
 from lca.cli import app
 from lca.compare import assess, assessment_to_dict
-from lca.errors import OutputError, RecipeError
+from lca.errors import FactorError, OutputError, RecipeError
+from lca.inventory import build_inventory
+from lca.parameters import recipe_distributions
 from lca.recipe import Amount, Input, Product, Recipe, Route, Step, read_recipe
 from lca.recipe_io import write_recipe
 from lca.recipe_io.layout import recipe_layout
@@ -402,8 +404,26 @@ def test_bad_workbook_gives_one_line_naming_the_place(case, tmp_path, base):
         found = lines[0].find(fragment, position)
         assert found >= 0, f"{fragment!r} not in {lines[0]!r}"
         position = found + len(fragment)
-    with pytest.raises(RecipeError):
+    with pytest.raises(RecipeError):  # the library raises the same, as its own error type
+        recipe = read_recipe(path)
+        build_inventory(recipe)
+        recipe_distributions(recipe)
+
+
+def test_errors_found_while_assessing_name_the_cell_too(tmp_path):
+    recipe = read_recipe(ROOT / "processes" / "paracetamol-linear.toml")
+    path = write_recipe(recipe, tmp_path / "paracetamol.xlsx")
+    book = openpyxl.load_workbook(path)
+    distance = col("transport", "distance unit")
+    book["transport"][f"{distance}2"] = "kg"
+    book.save(path)
+    with pytest.raises(FactorError) as caught:
         assess(path)
+    assert str(caught.value).startswith(
+        f"{path}: sheet 'transport' row 2 columns 'distance' and 'distance unit' "
+        f"({col('transport', 'distance')}2, {distance}2): "
+    )
+    assert "is not a distance" in str(caught.value)
 
 
 def test_there_are_at_least_eight_bad_workbooks():

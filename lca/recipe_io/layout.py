@@ -250,7 +250,7 @@ def _walk_model(
 
 
 def _doc(model: Any) -> str:
-    doc = (getattr(model, "__doc__", "") or "").strip()
+    doc = (getattr(model, "__doc__", "") or "").strip().replace("``", "")
     return doc.splitlines()[0] if doc else ""
 
 
