@@ -116,7 +116,11 @@ def _warn(messages) -> None:
         typer.echo(f"warning: {message}", err=True)
 
 
-RecipeArgs = Annotated[list[Path], typer.Argument(help="Recipe files (TOML).", show_default=False)]
+TEMPLATE_EXAMPLE = "lidocaine-batch.toml"
+RECIPE_HELP = "Recipe file (TOML or Excel .xlsx)."
+RecipeArgs = Annotated[
+    list[Path], typer.Argument(help="Recipe files (TOML or Excel .xlsx).", show_default=False)
+]
 
 
 @app.command()
@@ -194,7 +198,7 @@ DatabaseOption = Annotated[
 
 @app.command()
 def assess(
-    recipe: Annotated[Path, typer.Argument(help="Recipe file (TOML).", show_default=False)],
+    recipe: Annotated[Path, typer.Argument(help=RECIPE_HELP, show_default=False)],
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="Output format.")
     ] = Format.table,
@@ -511,7 +515,7 @@ def report(
 
 @app.command()
 def parameters(
-    recipe: Annotated[Path, typer.Argument(help="Recipe file (TOML).", show_default=False)],
+    recipe: Annotated[Path, typer.Argument(help=RECIPE_HELP, show_default=False)],
 ) -> None:
     """The recipe's numbers as parameter paths (for [[uncertainty]] and `lca sweep --vary`)."""
     from lca.parameters import recipe_distributions, recipe_parameters
@@ -531,7 +535,7 @@ def parameters(
 
 @app.command()
 def sensitivity(
-    recipe: Annotated[Path, typer.Argument(help="Recipe file (TOML).", show_default=False)],
+    recipe: Annotated[Path, typer.Argument(help=RECIPE_HELP, show_default=False)],
     metric: Annotated[
         str, typer.Option("--metric", help="carbon_footprint, pmi or footprint:<category>.")
     ] = "carbon_footprint",
@@ -577,7 +581,7 @@ def _vary(text: str) -> tuple[str, float, float, int]:
 
 @app.command()
 def sweep(
-    recipe: Annotated[Path, typer.Argument(help="Recipe file (TOML).", show_default=False)],
+    recipe: Annotated[Path, typer.Argument(help=RECIPE_HELP, show_default=False)],
     vary: Annotated[
         list[str],
         typer.Option(
@@ -636,6 +640,45 @@ def sweep(
             figure = sweep_figure(frame, metric)
             write_atomically(plot, lambda tmp: figure.write_html(tmp, include_plotlyjs=True), force)
             typer.echo(f"wrote {plot}", err=True)
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Argument(help="Workbook to write (.xlsx).", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a recipe workbook to fill in: every sheet and column, notes, drop-down lists, and
+    a bundled example route (lidocaine, batch) filled in."""
+    from lca.recipe import read_recipe
+    from lca.recipe_io.xlsx_write import write_recipe_workbook
+    from lca.resources import data_dir
+
+    with _reported():
+        example = read_recipe(data_dir("processes") / TEMPLATE_EXAMPLE)
+        written = write_recipe_workbook(example, out, force=force)
+    typer.echo(f"wrote {written} (the example route {TEMPLATE_EXAMPLE}; replace it with yours)")
+
+
+@app.command()
+def convert(
+    source: Annotated[
+        Path, typer.Argument(help="Recipe to read (.toml or .xlsx).", show_default=False)
+    ],
+    out: Annotated[
+        Path, typer.Argument(help="Recipe to write (.toml or .xlsx).", show_default=False)
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Convert a recipe between TOML and an Excel workbook (either direction, same recipe)."""
+    from lca.recipe import read_recipe
+    from lca.recipe_io import write_recipe
+    from lca.reporting.output import check_target
+
+    with _reported():
+        check_target(out, force)  # refuse before reading, not after
+        recipe = read_recipe(source)
+        written = write_recipe(recipe, out, force=force)
+    typer.echo(f"wrote {written}")
 
 
 @app.command()
@@ -764,7 +807,7 @@ def factors_show(
 
 @brightway_app.command("export")
 def brightway_export(
-    recipe: Annotated[Path, typer.Argument(help="Recipe file (TOML).", show_default=False)],
+    recipe: Annotated[Path, typer.Argument(help=RECIPE_HELP, show_default=False)],
     project: Annotated[
         str, typer.Option("--project", help="Brightway project to write to.", show_default=False)
     ],

@@ -394,7 +394,7 @@ class _Builder:
             [*self.energy_where, *(where for _, where in recovery)],
         )
         if self.problems:
-            raise RecipeError(self.problems, source=self.recipe.origin)
+            raise RecipeError(self.recipe.locate(self.problems), source=self.recipe.origin)
         route = CompiledRoute(
             n_steps=len(self.recipe.steps),
             final_step=self.graph.final_step,
@@ -438,7 +438,7 @@ class _Builder:
             )
         if flow.material not in self.known:
             self.warnings.append(
-                f"{self.recipe.origin}: {where}.material: material '{flow.material}' is not in "
+                f"{self.recipe.where(f'{where}.material')}: material '{flow.material}' is not in "
                 f"factors/materials.csv and the recipe gives no [materials.{flow.material}]"
                 f"{suggest(flow.material, self.known)}"
             )

@@ -193,13 +193,15 @@ def resolve(
     if path in parameters:
         return parameters[path]
     raise RecipeError(
-        [
-            Problem(
-                where,
-                f"'{path}' is not a parameter of this recipe{suggest(path, parameters)}; "
-                "`lca parameters RECIPE` lists them",
-            )
-        ],
+        recipe.locate(
+            [
+                Problem(
+                    where,
+                    f"'{path}' is not a parameter of this recipe{suggest(path, parameters)}; "
+                    "`lca parameters RECIPE` lists them",
+                )
+            ]
+        ),
         source=recipe.origin,
     )
 
@@ -247,5 +249,5 @@ def recipe_distributions(recipe: Recipe) -> list[tuple[Parameter, Distribution, 
             continue
         result.append((parameter, distribution, spec))
     if problems:
-        raise RecipeError(problems, source=recipe.origin)
+        raise RecipeError(recipe.locate(problems), source=recipe.origin)
     return result

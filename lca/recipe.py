@@ -9,7 +9,7 @@ runs as well. The format is documented in ``docs/recipe-format.md``.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from lca.errors import Problem, RecipeError
 
 SCHEMA_VERSION = 1
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 ROLES = ("reactant", "reagent", "catalyst", "solvent", "water", "workup")
 Role = Literal["reactant", "reagent", "catalyst", "solvent", "water", "workup"]
 STAGES = ("reaction", "workup", "purification")
@@ -457,11 +458,32 @@ class Recipe(_Model):
     uncertainty: list[Uncertainty] = Field(default_factory=list)
 
     _origin: str = PrivateAttr(default="<recipe>")
+    # for a recipe read from a workbook: finds the sheet, row and column of a field path
+    _locator: Any = PrivateAttr(default=None)
 
     @property
     def origin(self) -> str:
         """The file (or label) the recipe was read from, used in messages."""
         return self._origin
+
+    def where(self, path: str) -> str:
+        """``<origin>: <path>`` for messages; a workbook recipe names the sheet, row and column.
+
+        ``path`` is a field path as messages write it, e.g.
+        ``steps[0] (acylation).inputs[2] (water).amount`` or ``materials.lidocaine.density``.
+        """
+        located = self._locator.locate(path) if self._locator is not None else None
+        return f"{self.origin}: {located or path}"
+
+    def locate(self, problems: Iterable[Problem]) -> list[Problem]:
+        """``problems`` with their field paths replaced by cells, for a recipe read from a workbook.
+
+        A problem without a place whose message starts with ``<field path>: `` (as unit errors
+        do) is placed at that field.
+        """
+        if self._locator is None:
+            return list(problems)
+        return [self._locator.problem(p) for p in problems]
 
 
 def recipe_json_schema() -> dict:
@@ -529,6 +551,15 @@ def parse_recipe(data: str | Mapping[str, Any], source: str = "<recipe>") -> Rec
             data = tomllib.loads(data)
         except tomllib.TOMLDecodeError as exc:
             raise RecipeError(f"not valid TOML: {exc}", source=source) from None
+    return validate_recipe(data, source)
+
+
+def validate_recipe(data: Mapping[str, Any], source: str, locator: Any = None) -> Recipe:
+    """Build a :class:`Recipe` from a mapping shaped as the TOML format is.
+
+    ``locator`` (for a workbook) turns field paths into sheet, row and column, in the schema
+    errors raised here and in those found later (:meth:`Recipe.locate`).
+    """
     version = data.get("schema_version")
     if version is not None and (isinstance(version, bool) or version != SCHEMA_VERSION):
         raise RecipeError(
@@ -544,13 +575,18 @@ def parse_recipe(data: str | Mapping[str, Any], source: str = "<recipe>") -> Rec
     try:
         recipe = Recipe.model_validate(data)
     except ValidationError as exc:
-        raise RecipeError(_problems(exc, data), source=source) from None
+        problems = _problems(exc, data)
+        if locator is not None:
+            problems = [locator.problem(p) for p in problems]
+        raise RecipeError(problems, source=source) from None
     recipe._origin = source
+    recipe._locator = locator
     return recipe
 
 
 def read_recipe(path: str | Path) -> Recipe:
-    """Read a recipe file (TOML).
+    """Read a recipe file: TOML, or an Excel workbook (``.xlsx``, ``.xlsm``) laid out as
+    ``lca template`` writes it (see :mod:`lca.recipe_io`).
 
     Raises
     ------
@@ -558,6 +594,15 @@ def read_recipe(path: str | Path) -> Recipe:
         If the file cannot be read or is not a valid recipe.
     """
     path = Path(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from lca.recipe_io.xlsx_read import read_workbook_recipe
+
+        return read_workbook_recipe(path)
+    if path.suffix.lower() in (".xls", ".ods", ".csv"):
+        raise RecipeError(
+            f"{path}: a recipe is a .toml file or an Excel .xlsx workbook; save this "
+            f"{path.suffix} file as .xlsx (Excel: File > Save As > Excel Workbook)"
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

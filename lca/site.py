@@ -187,7 +187,7 @@ def read_site(recipe: Recipe, values: Values = WRITTEN) -> Site:
         except UnitError as exc:
             problems.append(Problem("", str(exc)))
     if problems:
-        raise RecipeError(problems, source=recipe.origin)
+        raise RecipeError(recipe.locate(problems), source=recipe.origin)
     return Site(
         steam=found["steam"],
         market=found["market"],

@@ -69,7 +69,8 @@ class ExportResult:
 def default_database_name(recipe) -> str:
     """``greenroute-<recipe file stem>``, or the route name's slug for a recipe built in code."""
     origin = Path(recipe.origin)
-    stem = origin.stem if origin.suffix.lower() == ".toml" else recipe.route.name
+    from_file = origin.suffix.lower() in (".toml", ".xlsx", ".xlsm")
+    stem = origin.stem if from_file else recipe.route.name
     return f"greenroute-{slug(stem)}"
 
 

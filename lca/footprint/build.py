@@ -24,8 +24,9 @@ def transport_terms(inventory, factors: FactorSet, site: Site, region: str):
             if flow.material == leg.material and not flow.intermediate
         ]
         if not indices:
+            where = f"transport[{leg.position}] ({leg.material}).material"
             raise FactorError(
-                f"{inventory.recipe.origin}: transport[{leg.position}] ({leg.material}).material: "
+                f"{inventory.recipe.where(where)}: "
                 f"'{leg.material}' is not a raw material of this route"
             )
         factor = factors.lookup(f"transport:{leg.mode}", region, "t*km")

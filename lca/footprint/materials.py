@@ -122,7 +122,7 @@ class MaterialFactors:
             kind = inferred_class(self.material(material_id))
             if kind is None:
                 raise FactorError(
-                    f"{self.recipe.origin}: materials.{material_id}.spend_sector: give the NAICS "
+                    f"{self.recipe.where(f'materials.{material_id}.spend_sector')}: give the NAICS "
                     "sector for the spend-based factor (the material has no formula to tell "
                     "organic from inorganic)"
                 )
