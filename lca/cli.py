@@ -158,6 +158,30 @@ FactorsOption = Annotated[
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Fail if any flow has no emission factor.")
 ]
+
+
+class Gwp(StrEnum):
+    AR6 = "AR6"
+    AR5 = "AR5"
+
+
+GwpOption = Annotated[
+    Gwp,
+    typer.Option(
+        "--gwp",
+        help="GWP100 set of the footprint (IPCC AR6 or AR5); rows published in CO2e on another "
+        "basis are used as published and flagged.",
+    ),
+]
+
+
+def _factor_set(factors, gwp: Gwp):
+    """The user's libraries over the bundled one, read with one GWP set."""
+    from lca.factors import load_factor_set
+
+    return load_factor_set(tuple(factors or ()), gwp_set=gwp.value)
+
+
 ProjectOption = Annotated[
     str | None,
     typer.Option(
@@ -204,6 +228,7 @@ def assess(
     ] = Format.table,
     factors: FactorsOption = None,
     strict: StrictOption = False,
+    gwp: GwpOption = Gwp.AR6,
     backend: Annotated[
         Backend,
         typer.Option(
@@ -234,7 +259,7 @@ def assess(
         else:
             from lca.compare import assess as assess_route
 
-            assessment = assess_route(recipe, factors=factors or (), strict=strict)
+            assessment = assess_route(recipe, factors=_factor_set(factors, gwp), strict=strict)
     _warn(assessment.warnings)
     if output_format is Format.json:
         from lca.compare import assessment_to_dict
@@ -366,6 +391,7 @@ def compare(
     ] = CompareFormat.table,
     factors: FactorsOption = None,
     strict: StrictOption = False,
+    gwp: GwpOption = Gwp.AR6,
     mc: Annotated[
         int, typer.Option("--mc", help="Monte Carlo draws per route (0: none).", min=0)
     ] = 0,
@@ -394,7 +420,7 @@ def compare(
     from lca.compare import compare as compare_routes
 
     with _reported():
-        chosen = factors or ()
+        chosen = _factor_set(factors, gwp)
         if brightway_project is not None or method or mapping is not None or database:
             if mc:
                 raise FactorError(
@@ -415,7 +441,7 @@ def compare(
                     comparison.labels,
                     mc,
                     seed,
-                    factors or (),
+                    chosen,
                     progress=step,
                     threshold=threshold,
                 )
@@ -468,6 +494,7 @@ def report(
     ] = None,
     factors: FactorsOption = None,
     strict: StrictOption = False,
+    gwp: GwpOption = Gwp.AR6,
     brightway_project: ProjectOption = None,
     method: MethodOption = None,
     mapping: MappingOption = None,
@@ -487,7 +514,7 @@ def report(
         for target in (xlsx, html):  # refuse before the long work, not after it
             if target is not None:
                 check_target(target, force)
-        chosen = factors or ()
+        chosen = _factor_set(factors, gwp)
         if brightway_project is not None or method or mapping is not None or database:
             chosen = _background_factor_set(
                 recipes, brightway_project, method, mapping, database, factors
@@ -544,6 +571,7 @@ def sensitivity(
     ] = 2000,
     seed: Annotated[int, typer.Option("--seed")] = 0,
     factors: FactorsOption = None,
+    gwp: GwpOption = Gwp.AR6,
 ) -> None:
     """Tornado swings and Sobol indices of the recipe's uncertain parameters and factors."""
     from lca.montecarlo import OUTPUTS
@@ -552,7 +580,7 @@ def sensitivity(
     with _reported():
         if metric not in OUTPUTS:
             raise OutputError(f"--metric '{metric}' is not one of {', '.join(OUTPUTS)}")
-        rows = analyse(recipe, n=n, seed=seed, factors=factors or (), metric=metric)
+        rows = analyse(recipe, n=n, seed=seed, factors=_factor_set(factors, gwp), metric=metric)
     if not rows:
         typer.echo("the recipe has no [[uncertainty]] tables and its factors state none", err=True)
         raise typer.Exit(1)
@@ -604,6 +632,7 @@ def sweep(
     metric: Annotated[str, typer.Option("--metric", help="Metric to plot.")] = "carbon_footprint",
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
     factors: FactorsOption = None,
+    gwp: GwpOption = Gwp.AR6,
 ) -> None:
     """Evaluate a grid or Latin hypercube of parameter values; write a table and a plot."""
     from lca.montecarlo import sweep as run_sweep
@@ -618,7 +647,12 @@ def sweep(
             raise OutputError(f"{out}: the table is written as .csv or .parquet")
         with _progress("sweep") as step:
             frame = run_sweep(
-                recipe, ranges, lhs=lhs or None, seed=seed, factors=factors or (), progress=step
+                recipe,
+                ranges,
+                lhs=lhs or None,
+                seed=seed,
+                factors=_factor_set(factors, gwp),
+                progress=step,
             )
         if out is None:
             frame.to_csv(sys.stdout, index=False, lineterminator="\n")
@@ -736,6 +770,7 @@ def examples_copy(
 @factors_app.command("list")
 def factors_list(
     factors: FactorsOption = None,
+    gwp: GwpOption = Gwp.AR6,
     key: Annotated[
         str, typer.Option("--key", help="Only keys matching this glob, e.g. 'energy:*'.")
     ] = "*",
@@ -743,10 +778,8 @@ def factors_list(
     """One line per factor row: key, region, value, unit, library."""
     import fnmatch
 
-    from lca.factors import load_factor_set
-
     with _reported():
-        factor_set = load_factor_set(tuple(factors or ()))
+        factor_set = _factor_set(factors, gwp)
     for layer in factor_set.layers:
         for row in layer.rows:
             if fnmatch.fnmatchcase(row.key, key):
@@ -760,12 +793,12 @@ def factors_list(
 def factors_search(
     text: Annotated[str, typer.Argument(help="Text to look for in keys, names and regions.")],
     factors: FactorsOption = None,
+    gwp: GwpOption = Gwp.AR6,
 ) -> None:
     """Factor rows whose key, name or region contains TEXT."""
-    from lca.factors import load_factor_set
 
     with _reported():
-        rows = load_factor_set(tuple(factors or ())).search(text)
+        rows = _factor_set(factors, gwp).search(text)
     if not rows:
         typer.echo(f"no factor matches '{text}'", err=True)
         raise typer.Exit(1)
@@ -783,26 +816,56 @@ def factors_show(
             "attribution."
         ),
     ] = None,
-    region: Annotated[str, typer.Option("--region", help="Site region for the lookup.")] = "GLO",
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            help="Site region (energy, waste, transport) or production region (materials) of "
+            "the lookup (default: GLO; for materials, the library's documented order).",
+        ),
+    ] = None,
     factors: FactorsOption = None,
+    gwp: GwpOption = Gwp.AR6,
 ) -> None:
-    """A factor as a site in REGION would get it (components, sources, licences, fallbacks), or
-    the libraries' sources and attribution text."""
-    from lca.factors import load_factor_set
+    """A factor as a route would get it: which tier and region answered and why, every
+    candidate, the components with sources and licences; or the libraries' attribution."""
     from lca.render import print_factor, print_libraries
 
     with _reported():
-        factor_set = load_factor_set(tuple(factors or ()))
+        factor_set = _factor_set(factors, gwp)
         if key is None:
             print_libraries(factor_set)
             return
-        factor = factor_set.lookup(key, region)
+        factor, why = _resolve_for_show(factor_set, key, region)
+        print_factor(factor, factor_set.candidates(factor.key), why)
+
+
+def _resolve_for_show(factor_set, key: str, region: str | None):
+    """The factor a route would use for ``key`` and, for a class proxy, why it answers."""
+    from lca.materials import bundled_materials
+
+    if not key.startswith("material:"):
+        factor = factor_set.lookup(key, region or "GLO")
         if factor is None:
             raise FactorError(
-                f"no factor '{key}' for region {region} in any library; "
+                f"no factor '{key}' for region {region or 'GLO'} in any library; "
                 "`lca factors search` lists what there is"
             )
-        print_factor(factor)
+        return factor, ""
+    factor = factor_set.lookup_material(key, region)
+    if factor is not None:
+        return factor, ""
+    material = bundled_materials().get(key.removeprefix("material:"))
+    proxy = factor_set.lookup_class(material.material_class) if material else None
+    if proxy is None:
+        raise FactorError(
+            f"no factor '{key}' in any library and no class proxy for it; "
+            "`lca factors search` lists what there is"
+        )
+    return proxy, (
+        f"{key} has no factor of its own: its class '{material.material_class}' answers with "
+        "a class proxy"
+    )
 
 
 @brightway_app.command("export")

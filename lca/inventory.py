@@ -240,13 +240,17 @@ class Inventory:
         """
         import pandas as pd
 
+        batches = {
+            step.id: step.batches if step.mode == "batch" else 1 for step in self.recipe.steps
+        }
         rows = [
             {
                 "step": flow.step,
                 "kind": "intermediate" if flow.intermediate else "material",
                 "name": flow.material,
                 "role": flow.role,
-                "per_batch": float(charge),
+                "per_batch": float(charge) / batches[flow.step],
+                "per_campaign": float(charge),
                 "per_kg_step_product": float(q),
                 "per_kg_product": float(y),
                 "recovered_per_kg_product": float(y) * flow.recovered,
@@ -270,7 +274,8 @@ class Inventory:
                 "kind": "energy",
                 "name": line.carrier,
                 "role": "energy",
-                "per_batch": float(amount),
+                "per_batch": float(amount) / batches[line.step],
+                "per_campaign": float(amount),
                 "per_kg_step_product": float(y / scale[index[line.step]]),
                 "per_kg_product": float(y),
                 "recovered_per_kg_product": 0.0,
@@ -289,7 +294,8 @@ class Inventory:
                 "kind": "coproduct",
                 "name": line.material,
                 "role": "coproduct",
-                "per_batch": float(kg),
+                "per_batch": float(kg) / batches[line.step],
+                "per_campaign": float(kg),
                 "per_kg_step_product": float(kg / products[index[line.step]]),
                 "per_kg_product": float(y),
                 "recovered_per_kg_product": 0.0,

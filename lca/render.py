@@ -177,15 +177,31 @@ def print_footprint(console: Console, assessment: Assessment) -> None:
         console.print(f"fallback: {escape(row['fallback'])}", style="dim")
 
 
-def print_factor(factor) -> None:
-    """A resolved factor with its component rows."""
+def print_factor(factor, candidates=(), why: str = "") -> None:
+    """A resolved factor: which tier and region answered and why, every candidate, and its
+    component rows with sources and licences."""
+    from lca.tiers import TIERS
+
     console = _console()
     console.print(
         f"[bold]{factor.key}[/bold] ({factor.region}): {factor.value:.6g} kg CO2e per "
-        f"{factor.per_unit}"
+        f"{factor.per_unit} (IPCC {factor.gwp_set} GWP100; basis: {factor.basis})"
     )
+    tier = TIERS.get(factor.tier)
+    console.print(f"tier: {factor.tier}" + (f" ({tier.description})" if tier else ""), markup=False)
+    if why:
+        console.print(why, markup=False)
+    console.print(f"chosen: {factor.why}", markup=False)
     if factor.fallback:
         console.print(f"fallback: {factor.fallback}", markup=False)
+    if factor.gwp_note:
+        console.print(f"GWP basis: {factor.gwp_note}", markup=False)
+    if len(candidates) > 1:
+        console.print("candidates (library, region, tier, value):", markup=False)
+        for library, region, tier_name, per_unit, value in candidates:
+            console.print(
+                f"  {library} {region} {tier_name}: {value:.6g} kg CO2e/{per_unit}", markup=False
+            )
     for row in factor.rows:
         console.print(
             f"- {row.scope or 'value'}: {row.value:g} {row.unit} "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -296,3 +297,16 @@ def test_longer_runs_amortise_start_up_and_flushes(run_h, startup_h, flush_kg):
     }
     expected = (2 * run_h + flush_kg) / (0.5 * (run_h - startup_h))
     assert assess(recipe([step])).value("pmi") == pytest.approx(expected, rel=1e-9)
+
+
+def test_json_per_batch_is_per_batch_and_per_campaign_the_total():
+    # lidocaine batch: 50 kg of 2,6-dimethylaniline per batch, 8 batches → 400 kg per campaign;
+    # the acetone boil-out is once per campaign: 150 L × 0.7845 kg/L spread over 8 batches
+    from lca.compare import assess
+
+    frame = assess(ROOT / "processes" / "lidocaine-batch.toml").inventory.to_frame()
+    line = frame[frame["name"] == "2-6-dimethylaniline"].iloc[0]
+    assert line["per_batch"] == pytest.approx(50.0)
+    assert line["per_campaign"] == pytest.approx(400.0)
+    boil_out = frame[(frame["name"] == "acetone") & (frame["step"] == "acylation")].iloc[0]
+    assert boil_out["per_campaign"] == pytest.approx(boil_out["per_batch"] * 8)

@@ -95,7 +95,12 @@ def build_footprint_model(inventory, factors: FactorSet) -> FootprintModel:
     terms += more
     gaps += missing
     terms, apart = allocate(terms, waste.apart, inventory)
-    warnings = [*energy.warnings, *double_counting(inventory.recipe), *waste.warnings]
+    warnings = [
+        *resolver.warnings,
+        *energy.warnings,
+        *double_counting(inventory.recipe),
+        *waste.warnings,
+    ]
     return FootprintModel(
         region=region,
         gwp_set=factors.gwp_set,

@@ -25,6 +25,14 @@ from lca.materials import Material
 from lca.site import Site
 
 SPEND_SECTORS = {"organic": "325199", "inorganic": "325180"}
+# Order-of-magnitude bounds [USD/kg] outside which a price given for a spend-based estimate is
+# probably a typo (per g instead of per kg, per t, another currency). ASSUMPTION of the greenroute
+# developers, not data: a price outside them is a warning, never changed.
+PRICE_RANGES = {
+    "precious-metal": (1_000.0, 500_000.0),
+    "metal-catalyst": (10.0, 500_000.0),
+    "chemical": (0.05, 20_000.0),
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,7 @@ class MaterialFactors:
         self.materials = materials
         self.factors = factors
         self.site = site
+        self.warnings: list[str] = []
 
     def material(self, material_id: str) -> Material:
         return self.materials.get(material_id) or Material(id=material_id)
@@ -139,6 +148,7 @@ class MaterialFactors:
                 reason=f"price '{price.text}' of '{material_id}' is "
                 f"in {price.currency}, but {factor.key} is per {factor.per_unit}",
             )
+        self._check_price(material_id, price)
         return Choice(
             material_id,
             1.0,
@@ -146,6 +156,21 @@ class MaterialFactors:
             f"SPEND-BASED: price {price.text} × {factor.key}",
             "spend-based",
         )
+
+    def _check_price(self, material_id: str, price) -> None:
+        """Warn when a spend-based price is outside the plausible range of its class."""
+        if price.currency != "USD":
+            return
+        chain = self.factors.class_chain(self.material(material_id).material_class or "chemical")
+        low, high = next(
+            (PRICE_RANGES[c] for c in chain if c in PRICE_RANGES), PRICE_RANGES["chemical"]
+        )
+        if not low <= price.per_kg <= high:
+            self.warnings.append(
+                f"materials.{material_id}.price: {price.text} ({price.per_kg:g} USD/kg) is outside "
+                f"{low:g}-{high:g} USD/kg, the plausible range for its class: check the unit "
+                "(per kg, not per g or per t) and the currency"
+            )
 
     def _proxy(self, component: str, material_id: str, share: float) -> Choice:
         material = self.material(component)
