@@ -610,8 +610,10 @@ def _summary(ws, w: _Writer, comparison: Comparison, routes: list[_Route], total
     base = next(r for r in routes if r.label == comparison.baseline)
     others = [r for r in routes if r is not base]
     warnings = list(comparison.warnings)
+    warnings += [r["statement"] for r in comparison.robustness() if not r["could_flip"]]
     if any(r.assessment.footprint and r.assessment.footprint.gaps for r in routes):
         warnings.append("flows without a factor make the footprint a lower bound (Coverage sheet)")
+    warnings.append(f"carbon footprint basis: {comparison.gwp_basis}")
     w.heading(
         ws,
         "greenroute comparison: figures per kg of final product",
@@ -670,7 +672,7 @@ def _coverage(ws, w: _Writer, routes: list[_Route]) -> None:
     for route in routes:
         n, label, fp = route.number, route.label, route.assessment.footprint
         if fp is None:
-            summary.append([n, label, None, None, None, "not assessed"])
+            summary.append([n, label, None, "", None, None, "not assessed"])
             continue
         energy = fp.energy_coverage()
         verdict = (
@@ -678,9 +680,10 @@ def _coverage(ws, w: _Writer, routes: list[_Route]) -> None:
             if fp.gaps
             else "complete for the flows listed: every one has a factor"
         )
+        tiers = "; ".join(f"{t} {100 * v:.1f} %" for t, v in fp.coverage_by_tier().items())
         summary.append([
-            n, label, 100.0 * fp.mass_coverage(), None if energy is None else 100.0 * energy,
-            len(fp.gaps), verdict,
+            n, label, 100.0 * fp.mass_coverage(), tiers,
+            None if energy is None else 100.0 * energy, len(fp.gaps), verdict,
         ])  # fmt: skip
         gaps += [
             [n, label, g["step"], g["category"], g["flow"], g["amount"], g["unit"], g["reason"]]
@@ -688,7 +691,8 @@ def _coverage(ws, w: _Writer, routes: list[_Route]) -> None:
         ]
     columns = [
         Column("Route #"), Column("Route"),
-        Column("Raw-material mass with a factor [%]", number_format="percent"),
+        Column("Non-water raw-material mass with a factor [%]", number_format="percent"),
+        Column("Non-water mass by tier", "text"),
         Column("Energy with a factor [%]", number_format="percent"),
         Column("Flows without a factor"), Column("The footprint is"),
     ]  # fmt: skip

@@ -321,6 +321,8 @@ def report_context(comparison: Comparison, progress: Callable[[str], None] | Non
         "routes": routes,
         "summary": _summary_rows(comparison),
         "warnings": list(comparison.warnings),
+        "robustness": [row["statement"] for row in comparison.robustness()],
+        "gwp_basis": comparison.gwp_basis,
         "sources": sources,
         "figures": {
             name: _figure_html(fig, f"comparison-{name.replace('_', '-')}")
