@@ -123,29 +123,6 @@ RecipeArgs = Annotated[
 ]
 
 
-@app.command()
-def validate(recipes: RecipeArgs) -> None:
-    """Check recipes: schema, route graph, units and the properties conversions need."""
-    from lca.inventory import build_inventory
-    from lca.parameters import recipe_distributions
-    from lca.recipe import read_recipe
-
-    failed = 0
-    for path in recipes:
-        try:
-            with _reported():
-                recipe = read_recipe(path)
-                inventory = build_inventory(recipe)
-                recipe_distributions(recipe)
-        except typer.Exit:
-            failed += 1
-            continue
-        _warn(inventory.warnings)
-        typer.echo(f"ok: {path} (route '{recipe.route.name}', {len(recipe.steps)} steps)")
-    if failed:
-        raise typer.Exit(1)
-
-
 FactorsOption = Annotated[
     list[Path] | None,
     typer.Option(
@@ -155,6 +132,32 @@ FactorsOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+@app.command()
+def validate(recipes: RecipeArgs, factors: FactorsOption = None) -> None:
+    """Check recipes as every command uses them: schema, route graph, units, properties,
+    uncertainty tables and what the footprint needs."""
+    from lca.factors import load_factor_set
+    from lca.validation import check_recipe
+
+    with _reported():
+        factor_set = load_factor_set(tuple(factors or ()))
+    failed = 0
+    for path in recipes:
+        try:
+            with _reported():
+                checked = check_recipe(path, factor_set)
+        except typer.Exit:
+            failed += 1
+            continue
+        _warn(checked.warnings)
+        recipe = checked.recipe
+        typer.echo(f"ok: {path} (route '{recipe.route.name}', {len(recipe.steps)} steps)")
+    if failed:
+        raise typer.Exit(1)
+
+
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Fail if any flow has no emission factor.")
 ]

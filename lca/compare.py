@@ -15,7 +15,7 @@ from pathlib import Path
 from lca.factors import FactorSet
 from lca.footprint import Footprint
 from lca.footprint.result import UNCOVERED
-from lca.inventory import Inventory, build_inventory
+from lca.inventory import Inventory
 from lca.recipe import Recipe, read_recipe
 from lca.results import Metric, footprint_metrics, mass_metrics
 
@@ -86,6 +86,8 @@ def _without_facility(recipe: Recipe, **changes) -> Recipe | None:
 
 
 def _relabel(copy: Recipe, original: Recipe) -> Recipe:
+    # a what-if is deterministic; its uncertainty tables may name the feature it removes
+    copy = copy.model_copy(update={"uncertainty": []})
     copy._origin = original.origin
     return copy
 
@@ -215,13 +217,15 @@ def assess(
     lca.errors.FactorError
         If a factor library is invalid, or ``strict`` and a flow has no factor.
     """
-    from lca.footprint import build_footprint_model, evaluate_footprint, strict_check
+    from lca.footprint import evaluate_footprint, strict_check
+    from lca.validation import check_recipe
 
     if not isinstance(recipe, Recipe):
         recipe = read_recipe(recipe)
     factors = _factor_set(factors, gwp)
-    inventory = build_inventory(recipe)
-    footprint = evaluate_footprint(build_footprint_model(inventory, factors), inventory)
+    checked = check_recipe(recipe, factors)
+    inventory = checked.inventory
+    footprint = evaluate_footprint(checked.model, inventory)
     if strict:
         strict_check(footprint, recipe.origin)
     metrics = mass_metrics(inventory) + footprint_metrics(footprint)

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from lca.inventory import EnergyLine
 
 ENERGY_UNITS = {u.ENERGY: "kWh", u.MASS: "kg", u.VOLUME: "m**3"}
+# Carriers that only exist as energy: a mass or volume of them is a typing slip, not a unit choice.
+ENERGY_ONLY = ("electricity", "heat", "cooling")
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,16 @@ def energy_amount(
     else:
         raise UnitError(f"{where}: give `amount` (e.g. '120 kWh') or `power` and `duration`")
     unit = ENERGY_UNITS.get(quantity.dimensionality)
+    text = line.amount if line.amount is not None else f"{line.power} × {line.duration}"
     if unit is None:
-        text = line.amount if line.amount is not None else f"{line.power} × {line.duration}"
         raise UnitError(
             f"{where}: '{text}' is {u.dimension_name(quantity)}; energy is given as "
             "energy (kWh, MJ), power × duration, a mass (kg of steam) or a volume (m³ of gas)"
+        )
+    if line.carrier in ENERGY_ONLY and unit != "kWh":
+        raise UnitError(
+            f"{where}: '{text}' is {u.dimension_name(quantity)}, but {line.carrier} is given as "
+            "energy (kWh, MJ) or power × duration"
         )
     return magnitude(quantity, unit), unit
 

@@ -48,3 +48,7 @@ class FactorError(LcaError, ValueError):
 
 class OutputError(LcaError, OSError):
     """An output cannot be written (for example it exists and ``--force`` was not given)."""
+
+
+class LimitError(LcaError, ValueError):
+    """A request exceeds a stated size (memory, steps, bytes); the message gives the estimate."""

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import io
 import math
 import re
 import tomllib
@@ -42,15 +43,21 @@ from functools import lru_cache
 from pathlib import Path
 
 from lca import units as u
-from lca.errors import FactorError
+from lca.errors import FactorError, UnitError
+from lca.files import decode_text
+from lca.regions import region_problem
 from lca.resources import data_dir
 from lca.tiers import FACTOR_TIERS, tier_order
+from lca.uncertainty import factor_distribution
 
 COLUMNS = (
     "key", "name", "value", "unit", "region", "year", "scope", "source", "licence",
     "data_quality", "uncertainty", "notes",
 )  # fmt: skip
 OPTIONAL_COLUMNS = ("tier", "gwp_basis")
+DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+# the grade a data_quality cell starts with (then flags); the tiers' own rows use the last three
+DATA_QUALITY = ("primary", "second-hand", "derived", "computed", "estimated", "proxy")
 KEY = re.compile(r"^(material|energy|waste|transport|spend|class):[a-z0-9][a-z0-9._+-]*$")
 SOURCE_ID = re.compile(r"^\[([a-z0-9._-]+)\]")
 BUNDLED_LIBRARY = "greenroute-open"
@@ -252,7 +259,9 @@ def _canonical(value: float, unit: str, where: str) -> tuple[str, str, float]:
     gas = _gas_of(quantity, unit)
     # a mass of gas counts as the same mass of CO2e here; its GWP is applied by the caller
     emission = quantity * (u.ureg.CO2e / u.ureg(gas)) if gas and gas != "CO2" else quantity
-    per = u.Q_(1.0, "kg CO2e") / emission
+    # the unit tells what the factor is per, whatever its value: 0 is a valid factor (a 100 %
+    # renewable electricity contract)
+    per = u.Q_(1.0, "kg CO2e") / u.Q_(1.0, emission.units)
     per_unit = _PER_UNITS.get(per.dimensionality)
     if per_unit is None:
         raise FactorError(
@@ -270,45 +279,100 @@ def _read_rows(
     default_tier: str,
     default_basis: str,
     gwp_set: str,
+    regions: tuple[str, ...] = (),
 ):
     rows: list[FactorRow] = []
     problems: list[str] = []
     try:
-        handle = path.open(newline="", encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
-        raise FactorError(f"{path}: cannot read the factor file ({exc})") from None
-    with handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise FactorError(
-                f"{path}: missing column(s) {', '.join(missing)}; the header must "
-                f"be {','.join(COLUMNS)} (optionally followed by {','.join(OPTIONAL_COLUMNS)})"
+        raise FactorError(f"{path}: cannot read the factor file ({exc.strerror or exc})") from None
+    # Excel saves CSV with a byte-order mark ("CSV UTF-8") or in Windows-1252 ("CSV"), and with
+    # ';' where the decimal separator is a comma
+    text = decode_text(data, str(path), FactorError)
+    delimiter = _delimiter(text.split("\n", 1)[0])
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    fields = reader.fieldnames or []
+    missing = [c for c in COLUMNS if c not in fields]
+    if len(missing) == len(COLUMNS):
+        raise FactorError(
+            f"{path}: the header names none of the columns {','.join(COLUMNS)} (read as "
+            f"{fields[:1] or 'empty'}); separate the columns with commas, semicolons or tabs"
+        )
+    if missing:
+        raise FactorError(
+            f"{path}: missing column(s) {', '.join(missing)}; the header must "
+            f"be {','.join(COLUMNS)} (optionally followed by {','.join(OPTIONAL_COLUMNS)}; "
+            f"read as {len(fields)} column(s) separated by {DELIMITERS[delimiter]}: "
+            f"{', '.join(fields[:4])}{'...' if len(fields) > 4 else ''})"
+        )
+    extra = [c for c in fields if c not in COLUMNS and c not in OPTIONAL_COLUMNS]
+    if extra:
+        raise FactorError(
+            f"{path}: unknown column(s) {', '.join(repr(c) for c in extra)}; remove them (the "
+            f"columns are {','.join(COLUMNS)}, optionally {', '.join(OPTIONAL_COLUMNS)})"
+        )
+    seen: dict[tuple[str, ...], int] = {}
+    for number, raw in enumerate(reader, start=2):
+        where = f"{path}:{number}"
+        if None in raw:
+            problems.append(
+                f"{where}: {len(fields) + len(raw[None])} cells for {len(fields)} columns; "
+                f"quote cells that contain {DELIMITERS[delimiter]}"
             )
-        seen: dict[tuple[str, ...], int] = {}
-        for number, raw in enumerate(reader, start=2):
-            where = f"{path}:{number}"
-            row = {k: (raw.get(k) or "").strip() for k in (*COLUMNS, *OPTIONAL_COLUMNS)}
-            try:
-                parsed = _parse_row(
-                    row, where, library, source_ids, default_tier, default_basis, gwp_set
-                )
-            except FactorError as exc:
-                problems.append(str(exc))
-                continue
-            rows.append(parsed)
-            identity = (
-                row["key"], row["region"], parsed.tier, row["scope"], parsed.gwp_basis,
-                parsed.per_unit,
-            )  # fmt: skip
-            if identity in seen:
-                problems.append(
-                    f"{where}: duplicate of row {seen[identity]} (same key '{row['key']}', region "
-                    f"'{row['region']}', tier and scope '{row['scope']}'); rows of one key and "
-                    "region are components that add up, so each needs its own scope"
-                )
-            seen.setdefault(identity, number)
+            continue
+        row = {k: (raw.get(k) or "").strip() for k in (*COLUMNS, *OPTIONAL_COLUMNS)}
+        try:
+            parsed = _parse_row(
+                row, where, library, source_ids, default_tier, default_basis, gwp_set
+            )
+            _check_text(parsed, regions)
+        except FactorError as exc:
+            problems.append(str(exc))
+            continue
+        rows.append(parsed)
+        identity = (
+            row["key"], row["region"], parsed.tier, row["scope"], parsed.gwp_basis,
+            parsed.per_unit,
+        )  # fmt: skip
+        if identity in seen:
+            problems.append(
+                f"{where}: duplicate of row {seen[identity]} (same key '{row['key']}', region "
+                f"'{row['region']}', tier and scope '{row['scope']}'); rows of one key and "
+                "region are components that add up, so each needs its own scope"
+            )
+        seen.setdefault(identity, number)
     return rows, problems
+
+
+def _delimiter(header: str) -> str:
+    """The delimiter that splits the header into the most column names (',' on a tie)."""
+    names = set(COLUMNS)
+    return max(DELIMITERS, key=lambda d: len(names & {c.strip() for c in header.split(d)}))
+
+
+def _check_text(row: FactorRow, regions: tuple[str, ...]) -> None:
+    """The region, data-quality and uncertainty cells must say something greenroute reads."""
+    problem = region_problem(row.region, regions)
+    if problem:
+        raise FactorError(f"{row.where}: {problem}")
+    grade = re.match(r"[\w-]*", row.data_quality).group()
+    if row.data_quality and grade not in DATA_QUALITY:
+        raise FactorError(
+            f"{row.where}: data_quality '{row.data_quality}' does not start with "
+            f"{', '.join(DATA_QUALITY)} (then '; ' and any flags)"
+        )
+    try:
+        spread = factor_distribution(row.uncertainty, row.value, row.where)
+    except UnitError as exc:
+        raise FactorError(str(exc)) from None
+    if spread is not None and row.uncertainty.startswith("95%:"):
+        low, high = (float(x) for x in row.uncertainty[4:].split("-"))
+        if not low <= row.value <= high:
+            raise FactorError(
+                f"{row.where}: value {row.value:g} lies outside its 95 % interval "
+                f"{row.uncertainty[4:]}; give the interval in the row's unit ({row.unit})"
+            )
 
 
 def _parse_row(row, where, library, source_ids, default_tier, default_basis, gwp_set) -> FactorRow:
@@ -320,9 +384,14 @@ def _parse_row(row, where, library, source_ids, default_tier, default_basis, gwp
     try:
         value = float(row["value"])
     except ValueError:
-        raise FactorError(f"{where}: value '{row['value']}' is not a number") from None
+        comma = " (write the decimal separator as '.')" if "," in row["value"] else ""
+        raise FactorError(f"{where}: value '{row['value']}' is not a number{comma}") from None
     if not math.isfinite(value) or value < 0:
         raise FactorError(f"{where}: value {row['value']} must be a finite number ≥ 0")
+    try:
+        u.check_magnitude(value, f"value {row['value']}", where)
+    except UnitError as exc:
+        raise FactorError(str(exc)) from None
     for column in ("unit", "region", "source", "licence"):
         if not row[column]:
             raise FactorError(f"{where}: empty '{column}'; every factor needs a {column}")
@@ -444,9 +513,9 @@ def read_library(
     if not meta_path.is_file():
         raise FactorError(f"{path}: a factor library folder needs library.toml and factors.csv")
     try:
-        meta = tomllib.loads(meta_path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
-        raise FactorError(f"{meta_path}: {exc}") from None
+        meta = tomllib.loads(decode_text(meta_path.read_bytes(), str(meta_path), FactorError))
+    except (tomllib.TOMLDecodeError, OSError, RecursionError) as exc:
+        raise FactorError(f"{meta_path}: {exc or 'nested too deeply'}") from None
     for required in ("name", "version", "sources"):
         if required not in meta:
             raise FactorError(f"{meta_path}: missing `{required}`")
@@ -470,6 +539,7 @@ def read_library(
             str(meta.get("default_tier", default_tier)),
             default_basis if default_basis in GWP_BASES else "",
             gwp_set,
+            tuple(str(r) for pair in meta.get("region_parents", {}).items() for r in pair),
         )
         rows += found
         problems += trouble

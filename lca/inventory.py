@@ -515,10 +515,10 @@ class _Builder:
         if outputs is not None:
             product, coproducts = outputs
             complete = len(parts) == len(step.inputs)
-            if self.n == 1:  # variants: the recipe as written is what gets checked
-                self.problems += _product_problems(
-                    convert, product, sum(coproducts), parts, complete
-                )
+            # variants (sweep points, Monte Carlo draws) get the checks of the recipe as written
+            self.problems += _product_problems(
+                convert, product, sum(coproducts), parts, complete, self.values.source
+            )
             if complete and self.n == 1:
                 # chemistry on the steady-state basis: before failures and start-up losses
                 steady = plan.productive_fraction
@@ -531,7 +531,31 @@ class _Builder:
                 )
                 for problem in check_reaction(reaction):
                     self.warn(problem.where, problem.message)
+                self.residue_warning(index, convert.label)
         self.reactions.append(reaction)
+
+    def residue_warning(self, index: int, label: str) -> None:
+        """The process residue the footprint incinerates (a step's non-solvent, non-water
+        inputs − its outputs, campaign totals) must not be negative."""
+        charged = sum(
+            kg
+            for kg, step, flow in zip(self.charges, self.flow_step, self.flows, strict=True)
+            if step == index and flow.role not in ("solvent", "water")
+        )
+        made = float(self.product_kg[index]) + sum(
+            float(kg)
+            for kg, line in zip(self.coproduct_kg, self.coproducts, strict=True)
+            if line.step == self.recipe.steps[index].id
+        )
+        if made > charged * (1 + 1e-9):
+            self.warn(
+                label,
+                f"the process residue is negative: the outputs ({made:.6g} kg per campaign) "
+                f"weigh more than the non-solvent, non-water inputs ({charged:.6g} kg), so its "
+                "waste treatment would count as a credit; an input that ends up in the product "
+                "(water of crystallisation, a solvent that reacts) needs the role 'reactant' or "
+                "'reagent'",
+            )
 
     def price(self, text: str | None, where: str) -> Price | None:
         if text is None:
@@ -695,32 +719,48 @@ class _Builder:
 
 def _product_problems(
     convert: StepConverter,
-    product_kg: float,
-    coproduct_kg: float,
+    product_kg,
+    coproduct_kg,
     parts: dict[int, list[Part]],
     complete: bool,
+    source: str = "",
 ) -> list[Problem]:
+    """A step that makes nothing, or more than it is charged; for N variants, in any of them."""
     step = convert.step
     where = f"{convert.label}.product"
-    if product_kg <= 0:
+    product = np.asarray(product_kg, dtype=float)
+    made = product + np.asarray(coproduct_kg, dtype=float)
+    total = np.asarray(sum(part.kg for lines in parts.values() for part in lines), dtype=float)
+    n = max(product.size, made.size, total.size)
+
+    def which(bad: np.ndarray) -> str:
+        return "" if n == 1 else f" in {int(bad.sum())} of the {n} variants of {source}"
+
+    empty = np.broadcast_to(product <= 0, (n,))
+    if empty.any():
         return [
             Problem(
                 where,
-                f"step '{step.id}' makes no product (0 kg); give its isolated amount "
-                "or a yield above zero",
+                f"step '{step.id}' makes no product (0 kg){which(empty)}; give its isolated "
+                "amount or a yield above zero",
             )
         ]
-    total = sum(part.kg for lines in parts.values() for part in lines)
-    made = product_kg + coproduct_kg
-    if complete and total < made * (1 - 1e-9):
-        what = f"{product_kg:.6g} kg of '{step.product.material}'"
+    created = np.broadcast_to(total < made * (1 - 1e-9), (n,))
+    if complete and created.any():
+        first = int(np.argmax(created))
+
+        def shown(values) -> float:
+            return float(np.broadcast_to(values, (n,))[first])
+
+        what = f"{shown(product):.6g} kg of '{step.product.material}'"
         if step.coproducts:
-            what += f" and {coproduct_kg:.6g} kg of co-products"
+            what += f" and {shown(made - product):.6g} kg of co-products"
         return [
             Problem(
                 where,
-                f"step '{step.id}' isolates {what} from {total:.6g} kg of inputs; mass cannot be "
-                "created: check the product amount or yield and the charges",
+                f"step '{step.id}' isolates {what} from {shown(total):.6g} kg of inputs"
+                f"{which(created)}; mass cannot be created: check the product amount or yield "
+                "and the charges",
             )
         ]
     return []

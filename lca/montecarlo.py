@@ -11,6 +11,7 @@ draws and a route compared with a copy of itself differs by exactly zero on ever
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -18,13 +19,16 @@ from pathlib import Path
 
 import numpy as np
 
+from lca.errors import OutputError
 from lca.factors import Factor, FactorSet, load_factor_set
 from lca.footprint import CATEGORIES, FootprintModel, Term, build_footprint_model
 from lca.inventory import build_inventory
-from lca.parameters import Parameter, recipe_distributions, resolve
+from lca.limits import FLOAT_BYTES, check_memory
+from lca.parameters import Parameter, resolve
 from lca.recipe import Recipe, read_recipe
 from lca.uncertainty import Distribution, Streams, factor_distribution, sobol_indices, tornado
-from lca.units import Values
+from lca.units import Values, check_override
+from lca.validation import check_recipe
 
 OUTPUTS = ("pmi", "carbon_footprint", *(f"footprint:{c.replace(' ', '_')}" for c in CATEGORIES))
 DEFAULT_CHUNK = 100_000
@@ -46,13 +50,15 @@ def evaluate(
     factor_scales: Mapping[str, np.ndarray] | None = None,
     size: int | None = None,
     with_gaps: bool = False,
+    source: str = "the Monte Carlo draws",
 ) -> dict[str, np.ndarray]:
     """PMI and footprint (total and by category) of ``size`` variants, each an ``(size,)`` array.
 
     Parameters
     ----------
     columns : mapping, optional
-        Field location (:attr:`Parameter.where`) → values in the parameter's unit.
+        Field location (:attr:`Parameter.where`) → values in the parameter's unit. They get the
+        checks of written values (an error names the field and ``source``).
     factor_scales : mapping, optional
         Stream name (:attr:`lca.footprint.Term.stream`) → multipliers of the factor's value.
     with_gaps : bool
@@ -60,7 +66,7 @@ def evaluate(
         (:func:`gap_terms`), as a Monte Carlo run of the footprint does.
     """
     columns = dict(columns or {})
-    inventory = build_inventory(recipe, values=Values(columns))
+    inventory = build_inventory(recipe, values=Values(columns, source))
     model = _with_gaps(build_footprint_model(inventory, factors), factors, with_gaps)
     evaluation = inventory.columns()
     n = size or max(
@@ -202,11 +208,11 @@ def _with_gaps(model: FootprintModel, factors: FactorSet, with_gaps: bool) -> Fo
 def sampler(recipe: Recipe, factors: FactorSet, seed: int, with_factors: bool = True) -> Sampler:
     """The uncertain parameters of a recipe (its ``[[uncertainty]]``) and of its factors
     (uncovered materials included, drawn from the broadest class proxy)."""
-    parameters = [(p, d) for p, d, _ in recipe_distributions(recipe)]
+    checked = check_recipe(recipe, factors)
+    parameters = [(p, d) for p, d, _ in checked.distributions]
     uncertain_factors: list[FactorUncertainty] = []
     if with_factors:
-        model = _with_gaps(build_footprint_model(build_inventory(recipe), factors), factors, True)
-        uncertain_factors = factor_uncertainties(model)
+        uncertain_factors = factor_uncertainties(_with_gaps(checked.model, factors, True))
     return Sampler(parameters, uncertain_factors, Streams(seed))
 
 
@@ -426,6 +432,25 @@ def _latin_hypercube(ranges: Sequence[tuple[float, float, int]], n: int, seed: i
     return np.column_stack(columns)
 
 
+def sweep_size(
+    vary: Sequence[tuple[str, float, float, int]], lhs: int | None = None
+) -> tuple[int, int]:
+    """(rows, bytes of memory) of a sweep: the points, their outputs and the table of both.
+
+    Raises
+    ------
+    lca.errors.OutputError
+        If a count is below 1.
+    """
+    for path, _, _, count in vary:
+        if count < 1:
+            raise OutputError(f"--vary {path}: the number of points must be at least 1")
+    rows = lhs if lhs else math.prod(count for *_, count in vary)
+    columns = len(vary) + len(OUTPUTS)
+    # the points, the outputs chunk by chunk, the table, and one copy while concatenating
+    return rows, 3 * rows * columns * FLOAT_BYTES
+
+
 def sweep(
     recipe: Recipe | str | Path,
     vary: Sequence[tuple[str, float, float, int]],
@@ -434,30 +459,58 @@ def sweep(
     factors: FactorSet | Sequence[str | Path] | None = None,
     chunk: int = DEFAULT_CHUNK,
     progress: Callable[[int, int], None] | None = None,
+    max_memory: int | None = None,
 ):
     """Evaluate a grid (or a Latin hypercube of ``lhs`` points) of parameter values.
+
+    Every value is checked as a value written in the recipe would be (an amount ≥ 0, a yield
+    or fraction in [0, 1], a step that still makes product, no mass created), before anything
+    is evaluated; a sweep too large for memory is refused with its estimate.
 
     Parameters
     ----------
     vary : sequence of (path, start, stop, count)
         Parameters to vary, with values in the unit the recipe writes them in.
+    max_memory : int, optional
+        Refuse a sweep whose table would need more memory than this [bytes] (default: the
+        memory available).
 
     Returns
     -------
     pandas.DataFrame
         One row per variant: the varied parameters (named by path) and the outputs.
+
+    Raises
+    ------
+    lca.errors.LimitError
+        If the sweep needs more memory than ``max_memory`` (or than is available).
+    lca.errors.UnitError
+        If a value of the sweep is not one a recipe may hold (naming the field and the value).
     """
     import pandas as pd
 
     recipe, factors = _as_recipe(recipe), _factor_set(factors)
+    check_recipe(recipe, factors)
     parameters = resolve_paths(recipe, [path for path, *_ in vary])
     ranges = [(start, stop, count) for _, start, stop, count in vary]
+    rows, memory = sweep_size(vary, lhs)
+    check_memory(
+        memory,
+        f"a sweep of {rows:,} points × {len(vary) + len(OUTPUTS)} columns",
+        "use fewer points (the N of --vary PATH=START:STOP:N, or --lhs), or raise --max-memory",
+        max_memory,
+    )
     points = _latin_hypercube(ranges, lhs, seed) if lhs else _grid(ranges)
+    for i, parameter in enumerate(parameters):
+        # the whole sweep is checked before the first chunk is evaluated
+        where = f"{recipe.origin}: {parameter.where}"
+        check_override(points[:, i], where, parameter.unit or None, "the sweep")
     parts: dict[str, list[np.ndarray]] = {name: [] for name in OUTPUTS}
     for begin in range(0, len(points), chunk):
         block = points[begin : begin + chunk]
         columns = {p.where: block[:, i] for i, p in enumerate(parameters)}
-        for name, values in evaluate(recipe, factors, columns, size=len(block)).items():
+        results = evaluate(recipe, factors, columns, size=len(block), source="the sweep")
+        for name, values in results.items():
             parts[name].append(values)
         if progress:
             progress(min(begin + chunk, len(points)), len(points))

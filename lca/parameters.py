@@ -188,16 +188,22 @@ def resolve(
         If the recipe has no such parameter; the message suggests the closest paths.
     """
     parameters = recipe_parameters(recipe) if parameters is None else parameters
-    if path.endswith(".yield") and path not in parameters:
-        path = path[: -len(".yield")] + ".product.yield"
-    if path in parameters:
-        return parameters[path]
+    short = path[: -len(".yield")] + ".product.yield" if path.endswith(".yield") else path
+    for candidate in (path, short):
+        if candidate in parameters:
+            return parameters[candidate]
+    # the message quotes the path as the user wrote it, and the paths that end the same way
+    hint = suggest(path, parameters)
+    tails = {"." + text.split(".", 1)[1] for text in (path, short) if "." in text}
+    alike = [p for p in parameters if any(p.endswith(tail) for tail in tails)][:3]
+    if not hint and alike:
+        hint = f" (e.g. {', '.join(alike)})"
     raise RecipeError(
         recipe.locate(
             [
                 Problem(
                     where,
-                    f"'{path}' is not a parameter of this recipe{suggest(path, parameters)}; "
+                    f"'{path}' is not a parameter of this recipe{hint}; "
                     "`lca parameters RECIPE` lists them",
                 )
             ]

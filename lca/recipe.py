@@ -16,6 +16,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from lca.errors import Problem, RecipeError
+from lca.files import read_text
+from lca.limits import MAX_RECIPE_BYTES, MAX_STEPS
 
 SCHEMA_VERSION = 1
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -46,7 +48,10 @@ Fraction = Annotated[
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # NaN and inf are refused as they are read (TOML writes them as nan and inf)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class MaterialProperties(_Model):
@@ -514,9 +519,14 @@ def _location(loc: tuple[Any, ...], data: Mapping[str, Any]) -> str:
 
 def _problems(exc: ValidationError, data: Mapping[str, Any]) -> list[Problem]:
     problems = []
-    for error in exc.errors():
+    errors = exc.errors()
+    # a number refused by a `float | str` field also fails the string member: keep the first
+    not_finite = {e["loc"][:-1] for e in errors if e["type"] == "finite_number"}
+    for error in errors:
         loc = tuple(k for k in error["loc"] if k not in ("float", "str", "function-after"))
         kind = error["type"]
+        if kind == "string_type" and error["loc"][:-1] in not_finite:
+            continue
         if loc and loc[-1] == "[key]":
             loc = loc[:-1]
         if kind == "extra_forbidden":
@@ -526,6 +536,8 @@ def _problems(exc: ValidationError, data: Mapping[str, Any]) -> list[Problem]:
             message = "required field is missing"
         elif kind == "literal_error":
             message = f"{error['msg'].lower()}, got {error.get('input')!r}"
+        elif kind == "finite_number":
+            message = f"{error.get('input')!r} is not a finite number; write a number"
         elif kind == "string_pattern_mismatch":
             message = (
                 f"{error.get('input')!r} is not a valid id: use lower-case letters, digits, "
@@ -547,10 +559,22 @@ def parse_recipe(data: str | Mapping[str, Any], source: str = "<recipe>") -> Rec
         With every schema problem found, each naming ``source`` and the field path.
     """
     if isinstance(data, str):
+        if len(data) > MAX_RECIPE_BYTES:
+            raise RecipeError(
+                f"the recipe is {len(data):,} characters long, more than greenroute reads "
+                f"({MAX_RECIPE_BYTES:,}); split the route or check that this is a recipe",
+                source=source,
+            )
         try:
-            data = tomllib.loads(data)
+            data = tomllib.loads(data.removeprefix("\ufeff"))
         except tomllib.TOMLDecodeError as exc:
             raise RecipeError(f"not valid TOML: {exc}", source=source) from None
+        except RecursionError:
+            raise RecipeError(
+                "arrays or tables are nested too deeply to read (a recipe nests a few levels: "
+                "steps → inputs → fields); check the brackets",
+                source=source,
+            ) from None
     return validate_recipe(data, source)
 
 
@@ -560,6 +584,18 @@ def validate_recipe(data: Mapping[str, Any], source: str, locator: Any = None) -
     ``locator`` (for a workbook) turns field paths into sheet, row and column, in the schema
     errors raised here and in those found later (:meth:`Recipe.locate`).
     """
+    steps = data.get("steps")
+    if isinstance(steps, list) and len(steps) > MAX_STEPS:
+        raise RecipeError(
+            [
+                Problem(
+                    "steps",
+                    f"{len(steps):,} steps, more than greenroute assesses in one recipe "
+                    f"({MAX_STEPS:,})",
+                )
+            ],
+            source=source,
+        )
     version = data.get("schema_version")
     if version is not None and (isinstance(version, bool) or version != SCHEMA_VERSION):
         raise RecipeError(
@@ -603,10 +639,5 @@ def read_recipe(path: str | Path) -> Recipe:
             f"{path}: a recipe is a .toml file or an Excel .xlsx workbook; save this "
             f"{path.suffix} file as .xlsx (Excel: File > Save As > Excel Workbook)"
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RecipeError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RecipeError(f"{path}: cannot read the file ({exc})") from None
+    text = read_text(path, "a recipe", RecipeError, MAX_RECIPE_BYTES)
     return parse_recipe(text, source=str(path))

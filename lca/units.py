@@ -128,6 +128,13 @@ _AMBIGUOUS_TON = re.compile(r"(?<![\w_])tons?(?![\w_])")
 
 EXAMPLES = "e.g. '6.2 kg', '60 L', '0.35 mol', '1.2 equiv', '10 vol', '0.1 wt'"
 
+# Magnitudes greenroute computes with, in SI base units. A product or quotient of a few numbers in
+# this range stays far inside float64 (about 1e-308 to 1e308), so an exponent typed wrong ("1e308
+# kg", "1e-320 kg") is refused where it is read instead of overflowing to inf, or losing its
+# precision as a subnormal, several operations later. Real process numbers are far inside it.
+LARGEST = 1e100
+SMALLEST = 1e-100
+
 
 @lru_cache(maxsize=8192)
 def parse_quantity(text: str | float | int, where: str) -> pint.Quantity:
@@ -173,7 +180,57 @@ def parse_quantity(text: str | float | int, where: str) -> pint.Quantity:
         raise UnitError(f"{where}: '{text}' is negative; amounts charged must be zero or more")
     if quantity.dimensionality == DIMENSIONLESS:
         raise UnitError(f"{where}: '{text}' has no unit; {EXAMPLES}")
+    check_magnitude(float(quantity.to_base_units().magnitude), repr(text), where)
     return quantity
+
+
+def check_magnitude(value: float, text: str, where: str) -> None:
+    """Refuse a number that is not finite, or whose size (in SI base units) lies outside
+    [SMALLEST, LARGEST] (zero is fine).
+
+    Raises
+    ------
+    UnitError
+        Naming ``where`` and the number as written (``text``).
+    """
+    size = abs(value)
+    if not math.isfinite(size):
+        raise UnitError(f"{where}: {text} is not a finite number")
+    if size != 0 and not SMALLEST <= size <= LARGEST:
+        raise UnitError(
+            f"{where}: {text} is outside the range greenroute computes with ({SMALLEST:g} to "
+            f"{LARGEST:g} in SI units, or 0); check the exponent and the unit"
+        )
+
+
+def check_values(
+    values: np.ndarray, where: str, fraction: bool, source: str, base: np.ndarray | None = None
+) -> None:
+    """The checks a written amount (or fraction) gets, applied to N values that replace it.
+
+    ``source`` says where the values come from ("the sweep", "the Monte Carlo draws");
+    ``base`` holds the same values in SI base units, which the range applies to (default:
+    ``values``).
+
+    Raises
+    ------
+    UnitError
+        Naming ``where``, the first offending value and how many of the N are offending.
+    """
+    array = np.asarray(values, dtype=float)
+    size = np.abs(array if base is None else np.asarray(base, dtype=float))
+    bad = ~np.isfinite(size) | (array < 0) | ((size != 0) & ((size < SMALLEST) | (size > LARGEST)))
+    rule = f"a finite number ≥ 0 (non-zero: {SMALLEST:g} to {LARGEST:g})"
+    if fraction:
+        bad |= array > 1.0
+        rule = "a fraction between 0 and 1"
+    if np.any(bad):
+        first = float(array[bad][0])
+        shown = f"{first:g}" if first == 0 or abs(first) >= 1e-300 else repr(first)
+        raise UnitError(
+            f"{where}: {source} sets it to {shown} ({int(bad.sum())} of {array.size} "
+            f"values), but it must be {rule}, as in a recipe"
+        )
 
 
 def parse_fraction(value: str | float | int, where: str) -> float:
@@ -199,6 +256,7 @@ def parse_fraction(value: str | float | int, where: str) -> float:
         raise UnitError(f"{where}: expected a fraction such as 0.85 or '85 %', got {value!r}")
     if not math.isfinite(fraction) or not 0.0 <= fraction <= 1.0:
         raise UnitError(f"{where}: {value!r} is not a fraction between 0 and 1 (or 0 % and 100 %)")
+    check_magnitude(fraction, repr(value), where)
     return fraction
 
 
@@ -208,6 +266,7 @@ def parse_property(value: float | str, unit: str, dimension, where: str) -> floa
     if isinstance(value, bool):
         raise UnitError(f"{where}: expected a number or a string with units, got {value!r}")
     if isinstance(value, int | float):
+        check_magnitude(float(value), repr(value), where)
         quantity = Q_(float(value), unit)
     else:
         quantity = parse_quantity(value, where)
@@ -258,6 +317,7 @@ class Values:
     """
 
     overrides: Mapping[str, np.ndarray] = field(default_factory=dict)
+    source: str = "an override"
 
     @property
     def size(self) -> int:
@@ -269,14 +329,35 @@ class Values:
     def quantity(self, text: str, where: str) -> pint.Quantity:
         quantity = parse_quantity(text, where)
         if where in self.overrides:
-            return Q_(np.asarray(self.overrides[where], dtype=float), quantity.units)
+            values = check_override(self.overrides[where], where, quantity.units, self.source)
+            return Q_(values, quantity.units)
         return quantity
 
     def fraction(self, value: str | float, where: str) -> float | np.ndarray:
         fraction = parse_fraction(value, where)
         if where in self.overrides:
-            return np.asarray(self.overrides[where], dtype=float)
+            return check_override(self.overrides[where], where, None, self.source)
         return fraction
+
+
+def check_override(values, where: str, unit, source: str) -> np.ndarray:
+    """N values that replace a recipe field, after the checks a written value gets.
+
+    ``unit`` is the field's unit (``None`` for a fraction: yield, recovered, failure rate).
+
+    Raises
+    ------
+    UnitError
+        See :func:`check_values`.
+    """
+    array = np.asarray(values, dtype=float)
+    if unit is None:
+        check_values(array, where, True, source)
+    else:
+        with np.errstate(over="ignore", invalid="ignore"):
+            base = Q_(array, unit).to_base_units().magnitude
+        check_values(array, where, False, source, base)
+    return array
 
 
 WRITTEN = Values()

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import csv
+import tomllib
 
+import numpy as np
 import pytest
 from conftest import ROOT
+from test_broken_recipes import assert_expected, error_text
+from typer.testing import CliRunner
 
+from lca.cli import app
 from lca.errors import FactorError
 from lca.factors import FactorSet, bundled_library, load_factor_set, read_library
+
+PARACETAMOL = ROOT / "processes" / "paracetamol-linear.toml"
 
 RESEARCH = ROOT.parent / "shared" / "data" / "factor-research"
 HEADER = "key,name,value,unit,region,year,scope,source,licence,data_quality,uncertainty,notes\n"
@@ -175,3 +182,109 @@ def test_every_bundled_uncertainty_cell_is_a_distribution():
     for row in cells:
         distribution = factor_distribution(row.uncertainty, row.value, row.where)
         assert distribution is not None and distribution.mean > 0, row.where
+
+
+# -- files from the real world (issue 16) --------------------------------------------------------
+
+BROKEN_FACTORS = ROOT / "tests" / "data" / "broken-factors"
+EXPECTED = tomllib.loads((BROKEN_FACTORS / "EXPECTED.toml").read_text(encoding="utf-8"))
+GOOD_ROW = (
+    "energy:electricity,Site PPA (wind),0.011,kg CO2e / kWh,GB,2025,generation,"
+    "Supplier certificate 2025 (ILLUSTRATIVE test data),CC0-1.0,primary,,"
+)
+
+
+def test_every_broken_factor_file_has_its_expectations():
+    files = sorted(path.name for path in BROKEN_FACTORS.glob("*.csv"))
+    assert len(files) >= 10
+    assert files == sorted(EXPECTED), "EXPECTED.toml and the folder list different files"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_broken_factor_file_is_one_clear_error(name):
+    path = BROKEN_FACTORS / name
+    with pytest.raises(FactorError) as caught:
+        read_library(path)
+    lines = str(caught.value).splitlines()
+    assert all(line.startswith(str(path)) for line in lines), lines
+    assert_expected(lines, EXPECTED[name], path)
+    result = CliRunner().invoke(app, ["assess", str(PARACETAMOL), "--factors", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert_expected(
+        [line.removeprefix("error: ") for line in error_text(result).splitlines()],
+        EXPECTED[name],
+        path,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variant", "transform"),
+    [
+        ("UTF-8 with a byte-order mark (Excel 'CSV UTF-8')", lambda t: "\ufeff" + t),
+        ("semicolons (Excel in a comma-decimal locale)", lambda t: t.replace(",", ";")),
+        ("tabs", lambda t: t.replace(",", "\t")),
+        ("Windows line ends", lambda t: t.replace("\n", "\r\n")),
+        (
+            "the optional tier and gwp_basis columns",
+            lambda t: t.replace("notes\n", "notes,tier,gwp_basis\n").replace(
+                ",,\n", ",,,cited,AR5\n"
+            ),
+        ),
+    ],
+)
+def test_factor_files_as_excel_saves_them_are_read(tmp_path, variant, transform):
+    path = tmp_path / "mine.csv"
+    path.write_bytes(transform(HEADER + GOOD_ROW + "\n").encode("utf-8"))
+    (row,) = read_library(path).rows
+    assert (row.key, row.value, row.region, row.source) == (
+        "energy:electricity",
+        0.011,
+        "GB",
+        "Supplier certificate 2025 (ILLUSTRATIVE test data)",
+    ), variant
+
+
+def test_region_codes():
+    from lca.regions import region_problem
+
+    for code in ("GB", "US", "DE", "US-RFCE", "GLO", "RoW", "EU", "CH"):
+        assert region_problem(code) is None, code
+    assert "did you mean 'GB'" in region_problem("UK")
+    assert "upper case: 'DE'" in region_problem("de")
+    assert "did you mean 'FR', France" in region_problem("France")
+    assert region_problem("XX") is not None and region_problem("XX-ABC") is not None
+    assert region_problem("ACME-SITE", declared=("ACME-SITE",)) is None
+
+
+def test_a_factor_of_zero_is_valid(tmp_path):
+    """A 100 % renewable electricity contract: 0 kg CO2e/kWh, with and without an uncertainty.
+
+    Was a ZeroDivisionError traceback (issue 16, item 1). Paracetamol is a GB route: its
+    electricity (19.3 kWh/kg of product) now costs 0, so the energy category is its steam alone.
+    """
+    path = tmp_path / "green-ppa.csv"
+    path.write_text(
+        HEADER + "energy:electricity,100 % renewable PPA,0,kg CO2e / kWh,GB,2025,contract,"
+        "Supplier contract (ILLUSTRATIVE test data),CC0-1.0,primary,50%,\n",
+        encoding="utf-8",
+    )
+    (row,) = read_library(path).rows
+    assert (row.kg_co2e_per_unit, row.per_unit) == (0.0, "kWh")
+    from lca.compare import assess
+    from lca.montecarlo import simulate
+
+    green = assess(PARACETAMOL, factors=[path], with_mode_effects=False)
+    grid = assess(PARACETAMOL, with_mode_effects=False)
+    electricity = [r for r in green.footprint.summary() if r["flow"].startswith("electricity")]
+    assert electricity and all(r["kg_co2e"] == 0.0 for r in electricity)
+    grid_electricity = sum(
+        r["kg_co2e"] for r in grid.footprint.summary() if r["flow"].startswith("electricity")
+    )
+    assert grid_electricity > 0
+    assert green.footprint.total == pytest.approx(grid.footprint.total - grid_electricity)
+    draws = simulate(PARACETAMOL, 500, seed=1, factors=[path])
+    assert np.all(np.isfinite(draws["carbon_footprint"]))
+    result = CliRunner().invoke(
+        app, ["compare", str(PARACETAMOL), "--factors", str(path), "--mc", "200"]
+    )
+    assert result.exit_code == 0, result.output
