@@ -633,10 +633,22 @@ def test_export_never_creates_a_project_unless_asked(bw):
     assert project_names(bw) == before
     from lca.errors import FactorError
 
-    with pytest.raises(FactorError, match="Carbon dioxide, fossil"):
-        export_route(PARACETAMOL, "new", allow_unlinked=True, create_project=True)
-    assert "new" in project_names(bw)  # the user named it and asked for it
+    # an empty new project has no biosphere for the computed fossil CO2; without
+    # --allow-unlinked, both problems are reported by the one run
+    with pytest.raises(FactorError) as caught:
+        export_route(PARACETAMOL, "new", create_project=True)
+    assert "--allow-unlinked" in str(caught.value)
+    assert "Brightway project 'new' has no databases" in str(caught.value)
+    # the project the failed run created is removed again (issue 16: it was left behind empty)
+    assert project_names(bw) == before
     assert bw.projects.current == "default"
+    with pytest.raises(FactorError, match="has no databases"):
+        export_route(PARACETAMOL, "new", allow_unlinked=True, create_project=True)
+    assert project_names(bw) == before
+    # an existing project is never deleted by a failed export
+    with pytest.raises(FactorError):
+        export_route(PARACETAMOL, PROJECT, database="x")
+    assert PROJECT in project_names(bw)
 
 
 def test_unlinked_flows_need_the_flag_and_become_proxies(bw):

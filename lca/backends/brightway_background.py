@@ -393,12 +393,12 @@ def assess_with_background(
         A mapped activity's unit cannot be converted to the unit the recipe counts the flow in.
     """
     from lca.compare import assess
-    from lca.inventory import build_inventory
     from lca.recipe import Recipe, read_recipe
+    from lca.validation import check_recipe
 
     if not isinstance(recipe, Recipe):
         recipe = read_recipe(recipe)
-    inventory = build_inventory(recipe)
+    inventory = check_recipe(recipe, factors).inventory  # before Brightway is touched
     backgrounds = load_background(
         project,
         mapping,

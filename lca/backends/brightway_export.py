@@ -101,12 +101,19 @@ def _unit_layer(links: Sequence[LinkedActivity], region: str) -> FactorLibrary:
     return FactorLibrary(name=UNIT_LAYER, version="", path="", region_agnostic=("*",), rows=rows)
 
 
-def _fossil_co2(links: Sequence[LinkedActivity]) -> tuple[str, str]:
+def _fossil_co2(links: Sequence[LinkedActivity], project: str) -> tuple[str, str]:
     """The biosphere flow computed fossil CO2 goes to: mapped, or the one to unspecified air."""
     for link in links:
         if link.row.flow == CO2_FOSSIL:
             return (link.database, link.code)
     bd, schema = brightway("bw2data", "bw2data.backends.schema")
+    if not len(bd.databases):
+        raise FactorError(
+            f"Brightway project '{project}' has no databases: an export links the route to the "
+            "project's background and writes its fossil CO2 to the project's biosphere; export "
+            "to the project that holds your background (e.g. ecoinvent), or install a "
+            "biosphere first (bw2io.create_default_biosphere3(), docs/brightway.md)"
+        )
     dataset = schema.ActivityDataset
     found = [
         n
@@ -364,12 +371,12 @@ def export_route(
         A mapped activity's unit cannot be converted to the recipe's.
     """
     from lca.footprint import build_footprint_model
-    from lca.inventory import build_inventory
     from lca.recipe import Recipe, read_recipe
+    from lca.validation import check_recipe
 
     if not isinstance(recipe, Recipe):
         recipe = read_recipe(recipe)
-    inventory = build_inventory(recipe)
+    inventory = check_recipe(recipe, factors).inventory  # before the project is touched
     require_deterministic(inventory)
     if mapping is None:
         rows: tuple[MappingRow, ...] = ()
@@ -393,14 +400,22 @@ def export_route(
                 if t.factor is not None and t.factor.library != UNIT_LAYER
             }
         )
+        problems = []  # all at once: a run should not reveal one missing option at a time
         if unlinked and not allow_unlinked:
-            raise FactorError(
+            problems.append(
                 f"{len(unlinked)} flow(s) have a greenroute factor but no mapping row: "
                 f"{', '.join(unlinked)}; add rows for them to the mapping, or pass "
                 "--allow-unlinked to write them as proxy activities carrying greenroute's factor"
             )
         needs_co2 = any(t.factor is None or t.factor.library != UNIT_LAYER for t in model.terms)
-        co2 = _fossil_co2(links) if needs_co2 else None
+        co2 = None
+        if needs_co2:
+            try:
+                co2 = _fossil_co2(links, project)
+            except FactorError as exc:
+                problems.append(str(exc))
+        if problems:
+            raise FactorError("\n".join(problems))
         writer = _Writer(name, inventory, links, co2)
         writer.add_steps()
         index = {step.id: i for i, step in enumerate(recipe.steps)}

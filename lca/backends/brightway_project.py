@@ -112,6 +112,7 @@ def switched_project(name: str, *, create: bool = False, writing: bool = False) 
     create : bool
         Create it if it does not exist (only when the user asked for it, e.g.
         ``--create-project``); otherwise a missing project is an error and nothing is created.
+        A project created here is deleted again if the block fails.
     writing : bool
         The block writes to the project: also take greenroute's writer lock (one writer per
         project), and let bw2data apply its automatic project updates. A read leaves the project
@@ -136,6 +137,8 @@ def switched_project(name: str, *, create: bool = False, writing: bool = False) 
             f"{known}); check the name and BRIGHTWAY2_DIR{hint}"
         )
     previous = projects.current
+    created = name not in projects
+    completed = False
     try:
         projects.set_current(name, update=writing)
         if writing:
@@ -143,9 +146,14 @@ def switched_project(name: str, *, create: bool = False, writing: bool = False) 
                 yield projects
         else:
             yield projects
+        completed = True
     finally:
         if projects.current != previous:
             projects.set_current(previous, update=False)
+        if created and not completed:
+            # a project created for a write that failed would be left empty: remove it
+            with contextlib.suppress(Exception):
+                projects.delete_project(name, delete_dir=True)
 
 
 def _data_dir(projects) -> str:
