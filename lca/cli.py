@@ -7,7 +7,8 @@ problem on stderr and exit code 1, without a traceback (``lca --debug ...`` show
 from __future__ import annotations
 
 import contextlib
-import json
+import errno
+import os
 import shutil
 import sys
 from enum import StrEnum
@@ -76,6 +77,35 @@ def _main(
     _State.debug = debug
 
 
+def _out(text: str) -> None:
+    """A line of output; text from recipes and factor files is shown, never obeyed by the
+    terminal (lca.reporting.safe)."""
+    from lca.reporting.safe import printable
+
+    typer.echo(printable(text))
+
+
+def _err(text: str) -> None:
+    """A message on stderr, made printable like :func:`_out`."""
+    from lca.reporting.safe import printable
+
+    typer.echo(printable(text), err=True)
+
+
+def _csv(frame) -> None:
+    """A table as CSV on stdout, its text cells kept from being read as formulas."""
+    from lca.reporting.safe import csv_frame
+
+    csv_frame(frame).to_csv(sys.stdout, index=False, lineterminator="\n")
+
+
+def _json(document: dict) -> None:
+    """A document as valid JSON on stdout (non-finite numbers become null, with a note)."""
+    from lca.reporting.safe import to_json
+
+    typer.echo(to_json(document))
+
+
 @contextlib.contextmanager
 def _reported():
     """Turn library errors into one line each on stderr and exit code 1."""
@@ -85,7 +115,7 @@ def _reported():
         if _State.debug:
             raise
         for line in str(exc).splitlines() or [type(exc).__name__]:
-            typer.echo(f"error: {line}", err=True)
+            _err(f"error: {line}")
         raise typer.Exit(1) from None
 
 
@@ -113,7 +143,7 @@ def _progress(title: str):
 
 def _warn(messages) -> None:
     for message in messages:
-        typer.echo(f"warning: {message}", err=True)
+        _err(f"warning: {message}")
 
 
 TEMPLATE_EXAMPLE = "lidocaine-batch.toml"
@@ -153,11 +183,20 @@ def validate(recipes: RecipeArgs, factors: FactorsOption = None) -> None:
             continue
         _warn(checked.warnings)
         recipe = checked.recipe
-        typer.echo(f"ok: {path} (route '{recipe.route.name}', {len(recipe.steps)} steps)")
+        _out(f"ok: {path} (route '{recipe.route.name}', {len(recipe.steps)} steps)")
     if failed:
         raise typer.Exit(1)
 
 
+MaxMemoryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--max-memory",
+        help="Refuse a run whose results would need more memory than this, e.g. '2 GB' "
+        "(default: the memory available now).",
+        show_default=False,
+    ),
+]
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Fail if any flow has no emission factor.")
 ]
@@ -258,7 +297,7 @@ def assess(
 
             with contextlib.redirect_stdout(sys.stderr):
                 assessment = assess_in_brightway(recipe, factors=factors or (), strict=strict)
-            typer.echo("note: footprint solved by bw2calc (in-memory datapackage)", err=True)
+            _err("note: footprint solved by bw2calc (in-memory datapackage)")
         else:
             from lca.compare import assess as assess_route
 
@@ -267,9 +306,9 @@ def assess(
     if output_format is Format.json:
         from lca.compare import assessment_to_dict
 
-        typer.echo(json.dumps(assessment_to_dict(assessment), indent=2, ensure_ascii=False))
+        _json(assessment_to_dict(assessment))
     elif output_format is Format.csv:
-        assessment.to_frame().to_csv(sys.stdout, index=False, lineterminator="\n")
+        _csv(assessment.to_frame())
     else:
         from lca.render import print_assessment
 
@@ -338,17 +377,17 @@ def _assess_with_brightway_project(
             }
         else:
             documents = documents[0]
-        typer.echo(json.dumps(documents, indent=2, ensure_ascii=False))
+        _json(documents)
     elif output_format is Format.csv:
         import pandas as pd
 
         frames = [r.assessment.to_frame().assign(method=method_label(r.method)) for r in results]
-        pd.concat(frames).to_csv(sys.stdout, index=False, lineterminator="\n")
+        _csv(pd.concat(frames))
     else:
         from lca.render import print_assessment
 
         for r in results:
-            typer.echo(f"LCIA method: {method_label(r.method)} (Brightway project '{project}')")
+            _out(f"LCIA method: {method_label(r.method)} (Brightway project '{project}')")
             print_assessment(r.assessment)
 
 
@@ -358,10 +397,10 @@ def _background_factor_set(recipes, project, methods, mapping, database, factors
     if len(methods) != 1:
         raise FactorError("compare and report take one --method; run them once per method")
     from lca.backends.brightway import load_background
-    from lca.inventory import build_inventory
-    from lca.recipe import read_recipe
+    from lca.validation import check_recipe
 
-    inventories = [build_inventory(read_recipe(path)) for path in recipes]
+    # every route checked as every command checks it, before Brightway is touched
+    inventories = [check_recipe(path, factors or ()).inventory for path in recipes]
     with contextlib.redirect_stdout(sys.stderr):
         (background,) = load_background(
             project,
@@ -372,9 +411,7 @@ def _background_factor_set(recipes, project, methods, mapping, database, factors
             database=database,
         )
     _warn_unmatched(background)
-    typer.echo(
-        f"LCIA method: {' | '.join(background.method)} (Brightway project '{project}')", err=True
-    )
+    _err(f"LCIA method: {' | '.join(background.method)} (Brightway project '{project}')")
     return background.factor_set
 
 
@@ -413,6 +450,7 @@ def compare(
     method: MethodOption = None,
     mapping: MappingOption = None,
     database: DatabaseOption = None,
+    max_memory: MaxMemoryOption = None,
 ) -> None:
     """Routes side by side: PMI, E-factors, footprint by category, deltas and their drivers.
 
@@ -447,6 +485,7 @@ def compare(
                     chosen,
                     progress=step,
                     threshold=threshold,
+                    max_memory=_size(max_memory),
                 )
     for assessment in comparison.assessments:
         _warn(assessment.warnings)
@@ -457,13 +496,13 @@ def compare(
         data = comparison_to_dict(comparison)
         if monte_carlo is not None:
             data["monte_carlo"] = monte_carlo.to_dict()
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        _json(data)
     elif output_format is CompareFormat.csv:
-        comparison.to_frame().to_csv(sys.stdout, index=False, lineterminator="\n")
+        _csv(comparison.to_frame())
     elif output_format is CompareFormat.markdown:
         from lca.render import comparison_markdown
 
-        typer.echo(comparison_markdown(comparison))
+        _out(comparison_markdown(comparison))
     else:
         from lca.render import print_comparison
 
@@ -471,7 +510,7 @@ def compare(
     if monte_carlo is not None and output_format is not CompareFormat.json:
         from lca.render import monte_carlo_text
 
-        typer.echo(monte_carlo_text(monte_carlo))
+        _out(monte_carlo_text(monte_carlo))
 
 
 @app.command()
@@ -507,7 +546,7 @@ def report(
     from lca.compare import compare as compare_routes
 
     def progress(message: str) -> None:
-        typer.echo(message, err=True)
+        _err(message)
 
     with _reported():
         if xlsx is None and html is None:
@@ -532,7 +571,7 @@ def report(
 
             progress(f"writing the workbook {xlsx}…")
             written = write_workbook(comparison, xlsx, force=force, style=style, progress=progress)
-            typer.echo(f"wrote {written}")
+            _out(f"wrote {written}")
         if html is not None:
             from lca.reporting.html import write_html
 
@@ -540,7 +579,7 @@ def report(
             written = write_html(
                 comparison, html, force=force, template=template, progress=progress
             )
-            typer.echo(f"wrote {written}")
+            _out(f"wrote {written}")
 
 
 @app.command()
@@ -560,7 +599,7 @@ def parameters(
         if path in uncertain:
             d = uncertain[path]
             spread = f"  {d.kind} " + ", ".join(f"{k}={v:g}" for k, v in d.params.items())
-        typer.echo(f"{path:<58} {parameter.value:>10g} {parameter.unit or 'fraction'}{spread}")
+        _out(f"{path:<58} {parameter.value:>10g} {parameter.unit or 'fraction'}{spread}")
 
 
 @app.command()
@@ -575,6 +614,7 @@ def sensitivity(
     seed: Annotated[int, typer.Option("--seed")] = 0,
     factors: FactorsOption = None,
     gwp: GwpOption = Gwp.AR6,
+    max_memory: MaxMemoryOption = None,
 ) -> None:
     """Tornado swings and Sobol indices of the recipe's uncertain parameters and factors."""
     from lca.montecarlo import OUTPUTS
@@ -583,17 +623,30 @@ def sensitivity(
     with _reported():
         if metric not in OUTPUTS:
             raise OutputError(f"--metric '{metric}' is not one of {', '.join(OUTPUTS)}")
-        rows = analyse(recipe, n=n, seed=seed, factors=_factor_set(factors, gwp), metric=metric)
+        rows = analyse(
+            recipe,
+            n=n,
+            seed=seed,
+            factors=_factor_set(factors, gwp),
+            metric=metric,
+            max_memory=_size(max_memory),
+        )
     if not rows:
-        typer.echo("the recipe has no [[uncertainty]] tables and its factors state none", err=True)
+        _err("the recipe has no [[uncertainty]] tables and its factors state none")
         raise typer.Exit(1)
-    typer.echo(f"{'parameter':<58} {'P5 → P95 output':>24} {'swing':>9} {'S1':>6} {'ST':>6}")
+    _out(f"{'parameter':<58} {'P5 → P95 output':>24} {'swing':>9} {'S1':>6} {'ST':>6}")
     for row in sorted(rows, key=lambda r: -r["swing"]):
         span = f"{row['low']:.4g} → {row['high']:.4g}"
-        typer.echo(
+        _out(
             f"{row['parameter']:<58} {span:>24} {row['swing']:>9.4g} "
             f"{row['first_order']:>6.2f} {row['total']:>6.2f}"
         )
+
+
+def _size(text: str | None) -> int | None:
+    from lca.limits import parse_size
+
+    return None if text is None else parse_size(text)
 
 
 def _vary(text: str) -> tuple[str, float, float, int]:
@@ -636,10 +689,12 @@ def sweep(
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
     factors: FactorsOption = None,
     gwp: GwpOption = Gwp.AR6,
+    max_memory: MaxMemoryOption = None,
 ) -> None:
     """Evaluate a grid or Latin hypercube of parameter values; write a table and a plot."""
     from lca.montecarlo import sweep as run_sweep
     from lca.reporting.output import check_target, write_atomically
+    from lca.reporting.safe import csv_frame
 
     with _reported():
         ranges = [_vary(text) for text in vary]
@@ -656,12 +711,14 @@ def sweep(
                 seed=seed,
                 factors=_factor_set(factors, gwp),
                 progress=step,
+                max_memory=_size(max_memory),
             )
         if out is None:
-            frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+            _csv(frame)
         elif out.suffix.lower() == ".csv":
-            write_atomically(out, lambda tmp: frame.to_csv(tmp, index=False), force)
-            typer.echo(f"wrote {out} ({len(frame)} rows)", err=True)
+            safe = csv_frame(frame)
+            write_atomically(out, lambda tmp: safe.to_csv(tmp, index=False), force)
+            _err(f"wrote {out} ({len(frame)} rows)")
         else:
             try:
                 import pyarrow  # noqa: F401
@@ -670,13 +727,13 @@ def sweep(
                     "writing .parquet needs pyarrow: pip install 'greenroute[parquet]'"
                 ) from None
             write_atomically(out, lambda tmp: frame.to_parquet(tmp, index=False), force)
-            typer.echo(f"wrote {out} ({len(frame)} rows)", err=True)
+            _err(f"wrote {out} ({len(frame)} rows)")
         if plot is not None:
             from lca.reporting.charts import sweep_figure
 
             figure = sweep_figure(frame, metric)
             write_atomically(plot, lambda tmp: figure.write_html(tmp, include_plotlyjs=True), force)
-            typer.echo(f"wrote {plot}", err=True)
+            _err(f"wrote {plot}")
 
 
 @app.command()
@@ -723,7 +780,7 @@ def schema() -> None:
     """Print the JSON Schema of the recipe format (also in docs/recipe.schema.json)."""
     from lca.recipe import recipe_json_schema
 
-    typer.echo(json.dumps(recipe_json_schema(), indent=2, ensure_ascii=False))
+    _json(recipe_json_schema())
 
 
 @examples_app.command("list")
@@ -735,7 +792,7 @@ def examples_list() -> None:
     with _reported():
         for path in example_paths():
             recipe = read_recipe(path)
-            typer.echo(f"{path.stem:<34} {recipe.route.name}")
+            _out(f"{path.stem:<34} {recipe.route.name}")
 
 
 @examples_app.command("copy")
@@ -758,16 +815,26 @@ def examples_copy(
                 f"no bundled example named '{name}'; `lca examples list` shows "
                 f"{', '.join(available)}"
             )
-        destination.mkdir(parents=True, exist_ok=True)
+        if destination.exists() and not destination.is_dir():
+            raise OutputError(f"{destination} is a file; give the folder to copy into")
+        try:
+            destination.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(
+                f"cannot create the folder {destination}: {exc.strerror or exc}"
+            ) from None
         clashes = [destination / p.name for p in chosen if (destination / p.name).exists()]
         if clashes and not force:
             raise OutputError(
                 f"{clashes[0]} already exists; pass --force to overwrite it "
                 "or choose another folder"
             )
+        from lca.reporting.output import write_atomically
+
         for path in chosen:
-            shutil.copyfile(path, destination / path.name)
-            typer.echo(f"copied {destination / path.name}", err=True)
+            target = destination / path.name
+            write_atomically(target, lambda tmp, source=path: shutil.copyfile(source, tmp), force)
+            _err(f"copied {target}")
 
 
 @factors_app.command("list")
@@ -786,7 +853,7 @@ def factors_list(
     for layer in factor_set.layers:
         for row in layer.rows:
             if fnmatch.fnmatchcase(row.key, key):
-                typer.echo(
+                _out(
                     f"{row.key:<34} {row.region:<8} {row.value:>12g} {row.unit:<24} "
                     f"{row.scope[:30]:<30} {layer.name}"
                 )
@@ -803,10 +870,10 @@ def factors_search(
     with _reported():
         rows = _factor_set(factors, gwp).search(text)
     if not rows:
-        typer.echo(f"no factor matches '{text}'", err=True)
+        _err(f"no factor matches '{text}'")
         raise typer.Exit(1)
     for row in rows:
-        typer.echo(f"{row.key:<34} {row.region:<8} {row.value:>12g} {row.unit:<24} {row.name}")
+        _out(f"{row.key:<34} {row.region:<8} {row.value:>12g} {row.unit:<24} {row.name}")
 
 
 @factors_app.command("show")
@@ -921,7 +988,7 @@ def brightway_export(
                 factors=factors or (),
             )
     _warn(result.warnings)
-    typer.echo(
+    _out(
         f"wrote database '{result.database}' to Brightway project '{result.project}': "
         f"{result.activities} activities, {result.exchanges} exchanges, "
         f"{len(result.linked)} flows linked to the background; final product: "
@@ -930,5 +997,22 @@ def brightway_export(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    Termination signals remove temporary files before the process ends (the library itself
+    never takes over signals), and output that cannot be written (a full disk, a closed
+    pipe) is a one-line error, not a traceback.
+    """
+    from lca.reporting.output import cleanup_on_signals
+
+    with cleanup_on_signals():
+        try:
+            app()
+        except OSError as exc:
+            # stdout failed; drop what is still buffered so the exit does not fail again
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            if exc.errno != errno.EPIPE:  # a reader that closed the pipe needs no message
+                with contextlib.suppress(OSError):
+                    sys.stderr.write(f"error: cannot write the output: {exc.strerror or exc}\n")
+            sys.exit(1)

@@ -226,14 +226,23 @@ def simulate(
     progress: Callable[[int, int], None] | None = None,
     outputs: Sequence[str] = OUTPUTS,
     workers: int = 2,
+    max_memory: int | None = None,
 ) -> dict[str, np.ndarray]:
     """``n`` Monte Carlo draws of a route's PMI and footprint, reproducible from ``seed``.
 
     Draws come chunk by chunk from named streams, so the result does not depend on ``chunk``;
-    memory is the chunk's work arrays plus ``n`` values per kept output (``outputs``).
+    memory is the chunk's work arrays plus ``n`` values per kept output (``outputs``). A run
+    that would need more than ``max_memory`` bytes (default: the memory available) is refused
+    before it starts (:class:`lca.errors.LimitError`).
     """
     recipe, factors = _as_recipe(recipe), _factor_set(factors)
     draws = sampler(recipe, factors, seed, with_factors)
+    check_memory(
+        monte_carlo_memory(n, 1, len(outputs)) + chunk_memory(recipe, min(n, chunk), workers),
+        f"{n:,} Monte Carlo draws",
+        "use fewer draws (--mc N)",
+        max_memory,
+    )
     parts: dict[str, list[np.ndarray]] = {name: [] for name in outputs}
 
     def run(columns, scales, m):
@@ -292,8 +301,9 @@ class MonteCarloComparison:
     def probability_lower(self, metric: str, threshold: float = 0.0) -> np.ndarray:
         """``P[i, j]``: share of draws in which route i is lower (better) than route j by more
         than ``threshold`` of route j's value (0: lower at all)."""
-        values = np.stack([d[metric] for d in self.draws])
-        return (values[:, None, :] < values[None, :, :] * (1.0 - threshold)).mean(axis=2)
+        values = [d[metric] for d in self.draws]
+        # pair by pair: a routes × routes × draws array would not fit for many routes
+        return np.array([[np.mean(a < b * (1.0 - threshold)) for b in values] for a in values])
 
     def deltas(self, metric: str) -> list[dict]:
         """Each pair's paired difference (route i − route j, draw by draw): median and 5-95 %
@@ -342,6 +352,20 @@ class MonteCarloComparison:
         }
 
 
+def monte_carlo_memory(n: int, routes: int, outputs: int = len(OUTPUTS)) -> int:
+    """Bytes the kept draws take: ``n`` values per output and route."""
+    return n * routes * outputs * FLOAT_BYTES
+
+
+def chunk_memory(recipe: Recipe, rows: int, workers: int = 2) -> int:
+    """Bytes of the work arrays of the chunks in flight: every step, input and energy line of
+    the route (and as many again for the footprint's sums) for each of ``rows`` variants."""
+    entries = sum(1 + len(s.inputs) + len(s.energy) + len(s.cleaning) for s in recipe.steps) + len(
+        OUTPUTS
+    )
+    return 2 * entries * rows * (workers + 1) * FLOAT_BYTES
+
+
 def compare_monte_carlo(
     recipes: Sequence[Recipe | str | Path],
     labels: Sequence[str],
@@ -351,15 +375,32 @@ def compare_monte_carlo(
     chunk: int = DEFAULT_CHUNK,
     progress: Callable[[int, int], None] | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    max_memory: int | None = None,
 ) -> MonteCarloComparison:
     """Draw every route with the same seed: shared parameters share their draws.
 
     ``threshold`` is the practical significance of a difference: a route counts as lower than
     another by it only when it is lower by more than that share (default 5 %).
+
+    Raises
+    ------
+    lca.errors.LimitError
+        If the draws of all routes would need more than ``max_memory`` bytes (default: the
+        memory available), before any is drawn.
     """
     factors = _factor_set(factors)
     recipes = [_as_recipe(r) for r in recipes]
-    draws = tuple(simulate(r, n, seed, factors, chunk, progress=progress) for r in recipes)
+    largest = max((chunk_memory(r, min(n, chunk)) for r in recipes), default=0)
+    check_memory(
+        monte_carlo_memory(n, len(recipes)) + largest,
+        f"{n:,} Monte Carlo draws of {len(recipes)} route(s)",
+        "use fewer draws (--mc N) or compare fewer routes at once",
+        max_memory,
+    )
+    draws = tuple(
+        simulate(r, n, seed, factors, chunk, progress=progress, max_memory=max_memory)
+        for r in recipes
+    )
     uncovered = tuple(
         tuple(
             t.flow for t in gap_terms(build_footprint_model(build_inventory(r), factors), factors)
@@ -375,6 +416,7 @@ def sensitivity(
     seed: int = 0,
     factors: FactorSet | Sequence[str | Path] | None = None,
     metric: str = "carbon_footprint",
+    max_memory: int | None = None,
 ) -> list[dict]:
     """Tornado swings (5th-95th percentile, one at a time) and Sobol indices per input.
 
@@ -384,6 +426,14 @@ def sensitivity(
     recipe, factors = _as_recipe(recipe), _factor_set(factors)
     draws = sampler(recipe, factors, seed)
     rows = [(f, name, value, d) for f in draws.factors for name, value, d in f.rows]
+    inputs = len(draws.parameters) + len(rows)
+    check_memory(
+        # matrices A, B and one A_B at a time (n × inputs each), and one evaluation of n rows
+        3 * n * inputs * FLOAT_BYTES + chunk_memory(recipe, n, workers=0),
+        f"a Sobol design of n = {n:,} for {inputs} inputs",
+        "use a smaller --n",
+        max_memory,
+    )
     names = [p.path for p, _ in draws.parameters] + [name for _, name, _, _ in rows]
     if not names:
         return []
@@ -397,7 +447,16 @@ def sensitivity(
         for uncertain in draws.factors:
             picked = [x[:, k + j] for j, row in enumerate(rows) if row[0] is uncertain]
             scales[uncertain.id] = uncertain.scale(picked)
-        return evaluate(recipe, factors, columns, scales, size=len(x), with_gaps=True)[metric]
+        results = evaluate(
+            recipe,
+            factors,
+            columns,
+            scales,
+            size=len(x),
+            with_gaps=True,
+            source="the sensitivity design",
+        )
+        return results[metric]
 
     swings = tornado(model, distributions, base)
     indices = sobol_indices(model, distributions, n, Streams(seed), names)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from lca.compare import Assessment
+from lca.reporting.safe import markdown_cell, printable
 from lca.results import METRIC_LABELS
 
 STEP_COLUMNS = (
@@ -19,11 +22,34 @@ STEP_COLUMNS = (
 FOOTPRINT_ROWS = ("carbon_footprint", "footprint:", "coverage_", "uncovered_flows")
 
 
+class SafeConsole(Console):
+    """A rich console for text greenroute did not write: markup is off (a name such as
+    ``[link=...]`` stays text) and control characters are shown, not obeyed
+    (:func:`lca.reporting.safe.printable`). Styles are given as :class:`~rich.text.Text` spans."""
+
+    def __init__(self, **kwargs):
+        super().__init__(markup=False, highlight=False, **kwargs)
+
+    def render_str(self, text: str, **kwargs) -> Text:
+        return super().render_str(printable(text), **kwargs)
+
+
 def _console() -> Console:
-    console = Console(highlight=False, soft_wrap=False)
+    console = SafeConsole(soft_wrap=False)
     if not console.is_terminal:
-        console = Console(highlight=False, width=max(console.width, 110), color_system=None)
+        # piped: COLUMNS if the user set it, else wide enough for the usual tables
+        width = console.width if os.environ.get("COLUMNS") else max(console.width, 110)
+        console = SafeConsole(width=width, color_system=None)
     return console
+
+
+def _bold(text: str) -> Text:
+    return Text(printable(text), style="bold")
+
+
+def _line(*parts: str | Text) -> Text:
+    """Text made of plain strings (made printable) and styled spans."""
+    return Text.assemble(*(printable(p) if isinstance(p, str) else p for p in parts))
 
 
 def _number(value: float | None) -> str:
@@ -43,11 +69,8 @@ def print_assessment(assessment: Assessment) -> None:
     """Summary, per-step and raw-material tables of one assessment."""
     console = _console()
     route = assessment.recipe.route
-    console.print(
-        f"[bold]{escape(route.name)}[/bold]  product: {route.product}  region: "
-        f"{escape(route.region)}"
-    )
-    console.print(f"source: {route.source}", markup=False)
+    console.print(_line(_bold(route.name), f"  product: {route.product}  region: {route.region}"))
+    console.print(f"source: {route.source}")
 
     summary = Table(title="Mass metrics per kg of final product", title_justify="left")
     summary.add_column("metric")
@@ -118,7 +141,7 @@ def print_footprint(console: Console, assessment: Assessment) -> None:
     table.add_column("kg CO2e/kg", justify="right")
     for category, value in footprint.by_category().items():
         table.add_row(category, _number(value))
-    table.add_row("[bold]total (net of credits)[/bold]", f"[bold]{_number(footprint.total)}[/bold]")
+    table.add_row(_bold("total (net of credits)"), _bold(_number(footprint.total)))
     console.print(table)
 
     steps = Table(title="Footprint by step", title_justify="left")
@@ -137,10 +160,10 @@ def print_footprint(console: Console, assessment: Assessment) -> None:
         top.add_row(
             row["step"],
             row["category"],
-            escape(row["flow"]),
+            row["flow"],
             amount,
             _number(row["kg_co2e"]),
-            escape(factors),
+            factors,
         )
     console.print(top)
     console.print(
@@ -167,14 +190,14 @@ def print_footprint(console: Console, assessment: Assessment) -> None:
             table.add_row(
                 gap["step"],
                 gap["category"],
-                escape(gap["flow"]),
+                gap["flow"],
                 f"{_number(gap['amount'])} {gap['unit']}",
-                escape(gap["reason"]),
+                gap["reason"],
             )
         console.print(table)
     fallbacks = [row for row in footprint.provenance() if row["fallback"]]
     for row in {r["fallback"]: r for r in fallbacks}.values():
-        console.print(f"fallback: {escape(row['fallback'])}", style="dim")
+        console.print(f"fallback: {row['fallback']}", style="dim")
 
 
 def print_factor(factor, candidates=(), why: str = "") -> None:
@@ -184,37 +207,36 @@ def print_factor(factor, candidates=(), why: str = "") -> None:
 
     console = _console()
     console.print(
-        f"[bold]{factor.key}[/bold] ({factor.region}): {factor.value:.6g} kg CO2e per "
-        f"{factor.per_unit} (IPCC {factor.gwp_set} GWP100; basis: {factor.basis})"
+        _line(
+            _bold(factor.key),
+            f" ({factor.region}): {factor.value:.6g} kg CO2e per {factor.per_unit} "
+            f"(IPCC {factor.gwp_set} GWP100; basis: {factor.basis})",
+        )
     )
     tier = TIERS.get(factor.tier)
-    console.print(f"tier: {factor.tier}" + (f" ({tier.description})" if tier else ""), markup=False)
+    console.print(f"tier: {factor.tier}" + (f" ({tier.description})" if tier else ""))
     if why:
-        console.print(why, markup=False)
-    console.print(f"chosen: {factor.why}", markup=False)
+        console.print(why)
+    console.print(f"chosen: {factor.why}")
     if factor.fallback:
-        console.print(f"fallback: {factor.fallback}", markup=False)
+        console.print(f"fallback: {factor.fallback}")
     if factor.gwp_note:
-        console.print(f"GWP basis: {factor.gwp_note}", markup=False)
+        console.print(f"GWP basis: {factor.gwp_note}")
     if len(candidates) > 1:
-        console.print("candidates (library, region, tier, value):", markup=False)
+        console.print("candidates (library, region, tier, value):")
         for library, region, tier_name, per_unit, value in candidates:
-            console.print(
-                f"  {library} {region} {tier_name}: {value:.6g} kg CO2e/{per_unit}", markup=False
-            )
+            console.print(f"  {library} {region} {tier_name}: {value:.6g} kg CO2e/{per_unit}")
     for row in factor.rows:
         console.print(
             f"- {row.scope or 'value'}: {row.value:g} {row.unit} "
             f"(= {row.kg_co2e_per_unit:.6g} kg CO2e/{row.per_unit})",
-            markup=False,
         )
-        console.print(f"  source: {row.source}", markup=False)
+        console.print(f"  source: {row.source}")
         console.print(
             f"  licence: {row.licence}; data quality: {row.data_quality}"
             + (f"; uncertainty: {row.uncertainty}" if row.uncertainty else ""),
-            markup=False,
         )
-        console.print(f"  {row.library}: {row.where}", markup=False)
+        console.print(f"  {row.library}: {row.where}")
 
 
 def print_libraries(factor_set) -> None:
@@ -222,19 +244,20 @@ def print_libraries(factor_set) -> None:
     console = _console()
     for rank, layer in enumerate(factor_set.layers, start=1):
         console.print(
-            f"[bold]{rank}. {escape(layer.name)}[/bold] {escape(layer.version)}  "
-            f"({escape(layer.path)}, "
-            f"{len(layer.rows)} rows)"
+            _line(
+                _bold(f"{rank}. {layer.name}"),
+                f" {layer.version}  ({layer.path}, {len(layer.rows)} rows)",
+            )
         )
         if layer.description:
-            console.print(f"   {layer.description}", markup=False)
+            console.print(f"   {layer.description}")
         if layer.gwp_basis:
-            console.print(f"   GWP basis: {layer.gwp_basis}", markup=False)
+            console.print(f"   GWP basis: {layer.gwp_basis}")
         for source in layer.sources:
-            console.print(f"   [{source['id']}] {source['citation']}", markup=False)
-            console.print(f"      licence: {source['licence']}", markup=False)
+            console.print(f"   [{source['id']}] {source['citation']}")
+            console.print(f"      licence: {source['licence']}")
             if source.get("attribution"):
-                console.print(f"      attribution: {source['attribution']}", markup=False)
+                console.print(f"      attribution: {source['attribution']}")
 
 
 def print_mode_effects(console: Console, assessment: Assessment) -> None:
@@ -269,22 +292,78 @@ def _comparison_rows(comparison):
             if route != comparison.baseline and delta is not None and value is not None:
                 text += f" ({_signed(delta)})"
             cells.append(text)
-        yield METRIC_LABELS.get(metric, metric).strip(), unit, cells
+        # metrics without a label (pmi_from:cleaning_per_batch) as words that can wrap
+        label = METRIC_LABELS.get(metric, metric.replace("_", " ").replace(":", ": "))
+        yield label.strip(), unit, cells
+
+
+# a column header wraps at this many characters (longer would squeeze the table)
+HEADER_WIDTH = 16
+ROUTE_WIDTH = 30
+
+
+def _pages(needs: list[int], fixed: int, width: int) -> list[range]:
+    """Consecutive groups of columns (each needing ``needs[i]`` characters) that fit ``width``
+    beside ``fixed`` characters of columns repeated on every page."""
+    pages, start, used = [], 0, fixed
+    for i, need in enumerate(needs):
+        if i > start and used + need > width:
+            pages.append(range(start, i))
+            start, used = i, fixed
+        used += need
+    pages.append(range(start, len(needs)))
+    return pages
+
+
+def _width(texts, header: str) -> int:
+    """Characters a column takes: its widest cell or its header (wrapped at spaces, never
+    inside a word), padding and border."""
+    words = [len(word) for word in header.split()]
+    return max([len(t) for t in texts] + [min(len(header), HEADER_WIDTH), *words]) + 3
 
 
 def print_comparison(comparison) -> None:
-    """Routes side by side with deltas against the baseline, then the drivers of each delta."""
+    """Routes side by side with deltas against the baseline, then the drivers of each delta.
+
+    When the routes do not fit the width (the terminal's, or ``COLUMNS`` when the output is
+    piped), the table is transposed: one row per route, the metrics as columns, as many per
+    page as fit. No cell is ever cut (``5…``) and no route hidden.
+    """
     console = _console()
-    console.print(f"Baseline: [bold]{escape(comparison.baseline)}[/bold]")
-    console.print(f"Carbon footprint basis: {escape(comparison.gwp_basis)}")
-    table = Table(title="Per kg of final product", title_justify="left")
-    table.add_column("metric")
-    table.add_column("unit")
-    for number, label in enumerate(comparison.labels, start=1):
-        table.add_column(f"{number}. {escape(label)}", justify="right")
-    for label, unit, cells in _comparison_rows(comparison):
-        table.add_row(escape(label), unit, *cells)
-    console.print(table)
+    console.print(_line("Baseline: ", _bold(comparison.baseline)))
+    console.print(f"Carbon footprint basis: {comparison.gwp_basis}")
+    rows = list(_comparison_rows(comparison))
+    labels = [f"{i}. {label}" for i, label in enumerate(comparison.labels, start=1)]
+    fixed = max(len(r[0]) for r in rows) + max(len(r[1]) for r in rows) + 7
+    side_by_side = [_width([r[2][i] for r in rows], labels[i]) for i in range(len(labels))]
+    if fixed + sum(side_by_side) <= console.width:
+        table = Table(title="Per kg of final product", title_justify="left")
+        table.add_column("metric")
+        table.add_column("unit")
+        for label in labels:
+            table.add_column(label, justify="right")
+        for label, unit, cells in rows:
+            table.add_row(label, unit, *cells)
+        console.print(table)
+    else:
+        route_width = min(max(len(label) for label in labels), ROUTE_WIDTH)
+        needs = [_width(cells, f"{label} [{unit}]") for label, unit, cells in rows]
+        pages = _pages(needs, route_width + 4, console.width)
+        for page in pages:
+            table = Table(
+                title=f"Per kg of final product, one row per route (metrics {page.start + 1}-"
+                f"{page.stop} of {len(rows)})",
+                title_justify="left",
+            )
+            # widths as planned, so that rich does not squeeze the route names instead
+            table.add_column("route", width=route_width)
+            for i in page:
+                table.add_column(
+                    f"{rows[i][0]} [{rows[i][1]}]", justify="right", width=needs[i] - 3
+                )
+            for position, label in enumerate(labels):
+                table.add_row(label, *(rows[i][2][position] for i in page))
+            console.print(table)
     for route in comparison.labels:
         drivers = comparison.drivers(route)
         if not drivers:
@@ -297,7 +376,7 @@ def print_comparison(comparison) -> None:
         for row in drivers:
             top.add_row(
                 row["kind"],
-                escape(row["flow"]),
+                row["flow"],
                 _number(row["route"]),
                 _number(row["baseline"]),
                 _signed(row["delta"]),
@@ -306,56 +385,52 @@ def print_comparison(comparison) -> None:
         console.print(top)
     robustness = comparison.robustness()
     if robustness:
-        console.print("[bold]Could the footprint ranking flip?[/bold]")
+        console.print(_bold("Could the footprint ranking flip?"))
         for row in robustness:
-            console.print(f"- {row['statement']}", markup=False)
+            console.print(f"- {row['statement']}")
     for route, assessment in zip(comparison.labels, comparison.assessments, strict=True):
         if assessment.mode_effects:
-            console.print(f"[bold]{escape(route)}[/bold]")
+            console.print(_bold(route))
             print_mode_effects(console, assessment)
-
-
-def _md(text: str) -> str:
-    return str(text).replace("|", "\\|")
 
 
 def comparison_markdown(comparison) -> str:
     """The comparison as a Markdown document (tables for the metrics and the drivers)."""
     lines = [
-        f"Baseline: **{_md(comparison.baseline)}**",
+        f"Baseline: **{markdown_cell(comparison.baseline)}**",
         "",
-        f"Carbon footprint basis: {_md(comparison.gwp_basis)}",
+        f"Carbon footprint basis: {markdown_cell(comparison.gwp_basis)}",
         "",
     ]
-    header = ["metric", "unit", *(_md(label) for label in comparison.labels)]
+    header = ["metric", "unit", *(markdown_cell(label) for label in comparison.labels)]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for label, unit, cells in _comparison_rows(comparison):
-        lines.append("| " + " | ".join([_md(label), unit, *cells]) + " |")
+        lines.append("| " + " | ".join([markdown_cell(label), unit, *cells]) + " |")
     for route in comparison.labels:
         drivers = comparison.drivers(route)
         if not drivers:
             continue
         lines += [
             "",
-            f"**What drives {_md(route)} − {_md(comparison.baseline)}**",
+            f"**What drives {markdown_cell(route)} − {markdown_cell(comparison.baseline)}**",
             "",
             "| kind | flow | route | baseline | difference | unit |",
             "|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| {r['kind']} | {_md(r['flow'])} | {_number(r['route'])} | "
+            f"| {r['kind']} | {markdown_cell(r['flow'])} | {_number(r['route'])} | "
             f"{_number(r['baseline'])} | {_signed(r['delta'])} | {r['unit']} |"
             for r in drivers
         ]
     robustness = comparison.robustness()
     if robustness:
         lines += ["", "**Could the footprint ranking flip?**", ""]
-        lines += [f"- {_md(row['statement'])}" for row in robustness]
+        lines += [f"- {markdown_cell(row['statement'])}" for row in robustness]
     for route, assessment in zip(comparison.labels, comparison.assessments, strict=True):
         if assessment.mode_effects:
             lines += [
                 "",
-                f"**From the operating mode: {_md(route)}**",
+                f"**From the operating mode: {markdown_cell(route)}**",
                 "",
                 "| feature | PMI kg/kg | kg CO2e/kg |",
                 "|---|---|---|",

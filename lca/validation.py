@@ -24,6 +24,7 @@ from lca.footprint import FootprintModel, build_footprint_model
 from lca.inventory import Inventory, build_inventory
 from lca.parameters import recipe_distributions
 from lca.recipe import Recipe, read_recipe
+from lca.regions import region_problem
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ def check_recipe(
     Raises
     ------
     lca.errors.RecipeError
-        With every problem of the inventory and of the uncertainty tables together.
+        With every problem of the inventory, the uncertainty tables and the site region
+        (:mod:`lca.regions`) together.
     lca.errors.FactorError
         If a factor library is invalid or the recipe gives the footprint something it cannot
         use (a price without a spend sector and no formula, a transport leg of no material).
@@ -77,6 +79,13 @@ def check_recipe(
         # the parameters are the recipe's own amounts: a broken one is reported by the inventory
         if not problems:
             raise
+    declared = {
+        r for layer in factors.layers for pair in layer.region_parents.items() for r in pair
+    }
+    declared |= {row.region for layer in factors.layers for row in layer.rows}
+    region = region_problem(recipe.route.region, declared)
+    if region:
+        problems.append(Problem(f"{recipe.origin}: route.region", region))
     if problems:
         raise RecipeError(list(dict.fromkeys(problems)))
     _check_finite(inventory)

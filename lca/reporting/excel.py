@@ -35,6 +35,7 @@ import numpy as np
 from lca.errors import OutputError
 from lca.footprint import CATEGORIES
 from lca.reporting.output import check_target, write_atomically
+from lca.reporting.safe import FORMULA_PREFIXES  # such text cells get Excel's quote prefix
 from lca.resources import data_dir
 from lca.results import METRIC_LABELS
 
@@ -49,9 +50,6 @@ SHEETS = (
 )  # fmt: skip
 HEADER_ROW = 4  # on every sheet: title in row 1, notes in rows 2-3, the first table's header here
 FIRST_ROW = HEADER_ROW + 1
-# A typed entry starting with one of these is read as a formula by Excel, LibreOffice or Google
-# Sheets (OWASP, CSV injection); such text cells also get Excel's quote prefix.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 EXCEL_TEXT_LIMIT = 32767
 COLOUR = re.compile(r"^[0-9A-Fa-f]{6}$")
 PER_KG = "kg CO2e/kg product"
