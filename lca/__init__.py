@@ -23,6 +23,7 @@ _EXPORTS = {
     "Comparison": "lca.compare",
     "FactorError": "lca.errors",
     "load_factor_set": "lca.factors",
+    "examples": "lca.resources",
     "ureg": "lca.units",
     "Q_": "lca.units",
 }

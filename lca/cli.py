@@ -837,6 +837,11 @@ def examples_copy(
             _err(f"copied {target}")
 
 
+class ListFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+
+
 @factors_app.command("list")
 def factors_list(
     factors: FactorsOption = None,
@@ -844,19 +849,43 @@ def factors_list(
     key: Annotated[
         str, typer.Option("--key", help="Only keys matching this glob, e.g. 'energy:*'.")
     ] = "*",
+    output_format: Annotated[
+        ListFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, or csv: the rows in the factor-file format, to start your own file.",
+        ),
+    ] = ListFormat.table,
 ) -> None:
     """One line per factor row: key, region, value, unit, library."""
     import fnmatch
 
+    from lca.factors import COLUMNS, OPTIONAL_COLUMNS
+
     with _reported():
         factor_set = _factor_set(factors, gwp)
-    for layer in factor_set.layers:
-        for row in layer.rows:
-            if fnmatch.fnmatchcase(row.key, key):
-                _out(
-                    f"{row.key:<34} {row.region:<8} {row.value:>12g} {row.unit:<24} "
-                    f"{row.scope[:30]:<30} {layer.name}"
-                )
+    rows = [
+        (layer, row)
+        for layer in factor_set.layers
+        for row in layer.rows
+        if fnmatch.fnmatchcase(row.key, key)
+    ]
+    if output_format is ListFormat.csv:
+        import pandas as pd
+
+        columns = (*COLUMNS, *OPTIONAL_COLUMNS)
+        _csv(
+            pd.DataFrame(
+                [{c: getattr(row, c) for c in columns} for _, row in rows], columns=columns
+            )
+        )
+        return
+    for layer, row in rows:
+        _out(
+            f"{row.key:<34} {row.region:<8} {row.value:>12g} {row.unit:<24} "
+            f"{row.scope[:30]:<30} {layer.name}"
+        )
 
 
 @factors_app.command("search")

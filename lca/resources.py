@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -29,3 +30,32 @@ def data_dir(name: str) -> Path:
 def example_paths() -> list[Path]:
     """The bundled example recipes, sorted by file name."""
     return sorted(data_dir("processes").glob("*.toml"))
+
+
+class _Examples(Mapping):
+    """The bundled example recipes by name, wherever greenroute is installed:
+    ``lca.examples["paracetamol-linear"]`` is the path of ``paracetamol-linear.toml``."""
+
+    def _paths(self) -> dict[str, Path]:
+        return {path.stem: path for path in example_paths()}
+
+    def __getitem__(self, name: str) -> Path:
+        paths = self._paths()
+        try:
+            return paths[str(name).removesuffix(".toml")]
+        except KeyError:
+            raise KeyError(
+                f"no bundled example named '{name}'; there are {', '.join(paths)}"
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths())
+
+    def __len__(self) -> int:
+        return len(self._paths())
+
+    def __repr__(self) -> str:
+        return f"<greenroute examples: {', '.join(self)}>"
+
+
+examples = _Examples()
