@@ -36,8 +36,8 @@ def available_memory() -> int | None:
 
 
 def size_text(n_bytes: float) -> str:
-    """``1.5 GB``, ``320 MB``, ``12 kB`` (decimal units)."""
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+    """``2.2 TB``, ``1.5 GB``, ``320 MB``, ``12 kB`` (decimal units)."""
+    for unit, scale in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if n_bytes >= scale:
             return f"{n_bytes / scale:.3g} {unit}"
     return f"{n_bytes:.0f} bytes"

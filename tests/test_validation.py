@@ -260,3 +260,35 @@ def test_a_sweep_larger_than_memory_is_refused_up_front():
     assert "a sweep of 10,000,000,000 points" in result.output and "of memory available" in (
         result.output
     )
+
+
+def test_monte_carlo_and_sensitivity_larger_than_memory_are_refused_up_front():
+    from lca.montecarlo import compare_monte_carlo, sensitivity
+
+    with pytest.raises(LimitError) as caught:
+        compare_monte_carlo([FLOW, FLOW], ["a", "b"], 10**9, max_memory=10**9)
+    # 10^9 draws × 2 routes × 7 outputs × 8 bytes = 112 GB, plus the chunks in flight
+    assert "1,000,000,000 Monte Carlo draws of 2 route(s) needs about 112 GB" in str(
+        caught.value
+    )
+    with pytest.raises(LimitError, match="a Sobol design of n = 100,000,000 for"):
+        sensitivity(FLOW, n=10**8, max_memory=10**9)
+    result = invoke("compare", FLOW, FLOW, "--mc", 10**9, "--max-memory", "1 GB")
+    assert result.exit_code == 1
+    assert "more than the stated limit of 1 GB; use fewer draws (--mc N)" in result.stderr
+    bad = invoke("compare", FLOW, "--mc", 10, "--max-memory", "lots")
+    assert bad.exit_code == 1 and "'lots' is not a memory size" in bad.stderr
+
+
+@pytest.mark.parametrize(
+    ("variant", "transform"),
+    [
+        ("a byte-order mark (Notepad, Excel)", lambda b: b"\xef\xbb\xbf" + b),
+        ("Windows line ends", lambda b: b.replace(b"\n", b"\r\n")),
+    ],
+)
+def test_recipes_saved_by_windows_tools_are_read(tmp_path, variant, transform):
+    path = tmp_path / "recipe.toml"
+    path.write_bytes(transform(PARACETAMOL.read_bytes()))
+    result = invoke("validate", path)
+    assert result.exit_code == 0, (variant, result.output)
