@@ -363,7 +363,8 @@ def _check_text(row: FactorRow, regions: tuple[str, ...]) -> None:
             f"{', '.join(DATA_QUALITY)} (then '; ' and any flags)"
         )
     try:
-        spread = factor_distribution(row.uncertainty, row.value, row.where)
+        # the text must parse; a relative spread of a zero factor is zero (Monte Carlo skips it)
+        spread = factor_distribution(row.uncertainty, row.value or 1.0, row.where)
     except UnitError as exc:
         raise FactorError(str(exc)) from None
     if spread is not None and row.uncertainty.startswith("95%:"):

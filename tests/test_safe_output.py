@@ -171,6 +171,7 @@ class FixedComparison:
         self.labels = tuple(f"Route {i:02d}, {'batch' if i % 2 else 'flow'}" for i in range(1, 21))
         self.labels = self.labels[:routes]
         self.baseline = self.labels[0]
+        self.gwp_basis = "IPCC AR6 GWP100"
         self.assessments = [type("A", (), {"mode_effects": ()})() for _ in self.labels]
 
     def route_metrics(self):
@@ -184,6 +185,9 @@ class FixedComparison:
         return self.value(label, metric) - self.value(self.baseline, metric)
 
     def drivers(self, label):
+        return []
+
+    def robustness(self):
         return []
 
 

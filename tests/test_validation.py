@@ -268,9 +268,7 @@ def test_monte_carlo_and_sensitivity_larger_than_memory_are_refused_up_front():
     with pytest.raises(LimitError) as caught:
         compare_monte_carlo([FLOW, FLOW], ["a", "b"], 10**9, max_memory=10**9)
     # 10^9 draws × 2 routes × 7 outputs × 8 bytes = 112 GB, plus the chunks in flight
-    assert "1,000,000,000 Monte Carlo draws of 2 route(s) needs about 112 GB" in str(
-        caught.value
-    )
+    assert "1,000,000,000 Monte Carlo draws of 2 route(s) needs about 112 GB" in str(caught.value)
     with pytest.raises(LimitError, match="a Sobol design of n = 100,000,000 for"):
         sensitivity(FLOW, n=10**8, max_memory=10**9)
     result = invoke("compare", FLOW, FLOW, "--mc", 10**9, "--max-memory", "1 GB")
