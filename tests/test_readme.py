@@ -88,7 +88,9 @@ def test_the_readme_shows_the_commands_it_promises():
                     "brightway", "--brightway-project", "brightway export"):  # fmt: skip
         assert f"lca {command}" in text or command in text, command
     assert "step.product.yield" not in README  # the old placeholder path
-    assert "a.toml" not in README and "my-route.toml" not in README
+    # the old placeholders, which no command could run as written
+    assert "a.toml" not in README and "lca validate my-route.toml" not in README
+    assert "--project P " not in README and "--brightway-project P " not in README
 
 
 @pytest.mark.parametrize("line", USING, ids=[line.split("#")[0][:60] for line in USING])
