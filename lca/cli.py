@@ -750,7 +750,7 @@ def template(
     with _reported():
         example = read_recipe(data_dir("processes") / TEMPLATE_EXAMPLE)
         written = write_recipe_workbook(example, out, force=force)
-    typer.echo(f"wrote {written} (the example route {TEMPLATE_EXAMPLE}; replace it with yours)")
+    _out(f"wrote {written} (the example route {TEMPLATE_EXAMPLE}; replace it with yours)")
 
 
 @app.command()
@@ -772,7 +772,7 @@ def convert(
         check_target(out, force)  # refuse before reading, not after
         recipe = read_recipe(source)
         written = write_recipe(recipe, out, force=force)
-    typer.echo(f"wrote {written}")
+    _out(f"wrote {written}")
 
 
 @app.command()
