@@ -166,6 +166,14 @@ class Assessment:
 
         return charts.sankey(self)
 
+    def to_pact(self, **options) -> dict:
+        """The footprint as a PACT ProductFootprint (Technical Specifications 2.3.3), a JSON-ready
+        dict; options and the data the owner must give: :func:`lca.reporting.pact.pact_footprint`
+        and docs/pact.md."""
+        from lca.reporting.pact import to_pact
+
+        return to_pact(self, **options)
+
     def to_frame(self):
         """Long table: ``route | scope | metric | value | unit | note``."""
         import pandas as pd

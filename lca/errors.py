@@ -52,3 +52,8 @@ class OutputError(LcaError, OSError):
 
 class LimitError(LcaError, ValueError):
     """A request exceeds a stated size (memory, steps, bytes); the message gives the estimate."""
+
+
+class PactError(LcaError, ValueError):
+    """A footprint cannot be written as a PACT product footprint (a field the data owner must
+    give is missing, or a value is outside what the specification allows)."""

@@ -8,12 +8,20 @@ runs as well. The format is documented in ``docs/recipe-format.md``.
 
 from __future__ import annotations
 
+import datetime
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+)
 
 from lca.errors import Problem, RecipeError
 from lca.files import read_text
@@ -357,6 +365,69 @@ class MarketElectricity(_Model):
     source: str = Field(min_length=1, description="Contract, supplier disclosure or registry.")
 
 
+def _date_text(value: Any) -> Any:
+    """TOML reads an unquoted 2024-01-01 as a date: keep it as its ISO text."""
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+DateText = Annotated[str, BeforeValidator(_date_text)]
+
+
+class Pact(_Model):
+    """What the data owner declares in a PACT product footprint (``lca export pact``).
+
+    Checked when the footprint is exported, not when the recipe is read; every field can also
+    be given on the command line. See docs/pact.md.
+    """
+
+    company_name: str | None = Field(
+        None, description="The company that declares the footprint (PACT companyName)."
+    )
+    company_ids: list[str] = Field(
+        default_factory=list,
+        description="URNs of the company, e.g. 'urn:pact:company:customcode:buyer-assigned:4321'.",
+    )
+    product_ids: list[str] = Field(
+        default_factory=list,
+        description="URNs of the product, e.g. a GTIN as 'urn:gtin:...' or your own "
+        "'urn:pact:...' code.",
+    )
+    product_name: str | None = Field(
+        None, description="Trade name of the product (default: the product material's name)."
+    )
+    product_description: str | None = Field(
+        None, description="Free text about the product (default: written from the recipe)."
+    )
+    cpc: str | None = Field(
+        None, description="UN Central Product Classification (CPC v2.1) code of the product."
+    )
+    reference_period_start: DateText | None = Field(
+        None, description="First day of the period the recipe's data represent, YYYY-MM-DD."
+    )
+    reference_period_end: DateText | None = Field(
+        None,
+        description="Day after the last day of that period (PACT: excluded), YYYY-MM-DD.",
+    )
+    geography: str | None = Field(
+        None,
+        description="Where the product is made: an ISO 3166 country ('DE') or subdivision "
+        "('US-NY') code, a UN region ('Western Europe') or 'global' (default: route.region).",
+    )
+    exempted_emissions_percent: float | None = Field(
+        None,
+        description="Your estimate of the emissions the footprint leaves out, in % (PACT 2.x: "
+        "0-5); required when some flow has no emission factor.",
+    )
+    exempted_emissions_note: str = Field(
+        "", description="How you estimated the exempted emissions."
+    )
+    rules: list[Literal["tfs", "pas-2090"]] = Field(
+        default_factory=list,
+        description="Sector rules you declare followed: 'tfs' (TfS PCF Guideline v3.0), "
+        "'pas-2090' (PAS 2090:2025, pharmaceutical products).",
+    )
+
+
 class Route(_Model):
     """Route metadata."""
 
@@ -461,6 +532,9 @@ class Recipe(_Model):
     facility: Facility | None = None
     transport: list[Transport] = Field(default_factory=list)
     uncertainty: list[Uncertainty] = Field(default_factory=list)
+    pact: Pact | None = Field(
+        None, description="Data-owner metadata for `lca export pact` (docs/pact.md)."
+    )
 
     _origin: str = PrivateAttr(default="<recipe>")
     # for a recipe read from a workbook: finds the sheet, row and column of a field path
