@@ -38,7 +38,7 @@ OWNER = dict(
     company_name="Example Pharma Ltd",
     company_ids=["urn:pact:company:customcode:buyer-assigned:4321"],
     product_ids=["urn:pact:example.com:product-id:lido-01"],
-    cpc="35290",
+    cpc="35290",  # a code of the right form; the tests check the format, not the classification
     reference_period_start="2024-01-01",
     reference_period_end="2025-01-01",
 )

@@ -219,10 +219,25 @@ def _boundary(assessment) -> str:
         if footprint.assessed("transport")
         else "; freight of raw materials not assessed"
     )
+    recipe = assessment.recipe
+    kinds = [
+        kind
+        for kind, present in (
+            (
+                "recovered solvent replacing virgin solvent",
+                any(i.recovered for step in recipe.steps for i in step.inputs),
+            ),
+            (
+                "production displaced by co-products (system expansion)",
+                any(s.allocation == "system-expansion" for s in recipe.steps if s.coproducts),
+            ),
+        )
+        if present
+    ]
     credits = (
-        f" Credits (recovered solvent replacing virgin solvent, co-products under system "
-        f"expansion): {amount('credits')}, included in the PCF."
-        if footprint.assessed("credits") and by_category["credits"]
+        f" Credits ({', '.join(kinds) or 'as the recipe models them'}): {amount('credits')}, "
+        "included in the PCF."
+        if by_category["credits"]
         else ""
     )
     return (
