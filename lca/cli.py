@@ -1144,11 +1144,11 @@ def export_pact(
         _warn(assessment.warnings)
         _warn(result.warnings)
         if out is None:
-            typer.echo(json.dumps(result.document, indent=2, ensure_ascii=False))
+            _json(result.document)
             return
         written = write_pact(result, out, force=force)
     pcf = result.document["pcf"]
-    typer.echo(
+    _out(
         f"wrote {written}: PACT {result.document['specVersion']} ProductFootprint, "
         f"pCfExcludingBiogenic {pcf['pCfExcludingBiogenic']} kg CO2e/kg"
     )

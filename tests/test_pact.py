@@ -435,7 +435,9 @@ def test_recipe_pact_table_and_options(tmp_path, write_recipe):
         ("cpc", "35.29", "is not a UN CPC v2.1 code"),
         ("reference_period_end", "2023-12-31", "ends (2023-12-31) before it starts"),
         ("reference_period_start", "1/1/2024", "is not a date YYYY-MM-DD"),
-        ("geography", "EU", "'EU' (the European Union) is not a PACT geography"),
+        ("geography", "EU", "'EU' is not a PACT geography"),
+        ("geography", "UK", "'UK' (did you mean 'GB'?) is not a PACT geography"),
+        ("geography", "XX", "'XX' is not a PACT geography"),  # not an ISO 3166-1 code
         ("pf_id", "not-a-uuid", "is not a UUID v4"),
     ],
 )
@@ -451,6 +453,7 @@ def test_invalid_owner_data_names_the_field(field, value, message):
         ("US-RFCE", {"geographyCountry": "US"}),  # an eGRID subregion: its country
         ("GB", {"geographyCountry": "GB"}),
         ("GLO", {}),  # global: no geography property
+        ("RER", {"geographyRegionOrSubregion": "Europe"}),
     ],
 )
 def test_geography_from_the_site_region(region, expected, tmp_path):

@@ -53,7 +53,8 @@ REGIONS = (
     "Western Asia", "Western Europe",
 )  # fmt: skip
 """PACT's RegionOrSubregion values (UN geographic regions and subregions)."""
-NOT_COUNTRIES = {"EU": "the European Union", "UK": "not an ISO 3166 code (use GB)"}
+SITE_GROUPS = {"RER": "Europe"}
+"""Site region groups (:mod:`lca.regions`) that are a UN region; EU and RoW are not."""
 # RFC 8141: "urn:" NID ":" NSS, NID 2-32 letters, digits or '-' (not at either end)
 URN = re.compile(r"^urn:[a-z0-9][a-z0-9-]{0,30}[a-z0-9]:\S+$", re.IGNORECASE)
 CPC = re.compile(r"^[0-9]{1,5}$")
@@ -160,23 +161,28 @@ class _Inputs:
 
 def _geography(inputs: _Inputs) -> dict:
     """The geography properties: from ``[pact] geography``, else from ``route.region``."""
+    from lca.regions import ALIASES, countries
+
     given = inputs.get("geography")
     if given is not None:
         text, where = str(given).strip(), inputs.where("geography", "--geography")
     else:
         text, where = inputs.recipe.route.region, inputs.recipe.where("route.region")
         # a site region such as US-RFCE (an eGRID subregion) is in the country US
-        if "-" in text and COUNTRY.match(text.split("-")[0]):
+        if "-" in text and text.split("-")[0] in countries():
             text = text.split("-")[0]
     if text.upper() in ("GLO", "GLOBAL"):
         return {}
     if text in REGIONS:
         return {"geographyRegionOrSubregion": text}
-    if COUNTRY.match(text) and text not in NOT_COUNTRIES:
+    if text in SITE_GROUPS:
+        return {"geographyRegionOrSubregion": SITE_GROUPS[text]}
+    if COUNTRY.match(text) and text in countries():
         return {"geographyCountry": text}
-    if SUBDIVISION.match(text) and given is not None:
+    if SUBDIVISION.match(text) and given is not None and text[:2] in countries():
         return {"geographyCountrySubdivision": text}
-    why = f" ({NOT_COUNTRIES[text]})" if text in NOT_COUNTRIES else ""
+    meant = ALIASES.get(text.upper())
+    why = f" (did you mean '{meant}'?)" if meant and meant in countries() else ""
     inputs.problems.append(
         f"{where}: '{text}'{why} is not a PACT geography; give [pact] geography (or "
         "--geography) as an ISO 3166-1 country code ('DE'), an ISO 3166-2 subdivision ('US-NY'), "
@@ -543,9 +549,8 @@ def to_pact(assessment, **options) -> dict:
 
 def write_pact(footprint: PactFootprint, path: str | Path, force: bool = False) -> Path:
     """Write a ProductFootprint as JSON (UTF-8), atomically; never over a file without ``force``."""
-    import json
-
     from lca.reporting.output import write_atomically
+    from lca.reporting.safe import to_json
 
-    text = json.dumps(footprint.document, indent=2, ensure_ascii=False) + "\n"
+    text = to_json(footprint.document) + "\n"
     return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)
