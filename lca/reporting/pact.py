@@ -280,16 +280,21 @@ def _allocation(recipe) -> str | None:
             "purchase is counted and the recovered share credited as virgin solvent avoided "
             "(closed-loop recycling)"
         )
-    return "; ".join(parts).capitalize() + "." if parts else None
+    if not parts:
+        return None
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
 
 
-def _comment(assessment, exemption, gwp_other, sources, primary_libraries, late: bool) -> str:
+def _comment(assessment, gwp_other, sources, primary_libraries, late: bool) -> str:
     from lca import __version__
 
     footprint, route = assessment.footprint, assessment.recipe.route
+    source = route.source.strip()
     parts = [
         f"Screening footprint computed by greenroute {__version__} from the route recipe "
-        f"'{route.name}' ({assessment.recipe.origin}); its data: {route.source.strip()}"
+        f"'{route.name}' ({assessment.recipe.origin}); its data: {source}"
+        + ("" if source.endswith(".") else ".")
     ]
     if footprint.is_lower_bound:
         parts.append(
@@ -504,7 +509,6 @@ def pact_footprint(
         "productNameCompany": name or recipe.route.product,
         "comment": _comment(
             assessment,
-            exempted,
             gwp_other,
             quality.cited_sources(footprint),
             list(primary_libraries),
