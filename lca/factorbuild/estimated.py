@@ -37,6 +37,7 @@ RECIPES = "factors/build/estimated"
 COMPARISONS = "factors/build/estimated-comparisons.toml"
 LIBRARY = "factors/greenroute-open"
 CSV_FILE = "estimated.csv"
+PROXY_FILE = "proxies.csv"
 SOURCE_ID = "greenroute-estimated"
 GWP_SETS = ("AR6", "AR5")
 DRAWS = 2000
@@ -171,7 +172,9 @@ def base_library(root: Path, gwp_set: str):
     """The bundled library without its generated estimated and proxy rows (tiers 1-2)."""
     from lca.factors import read_library
 
-    library = read_library(root / LIBRARY, gwp_set, default_tier="cited")
+    library = read_library(
+        root / LIBRARY, gwp_set, default_tier="cited", skip_files=(CSV_FILE, PROXY_FILE)
+    )
     return replace(
         library, rows=tuple(r for r in library.rows if r.tier not in ("estimated", "proxy"))
     )
