@@ -125,7 +125,7 @@ def read_recipes(root: Path) -> dict[str, tuple[str, object]]:
         if recipe.route.region != "US":
             raise FactorError(
                 f"{relative}: route.region is '{recipe.route.region}'; estimates are made for a "
-                "US site (the precursor and energy data are US data): set region = \"US\""
+                'US site (the precursor and energy data are US data): set region = "US"'
             )
         found[path.stem] = (relative, recipe)
     return found
@@ -229,9 +229,9 @@ def evaluate(recipe, factors, relative: str) -> Evaluation:
 
     footprint = assess(recipe, factors=factors, with_mode_effects=False).footprint
     _check(footprint, relative)
-    draws = simulate(
-        recipe, DRAWS, SEED, factors, outputs=("carbon_footprint",), workers=1
-    )["carbon_footprint"]
+    draws = simulate(recipe, DRAWS, SEED, factors, outputs=("carbon_footprint",), workers=1)[
+        "carbon_footprint"
+    ]
     if np.any(draws <= 0):
         raise FactorError(f"{relative}: a Monte Carlo draw of the footprint is not positive")
     logs = np.log(draws)
@@ -266,7 +266,7 @@ def row(estimate: Estimate, gwp_set: str) -> dict[str, str]:
         "unit": "kg CO2e / kg",
         "region": "US",
         "year": "",
-        "scope": "cradle-to-gate (estimated from the route)",
+        "scope": "cradle-to-gate",
         "source": (
             f"[{SOURCE_ID}] estimated by greenroute's factor build (python -m lca.factorbuild "
             f"--stage estimated) from the route recipe {estimate.path}; route sources: "
@@ -274,7 +274,7 @@ def row(estimate: Estimate, gwp_set: str) -> dict[str, str]:
         ),
         "licence": LICENCE,
         "data_quality": (
-            f"estimated from chemistry (route recipe, cited defaults); Monte Carlo median "
+            f"estimated (route recipe, cited defaults); Monte Carlo median "
             f"{fmt(result.median)}, geometric standard deviation {result.gsd:.3g} "
             f"({DRAWS} draws, seed {SEED})"
         ),

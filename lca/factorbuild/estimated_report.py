@@ -43,17 +43,20 @@ def equation(step, materials) -> str:
     ]
     if any(not formula(name) for _, name in reactants + outputs):
         return "n/a (a formula is unknown)"
-    left = Counter()
+    left, charged = Counter(), Counter()
     for coefficient, name in reactants:
         for element, count in parse_formula(formula(name)).items():
             left[element] += coefficient * count
+            charged[element] += coefficient * count
     for coefficient, name in outputs:
         for element, count in parse_formula(formula(name)).items():
             left[element] -= coefficient * count
     text = " + ".join(_term(c, formula(n)) for c, n in reactants) + " -> "
     text += " + ".join(_term(c, formula(n)) for c, n in outputs)
-    short = {e: -n for e, n in left.items() if n < -1e-9}
-    rest = Counter({e: round(n, 6) for e, n in left.items() if n > 1e-9})
+    # coefficients written to 4 significant digits balance to a few parts in 10 000
+    tolerance = {e: 1e-3 * max(charged[e], 1.0) for e in left}
+    short = {e: -n for e, n in left.items() if n < -tolerance[e]}
+    rest = Counter({e: round(n, 3) for e, n in left.items() if n > tolerance[e]})
     if short:
         text += " (UNBALANCED: the outputs hold more " + ", ".join(sorted(short)) + ")"
     elif rest:
@@ -186,7 +189,11 @@ def _estimate_section(estimate, comparisons) -> list[str]:
         + "."
     )
     flows = [s for s in ar6.summary if s["kg_co2e"]][:8]
-    out += ["", "| step | category | flow | amount per kg | kg CO2e/kg | factor |", "|---|---|---|---|---|---|"]
+    out += [
+        "",
+        "| step | category | flow | amount per kg | kg CO2e/kg | factor |",
+        "|---|---|---|---|---|---|",
+    ]
     out += [
         f"| {s['step']} | {s['category']} | {s['flow']} | {fmt(s['amount'])} {s['unit']} | "
         f"{fmt(s['kg_co2e'])} | {', '.join(s['factors'])} ({', '.join(s['tiers'])}) |"
@@ -199,11 +206,10 @@ def _estimate_section(estimate, comparisons) -> list[str]:
     )
     if ar6.gaps:
         out.append("")
-        out.append(
-            "Not counted (no factor): "
-            + "; ".join(f"{g['flow']} {fmt(g['amount'])} {g['unit']} ({g['reason']})" for g in ar6.gaps)
-            + "."
+        gaps = "; ".join(
+            f"{g['flow']} {fmt(g['amount'])} {g['unit']} ({g['reason']})" for g in ar6.gaps
         )
+        out.append(f"Not counted (no factor): {gaps}.")
     if ar6.warnings:
         out.append("")
         out.append("Engine warnings: " + " ".join(f"{w}." for w in dict.fromkeys(ar6.warnings)))
@@ -228,7 +234,8 @@ def render(estimates, comparisons) -> str:
         "",
         "## Summary",
         "",
-        "| material | AR6 | AR5 | 95 % interval (AR6) | GSD | materials | energy | waste treatment | transport |",
+        "| material | AR6 | AR5 | 95 % interval (AR6) | GSD | materials | energy | waste treatment "
+        "| transport |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for e in estimates:
@@ -265,4 +272,5 @@ def readme(text: str, estimates, comparisons) -> str:
         before, rest = text.split(README_START, 1)
         after = rest.split(README_END, 1)[1]
         return before + section + after
-    return text.rstrip("\n") + "\n\n## Estimated factors beside independent figures\n\n" + section + "\n"
+    heading = "\n\n## Estimated factors beside independent figures\n\n"
+    return text.rstrip("\n") + heading + section + "\n"
