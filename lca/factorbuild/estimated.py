@@ -27,11 +27,15 @@ import math
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from lca.errors import FactorError
 from lca.uncertainty import Z95
+
+if TYPE_CHECKING:
+    from lca.recipe import Recipe
 
 RECIPES = "factors/build/estimated"
 COMPARISONS = "factors/build/estimated-comparisons.toml"
@@ -90,12 +94,12 @@ class Estimate:
 
     material: str
     path: str  # relative to the repository root
-    recipe: object  # lca.recipe.Recipe
+    recipe: Recipe
     depends: tuple[str, ...]
     results: dict[str, Evaluation]
 
 
-def read_recipes(root: Path) -> dict[str, tuple[str, object]]:
+def read_recipes(root: Path) -> dict[str, tuple[str, Recipe]]:
     """``{material id: (relative path, Recipe)}`` of every route recipe, checked.
 
     Raises
@@ -131,14 +135,14 @@ def read_recipes(root: Path) -> dict[str, tuple[str, object]]:
     return found
 
 
-def raw_materials(recipe) -> list[str]:
+def raw_materials(recipe: Recipe) -> list[str]:
     """Materials a recipe buys: inputs that no step of it makes, in order of appearance."""
     made = {step.product.material for step in recipe.steps if step.product is not None}
     bought = [i.material for step in recipe.steps for i in step.inputs if i.material not in made]
     return list(dict.fromkeys(bought))
 
 
-def dependency_order(recipes: dict[str, tuple[str, object]]) -> list[tuple[str, tuple[str, ...]]]:
+def dependency_order(recipes: dict[str, tuple[str, Recipe]]) -> list[tuple[str, tuple[str, ...]]]:
     """``(material, the estimated materials it buys)``, precursors first, ties by name.
 
     Raises
