@@ -474,7 +474,10 @@ def _check_components(rows: list[FactorRow]) -> list[str]:
 
 
 def read_library(
-    path: str | Path, gwp_set: str | None = None, default_tier: str = "user"
+    path: str | Path,
+    gwp_set: str | None = None,
+    default_tier: str = "user",
+    skip_files: tuple[str, ...] = (),
 ) -> FactorLibrary:
     """Read a library folder (``library.toml`` + CSV files) or a bare CSV file.
 
@@ -484,6 +487,9 @@ def read_library(
         GWP100 set per-gas rows are characterised with (``"AR6"``, the default, or ``"AR5"``).
     default_tier : str
         Tier of rows with no ``tier`` cell: ``"user"`` for a user's library.
+    skip_files : tuple of str
+        Files of the library's ``files`` list not to read (the factor build reads the library
+        without the files it is generating).
 
     Raises
     ------
@@ -530,6 +536,8 @@ def read_library(
     rows: list[FactorRow] = []
     problems: list[str] = []
     for file_name in meta.get("files", ["factors.csv"]):
+        if file_name in skip_files:
+            continue
         csv_path = path / file_name
         if not csv_path.is_file():
             raise FactorError(f"{meta_path}: files lists '{file_name}', which is not in {path}")

@@ -300,7 +300,17 @@ def test_report_has_every_section_and_route(flagship, tmp_path):
     assert "no factor waste:incineration" in text  # a gap, with its reason
     for effect in flagship.assessments[0].mode_effects:
         assert html.escape(effect.description) in text
-    assert "stays lower unless" in text  # whether the footprint ranking could flip
+    # every lidocaine material has a tier 1-3 factor: no ranking statement warns of a flip
+    assert "COULD FLIP" not in text
+
+
+def test_report_says_when_the_ranking_could_flip(tmp_path):
+    from lca.factors import load_factor_set
+
+    # without the estimated tier the lidocaine amines and acyl chloride are proxy-covered
+    proxied = compare(FLAGSHIP, factors=load_factor_set(exclude_tiers=("estimated",)))
+    text = write_html(proxied, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "stays lower unless" in text and "COULD FLIP" in text
 
 
 def test_markup_in_recipe_text_is_escaped(hostile, tmp_path):

@@ -1,8 +1,10 @@
 """``python -m lca.factorbuild [--check] [--stage computed]``: regenerate or check the files.
 
-Each stage is a function ``run(root) -> {relative path: text}``; later stages (``estimated``,
-``proxy``) are added to ``STAGES``. Without ``--check`` the files are written; with it nothing is
-written and the exit code is 1 if a committed file differs, naming the first differing line.
+Each stage is a function ``run(root) -> {relative path: text}``, run in the order of ``STAGES``:
+``computed`` (USLCI), ``estimated`` (route recipes, which use the computed rows) and ``proxy``
+(class proxies from the rows of the tiers before it). Without ``--check`` the files are written;
+with it nothing is written and the exit code is 1 if a committed file differs, naming the first
+differing line.
 The build reads only vendored files and never downloads anything.
 """
 
@@ -22,6 +24,12 @@ def _computed(root: Path) -> dict[str, str]:
     return computed.run(root)
 
 
+def _estimated(root: Path) -> dict[str, str]:
+    from lca.factorbuild import estimated
+
+    return estimated.run(root)
+
+
 def _proxy(root: Path) -> dict[str, str]:
     from lca.factorbuild import proxy
 
@@ -34,7 +42,11 @@ def _proxy(root: Path) -> dict[str, str]:
 
 
 # In dependency order: proxies are computed from the tiers before them.
-STAGES: dict[str, Callable[[Path], dict[str, str]]] = {"computed": _computed, "proxy": _proxy}
+STAGES: dict[str, Callable[[Path], dict[str, str]]] = {
+    "computed": _computed,
+    "estimated": _estimated,
+    "proxy": _proxy,
+}
 
 
 def first_difference(path: Path, expected: str) -> str | None:
@@ -55,7 +67,7 @@ def first_difference(path: Path, expected: str) -> str | None:
 def build(stages: list[str], root: Path, check: bool) -> list[str]:
     """Run ``stages``; write their files, or (``check``) return the stale ones' differences."""
     problems: list[str] = []
-    for stage in stages:
+    for stage in [name for name in STAGES if name in stages]:  # dependency order
         if problems:
             break  # a later stage reads what an earlier one makes: check it once that is current
         for relative, text in STAGES[stage](root).items():
