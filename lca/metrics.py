@@ -245,9 +245,10 @@ def reaction_mass_efficiency(reaction: Reaction) -> float | None:
     Constable et al. 2002, doi:10.1039/B206169B). A reactant fed as a solution counts by its
     own mass only. ``None`` for a step with no reactant.
     """
-    if not reaction.reactants:
-        return None
-    return float(100.0 * reaction.product.kg / sum(r.kg for r in reaction.reactants))
+    charged = sum(r.kg for r in reaction.reactants) if reaction.reactants else 0.0
+    if charged <= 0:
+        return None  # no reactant, or none charged: a ratio to nothing
+    return float(100.0 * reaction.product.kg / charged)
 
 
 def carbon_efficiency(reaction: Reaction) -> float | None:
@@ -274,7 +275,7 @@ def isolated_yield(reaction: Reaction) -> float | None:
     (at steady state for a continuous step). ``None`` without a limiting reagent or a molar mass.
     """
     limiting, product = reaction.limiting, reaction.product
-    if limiting is None or limiting.moles is None or product.moles is None:
+    if limiting is None or limiting.moles is None or product.moles is None or limiting.moles <= 0:
         return None
     return 100.0 * (product.moles / product.coefficient) / (limiting.moles / limiting.coefficient)
 

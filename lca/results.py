@@ -123,11 +123,13 @@ def mass_metrics(inventory: Inventory) -> tuple[Metric, ...]:
         ]
     if inventory.stages_tagged:
         rows += _stage_rows("route", m.stage_pmi(ev, raw, inventory.stages), _scalar)
-    route_rme = (
-        m.route_reaction_mass_efficiency(ev, raw, roles)
-        if (raw & (roles == "reactant")).any()
-        else np.array([np.nan])
-    )
+    has_reactants = bool((raw & (roles == "reactant")).any())
+    with np.errstate(divide="ignore"):
+        route_rme = (
+            m.route_reaction_mass_efficiency(ev, raw, roles)
+            if has_reactants
+            else np.array([np.nan])
+        )
     rows += [
         Metric("route", "solvent_intensity", _scalar(m.solvent_intensity(ev, raw, roles)), "kg/kg"),
         Metric("route", "water_intensity", _scalar(m.water_intensity(ev, raw, roles)), "kg/kg"),
@@ -139,7 +141,11 @@ def mass_metrics(inventory: Inventory) -> tuple[Metric, ...]:
             "reaction_mass_efficiency",
             _scalar(route_rme),
             "%",
-            "" if math.isfinite(route_rme[0]) else "no raw material has role 'reactant'",
+            ""
+            if math.isfinite(route_rme[0])
+            else "the raw reactants are charged 0 kg"
+            if has_reactants
+            else "no raw material has role 'reactant'",
         ),
     ]
     coproducts = inventory.coproduct_result
@@ -353,10 +359,14 @@ def _missing_reason(metric: str, reaction) -> str:
     if metric == "isolated_yield":
         if reaction.limiting is None:
             return "no limiting reagent marked"
+        if reaction.limiting.moles is not None and reaction.limiting.moles <= 0:
+            return "the limiting reagent is charged 0 mol"
         unknown = [s.name for s in (reaction.limiting, reaction.product) if s.molar_mass is None]
         return "molar mass unknown for " + ", ".join(unknown)
     if not reaction.reactants:
         return "no input has role 'reactant'"
+    if metric == "reaction_mass_efficiency" and sum(r.kg for r in reaction.reactants) <= 0:
+        return "the reactants are charged 0 kg"
     species = (*reaction.reactants, reaction.product)
     if metric.endswith("with_coproducts"):
         species += reaction.coproducts

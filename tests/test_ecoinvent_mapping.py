@@ -94,3 +94,25 @@ def test_names_are_those_of_the_public_lists():
             assert key in changed, f"{row.row.where}: a 3.10-only row whose name did not change"
         checked += 1
     assert checked > 200
+
+
+def test_the_counts_in_the_docs_are_the_mapping_s():
+    import re
+
+    rows = read_ecoinvent_mapping(MAPPING)
+    statuses: dict[str, set[str]] = {}
+    for row in rows:
+        statuses.setdefault(row.flow, set()).add(row.status)
+    best = [
+        next(s for s in ("exact", "proxy", "none", "unverified") if s in found)
+        for found in statuses.values()
+    ]
+    page = (ROOT / "docs" / "brightway.md").read_text(encoding="utf-8")
+    stated = re.search(
+        r"Counts \((\d+) rows, (\d+) flows\): (\d+) flows `exact`, (\d+) `proxy`, (\d+) `none`",
+        page,
+    )
+    assert stated, "docs/brightway.md states the mapping's counts"
+    assert tuple(int(n) for n in stated.groups()) == (
+        len(rows), len(statuses), best.count("exact"), best.count("proxy"), best.count("none"),
+    )  # fmt: skip

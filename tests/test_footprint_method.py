@@ -173,3 +173,17 @@ def test_break_even_statement_where_the_ranking_flips(tmp_path):
     assert "average more than 2 kg CO2e/kg" in row["statement"]
     # 2.0 lies inside the proxy's 95 % interval (0.05-5): the ranking could flip
     assert row["could_flip"] and "COULD FLIP" in row["statement"]
+
+
+def test_biogenic_co2_in_a_factor_is_reported_apart_from_the_total(tmp_path):
+    # a factor with a fossil and a biogenic component: 1.0 kg CO2 + 0.25 kg CO2_biogenic per kg
+    path = tmp_path / "f.csv"
+    path.write_text(
+        HEADER
+        + "material:a,a,1.0,kg CO2 / kg,GLO,2025,CO2,t,CC0,primary,,\n"
+        + "material:a,a,0.25,kg CO2_biogenic / kg,GLO,2025,CO2_biogenic,t,CC0,primary,,\n"
+    )
+    factors = FactorSet((read_library(path),))
+    fp = assess(solvent_step("bio-ethanol", "C2H6O"), factors=factors).footprint
+    assert fp.by_category()["materials"] == pytest.approx(1 * 1.0)  # 1 kg of a, fossil only
+    assert fp.biogenic_co2 == pytest.approx(1 * 0.25)

@@ -72,3 +72,36 @@ def test_missing_formula_is_reported_not_zero():
     notes = {row.metric: row.note for row in result.metrics if row.scope == "s"}
     assert notes["atom_economy"] == "molar mass unknown for a, api"
     assert result.value("reaction_mass_efficiency", "s") == pytest.approx(50.0)
+
+
+def test_reactants_charged_zero_give_no_ratio_and_say_why():
+    # found by the generated-recipe property test: RME and the isolated yield divided by 0 kg
+    from helpers import route
+
+    from lca.compare import assess
+
+    recipe = route(
+        [
+            {
+                "id": "s",
+                "inputs": [
+                    {"material": "a", "amount": "0 kg", "role": "reactant", "limiting": True},
+                    {"material": "b", "amount": "1 kg", "role": "reagent"},
+                ],
+                "product": {"material": "p", "amount": "0.5 kg"},
+            }
+        ],
+        product="p",
+        materials={"a": {"formula": "C2H6O"}, "b": {"formula": "C2H4O2"}, "p": {"formula": "CH4O"}},
+    )
+    result = assess(recipe, with_mode_effects=False)
+    rme = next(
+        m for m in result.metrics if m.scope == "s" and m.metric == "reaction_mass_efficiency"
+    )
+    assert rme.value is None and rme.note == "the reactants are charged 0 kg"
+    found = next(m for m in result.metrics if m.scope == "s" and m.metric == "isolated_yield")
+    route_rme = next(
+        m for m in result.metrics if m.scope == "route" and m.metric == "reaction_mass_efficiency"
+    )
+    assert route_rme.value is None and route_rme.note == "the raw reactants are charged 0 kg"
+    assert found.value is None and found.note == "the limiting reagent is charged 0 mol"

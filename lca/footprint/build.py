@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lca.factors import FactorSet
 from lca.footprint.allocation import allocate, expansion_terms
 from lca.footprint.energy import EnergyFactors, double_counting, energy_terms
 from lca.footprint.materials import MaterialFactors, material_terms
-from lca.footprint.model import FootprintModel, Gap, Term, factor_id
-from lca.footprint.waste import waste_terms
+from lca.footprint.model import Apart, FootprintModel, Gap, Term, factor_id
+from lca.footprint.waste import BIOGENIC, waste_terms
 from lca.site import Site
 
 
@@ -94,7 +96,15 @@ def build_footprint_model(inventory, factors: FactorSet) -> FootprintModel:
     more, missing = expansion_terms(inventory, resolver)
     terms += more
     gaps += missing
-    terms, apart = allocate(terms, waste.apart, inventory)
+    supply = [
+        Apart(
+            term=replace(t, value=t.factor.biogenic_value, flow=f"{t.flow} (biogenic CO2)"),
+            reason=BIOGENIC,
+        )
+        for t in terms
+        if t.factor is not None and t.factor.biogenic_value > 0
+    ]
+    terms, apart = allocate(terms, [*waste.apart, *supply], inventory)
     warnings = [
         *resolver.warnings,
         *energy.warnings,
