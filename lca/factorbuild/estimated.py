@@ -82,6 +82,9 @@ class Evaluation:
     gaps: tuple[dict, ...]
     warnings: tuple[str, ...]
     precursors: tuple[tuple[str, str, str, float, str], ...]  # (material, tier, region, value, src)
+    biogenic_co2: float = 0.0
+    """Biogenic CO2 the route itself emits (burned biogenic carbon of its residue) [kg per kg],
+    reported apart: not in ``value``. Biogenic CO2 rows of the precursors' factors are not in it."""
 
     @property
     def uncertainty(self) -> str:
@@ -208,6 +211,19 @@ def _check(footprint, relative: str) -> None:
             )
 
 
+def _own_biogenic_co2(footprint) -> float:
+    """Biogenic CO2 of the carbon the route burns (stoichiometric terms reported apart)."""
+    from lca.footprint.waste import BIOGENIC
+
+    return float(
+        sum(
+            value
+            for apart, value in zip(footprint.model.apart, footprint.apart_values, strict=True)
+            if apart.reason == BIOGENIC and apart.term.tier == "stoichiometric"
+        )
+    )
+
+
 def _precursors(footprint) -> tuple[tuple[str, str, str, float, str], ...]:
     found = {}
     for term in footprint.model.terms:
@@ -251,6 +267,17 @@ def evaluate(recipe, factors, relative: str) -> Evaluation:
         gaps=tuple(footprint.gaps),
         warnings=tuple(footprint.warnings),
         precursors=_precursors(footprint),
+        biogenic_co2=_own_biogenic_co2(footprint),
+    )
+
+
+def _biogenic_note(result: Evaluation) -> str:
+    """The route's biogenic CO2, which the value leaves out (ISO 14067: reported apart)."""
+    if not result.biogenic_co2:
+        return ""
+    return (
+        f". Biogenic CO2 of the carbon the route burns, reported apart and not in the value: "
+        f"{fmt(result.biogenic_co2)} kg per kg (no uptake of biogenic carbon is counted either)"
     )
 
 
@@ -287,6 +314,7 @@ def row(estimate: Estimate, gwp_set: str) -> dict[str, str]:
             f"Route: {route}. Site region US (US precursor and energy data). Factors used "
             f"({gwp_set}): {precursors}. Contributions: "
             + ", ".join(f"{c} {fmt(v)}" for c, v in result.by_category.items() if v)
+            + _biogenic_note(result)
             + f". See estimated-report.md and {estimate.path}."
         ),
         "tier": "estimated",

@@ -188,6 +188,12 @@ def _estimate_section(estimate, comparisons) -> list[str]:
         + ", ".join(f"{c} {fmt(v)}" for c, v in ar6.by_category.items() if v)
         + "."
     )
+    if ar6.biogenic_co2:
+        out.append(
+            f"- Biogenic CO2 of the carbon the route burns: {fmt(ar6.biogenic_co2)} kg per kg, "
+            "reported apart and not in the value (the value counts no uptake of biogenic carbon "
+            "either)."
+        )
     flows = [s for s in ar6.summary if s["kg_co2e"]][:8]
     out += [
         "",
