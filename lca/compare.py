@@ -56,16 +56,24 @@ MODE_FEATURES = {
 
 
 def _html_tables(title: str, frame) -> str:
-    """Route metrics and a step × metric pivot as HTML, every text escaped."""
-    route = frame[frame["scope"] == "route"][["metric", "value", "unit", "note"]]
+    """Route metrics and a step × metric table as HTML, with the reports' labels, units and
+    number format (:mod:`lca.reporting.labels`); every text escaped."""
+    from lca.reporting.labels import format_number, metric_label, unit_label
+
+    route = frame[frame["scope"] == "route"]
+    shown = route.assign(
+        metric=[metric_label(m).indented("\u2003") for m in route["metric"]],
+        value=[format_number(v) for v in route["value"]],
+        unit=[unit_label(u) for u in route["unit"]],
+    )[["metric", "value", "unit", "note"]]
     steps = frame[frame["scope"] != "route"].pivot_table(
         index="scope", columns="metric", values="value", aggfunc="first", sort=False
     )
-    number = lambda v: f"{v:.4g}"  # noqa: E731
+    steps.columns = [metric_label(m).text for m in steps.columns]
     return (
         f"<h4>{html.escape(title)}</h4>"
-        + route.to_html(index=False, float_format=number, na_rep="n/a")
-        + steps.to_html(float_format=number, na_rep="n/a")
+        + shown.to_html(index=False)
+        + steps.to_html(float_format=format_number, na_rep="n/a")
     )
 
 
@@ -499,18 +507,22 @@ class Comparison:
         return None if value is None or base is None else value - base
 
     def _repr_html_(self) -> str:
-        """The route metrics side by side (Jupyter)."""
+        """The route metrics side by side (Jupyter), with the reports' labels and units."""
         import pandas as pd
 
+        from lca.reporting.labels import format_number, metric_label, unit_label
+
         rows = {
-            (metric, unit): {label: self.value(label, metric) for label in self.labels}
+            (metric_label(metric).indented("\u2003"), unit_label(unit)): {
+                label: self.value(label, metric) for label in self.labels
+            }
             for metric, unit in self.route_metrics()
         }
         frame = pd.DataFrame.from_dict(rows, orient="index")
         frame.index = pd.MultiIndex.from_tuples(frame.index, names=["metric", "unit"])
         notes = "".join(f"<p>warning: {html.escape(w)}</p>" for w in self.warnings)
         return f"<p>Baseline: <b>{html.escape(self.baseline)}</b></p>{notes}" + frame.to_html(
-            float_format=lambda v: f"{v:.4g}", na_rep="n/a"
+            float_format=format_number, na_rep="n/a"
         )
 
     def plot_footprint(self):

@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from lca.compare import Assessment
+from lca.reporting.labels import format_number, format_signed, metric_label, unit_label
 from lca.reporting.safe import markdown_cell, printable
-from lca.results import METRIC_LABELS
 
 STEP_COLUMNS = (
     ("scale", "kg/kg API"), ("step_pmi", "step PMI"), ("raw_materials", "raw kg/kg API"),
@@ -52,19 +52,6 @@ def _line(*parts: str | Text) -> Text:
     return Text.assemble(*(printable(p) if isinstance(p, str) else p for p in parts))
 
 
-def _number(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    if value == 0:
-        return "0"
-    magnitude = abs(value)
-    if magnitude >= 1000:
-        return f"{value:,.0f}"
-    if magnitude >= 10:
-        return f"{value:.1f}"
-    return f"{value:.3g}"
-
-
 def print_assessment(assessment: Assessment) -> None:
     """Summary, per-step and raw-material tables of one assessment."""
     console = _console()
@@ -80,8 +67,8 @@ def print_assessment(assessment: Assessment) -> None:
     for row in assessment.metrics:
         if row.scope != "route" or row.metric.startswith(FOOTPRINT_ROWS):
             continue
-        label = METRIC_LABELS.get(row.metric, row.metric.replace("energy:", "Energy: "))
-        summary.add_row(label, _number(row.value), row.unit, row.note)
+        label = metric_label(row.metric).indented()
+        summary.add_row(label, format_number(row.value), unit_label(row.unit), row.note)
     console.print(summary)
 
     steps = Table(title="Steps", title_justify="left")
@@ -93,7 +80,7 @@ def print_assessment(assessment: Assessment) -> None:
         steps.add_row(
             step.id,
             step.product.material,
-            *(_number(assessment.value(metric, step.id)) for metric, _ in STEP_COLUMNS),
+            *(format_number(assessment.value(metric, step.id)) for metric, _ in STEP_COLUMNS),
         )
     console.print(steps)
     shown = {metric for metric, _ in STEP_COLUMNS} | {"footprint"}
@@ -103,8 +90,8 @@ def print_assessment(assessment: Assessment) -> None:
         for column in ("step", "metric", "value", "unit", "note"):
             more.add_column(column, justify="right" if column == "value" else "left")
         for row in extra:
-            label = METRIC_LABELS.get(row.metric, row.metric)
-            more.add_row(row.scope, label, _number(row.value), row.unit, row.note)
+            label = metric_label(row.metric).text
+            more.add_row(row.scope, label, format_number(row.value), unit_label(row.unit), row.note)
         console.print(more)
 
     raw = Table(title="Raw materials per kg of final product", title_justify="left")
@@ -115,7 +102,7 @@ def print_assessment(assessment: Assessment) -> None:
     totals = assessment.inventory.raw_materials()
     pmi = assessment.value("pmi")
     for (material, role), value in sorted(totals.items(), key=lambda item: -item[1]):
-        raw.add_row(material, role, _number(value), f"{100 * value / pmi:.1f} %")
+        raw.add_row(material, role, format_number(value), f"{100 * value / pmi:.1f} %")
     console.print(raw)
     if assessment.footprint is not None:
         print_footprint(console, assessment)
@@ -140,29 +127,33 @@ def print_footprint(console: Console, assessment: Assessment) -> None:
     table.add_column("category")
     table.add_column("kg CO2e/kg", justify="right")
     for category, value in footprint.by_category().items():
-        table.add_row(category, _number(value))
-    table.add_row(_bold("total (net of credits)"), _bold(_number(footprint.total)))
+        table.add_row(category, format_number(value))
+    table.add_row(_bold("total (net of credits)"), _bold(format_number(footprint.total)))
     console.print(table)
 
     steps = Table(title="Footprint by step", title_justify="left")
     steps.add_column("step")
     steps.add_column("kg CO2e/kg", justify="right")
     for step, value in footprint.by_step().items():
-        steps.add_row(step, _number(value))
+        steps.add_row(step, format_number(value))
     console.print(steps)
 
     top = Table(title="Largest contributions", title_justify="left")
     for column in ("step", "category", "flow", "amount", "kg CO2e/kg", "factor"):
         top.add_column(column, justify="right" if column in ("amount", "kg CO2e/kg") else "left")
     for row in footprint.summary()[:12]:
-        amount = "" if row["unit"] == "mixed" else f"{_number(row['amount'])} {row['unit']}"
+        amount = (
+            ""
+            if row["unit"] == "mixed"
+            else f"{format_number(row['amount'])} {unit_label(row['unit'])}"
+        )
         factors = ", ".join(row["factors"]) + (" [fallback]" if row["fallback"] else "")
         top.add_row(
             row["step"],
             row["category"],
             row["flow"],
             amount,
-            _number(row["kg_co2e"]),
+            format_number(row["kg_co2e"]),
             factors,
         )
     console.print(top)
@@ -191,7 +182,7 @@ def print_footprint(console: Console, assessment: Assessment) -> None:
                 gap["step"],
                 gap["category"],
                 gap["flow"],
-                f"{_number(gap['amount'])} {gap['unit']}",
+                f"{format_number(gap['amount'])} {unit_label(gap['unit'])}",
                 gap["reason"],
             )
         console.print(table)
@@ -209,7 +200,7 @@ def print_factor(factor, candidates=(), why: str = "") -> None:
     console.print(
         _line(
             _bold(factor.key),
-            f" ({factor.region}): {factor.value:.6g} kg CO2e per {factor.per_unit} "
+            f" ({factor.region}): {factor.value:.6g} kg CO2e per {unit_label(factor.per_unit)} "
             f"(IPCC {factor.gwp_set} GWP100; basis: {factor.basis})",
         )
     )
@@ -225,11 +216,13 @@ def print_factor(factor, candidates=(), why: str = "") -> None:
     if len(candidates) > 1:
         console.print("candidates (library, region, tier, value):")
         for library, region, tier_name, per_unit, value in candidates:
-            console.print(f"  {library} {region} {tier_name}: {value:.6g} kg CO2e/{per_unit}")
+            console.print(
+                f"  {library} {region} {tier_name}: {value:.6g} kg CO2e/{unit_label(per_unit)}"
+            )
     for row in factor.rows:
         console.print(
-            f"- {row.scope or 'value'}: {row.value:g} {row.unit} "
-            f"(= {row.kg_co2e_per_unit:.6g} kg CO2e/{row.per_unit})",
+            f"- {row.scope or 'value'}: {row.value:g} {unit_label(row.unit)} "
+            f"(= {row.kg_co2e_per_unit:.6g} kg CO2e/{unit_label(row.per_unit)})",
         )
         console.print(f"  source: {row.source}")
         console.print(
@@ -270,15 +263,12 @@ def print_mode_effects(console: Console, assessment: Assessment) -> None:
         table.add_column(column, justify="right" if "kg" in column else "left")
     for effect in assessment.mode_effects:
         table.add_row(
-            effect.feature, _signed(effect.pmi), _signed(effect.footprint), effect.description
+            effect.feature,
+            format_signed(effect.pmi),
+            format_signed(effect.footprint),
+            effect.description,
         )
     console.print(table)
-
-
-def _signed(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return ("+" if value > 0 else "") + _number(value)
 
 
 def _comparison_rows(comparison):
@@ -288,13 +278,11 @@ def _comparison_rows(comparison):
         cells = []
         for route in comparison.labels:
             value, delta = comparison.value(route, metric), comparison.delta(route, metric)
-            text = _number(value)
+            text = format_number(value)
             if route != comparison.baseline and delta is not None and value is not None:
-                text += f" ({_signed(delta)})"
+                text += f" ({format_signed(delta)})"
             cells.append(text)
-        # metrics without a label (pmi_from:cleaning_per_batch) as words that can wrap
-        label = METRIC_LABELS.get(metric, metric.replace("_", " ").replace(":", ": "))
-        yield label.strip(), unit, cells
+        yield metric_label(metric).text, unit_label(unit), cells
 
 
 # a column header wraps at this many characters (longer would squeeze the table)
@@ -377,9 +365,9 @@ def print_comparison(comparison) -> None:
             top.add_row(
                 row["kind"],
                 row["flow"],
-                _number(row["route"]),
-                _number(row["baseline"]),
-                _signed(row["delta"]),
+                format_number(row["route"]),
+                format_number(row["baseline"]),
+                format_signed(row["delta"]),
                 row["unit"],
             )
         console.print(top)
@@ -418,8 +406,8 @@ def comparison_markdown(comparison) -> str:
             "|---|---|---|---|---|---|",
         ]
         lines += [
-            f"| {r['kind']} | {markdown_cell(r['flow'])} | {_number(r['route'])} | "
-            f"{_number(r['baseline'])} | {_signed(r['delta'])} | {r['unit']} |"
+            f"| {r['kind']} | {markdown_cell(r['flow'])} | {format_number(r['route'])} | "
+            f"{format_number(r['baseline'])} | {format_signed(r['delta'])} | {r['unit']} |"
             for r in drivers
         ]
     robustness = comparison.robustness()
@@ -436,7 +424,7 @@ def comparison_markdown(comparison) -> str:
                 "|---|---|---|",
             ]
             lines += [
-                f"| {e.feature} | {_signed(e.pmi)} | {_signed(e.footprint)} |"
+                f"| {e.feature} | {format_signed(e.pmi)} | {format_signed(e.footprint)} |"
                 for e in assessment.mode_effects
             ]
     return "\n".join(lines)
@@ -460,16 +448,16 @@ def monte_carlo_text(monte_carlo) -> str:
         lines.append(f"\n{metric} [{unit}]: median [5 % – 95 %]")
         for row in monte_carlo.summary(metric):
             lines.append(
-                f"  {row['route']}: {_number(row['p50'])} "
-                f"[{_number(row['p5'])} – {_number(row['p95'])}]"
+                f"  {row['route']}: {format_number(row['p50'])} "
+                f"[{format_number(row['p5'])} – {format_number(row['p95'])}]"
             )
         lines.append(f"difference, row − column, paired draws: median [5 % – 95 %], {metric}:")
         for row in monte_carlo.deltas(metric):
             if monte_carlo.labels.index(row["route"]) < monte_carlo.labels.index(row["versus"]):
                 continue
             lines.append(
-                f"  {row['route']} − {row['versus']}: {_signed(row['median'])} "
-                f"[{_signed(row['p5'])} – {_signed(row['p95'])}] {unit} "
+                f"  {row['route']} − {row['versus']}: {format_signed(row['median'])} "
+                f"[{format_signed(row['p5'])} – {format_signed(row['p95'])}] {unit} "
                 f"({row['relative_median']:+.1%} [{row['relative_p5']:+.1%} – "
                 f"{row['relative_p95']:+.1%}])"
             )

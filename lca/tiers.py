@@ -76,7 +76,7 @@ TIERS: dict[str, Tier] = {
     for tier in (
         Tier(
             "user",
-            "your factor",
+            "your factors",
             "a factor from a library given with --factors",
             # judged like a cited factor unless the row states its own uncertainty
             (("reliability", 2), ("completeness", 2), ("temporal", 3), ("geographical", 3),

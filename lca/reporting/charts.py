@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from lca.footprint import CATEGORIES
 from lca.metrics import ROLE_GROUPS
+from lca.reporting.labels import metric_label
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -39,12 +40,7 @@ ROLE_COLOURS = {
     "water": "#88CCEE",
     "workup": "#DDCC77",
 }
-ROLE_LABELS = {
-    "reactants": "reactants, reagents, catalysts",
-    "solvents": "solvents",
-    "water": "water",
-    "workup": "work-up materials",
-}
+ROLE_LABELS = {group: metric_label(f"pmi_{group}").text for group in ROLE_GROUPS}
 NODE_COLOURS = {
     "step": "#555555",
     "product": "#117733",
@@ -494,9 +490,6 @@ def comparison_deltas(comparison: Comparison) -> go.Figure:
     return fig
 
 
-SWEEP_METRICS = {"pmi": "PMI [kg/kg]", "carbon_footprint": "carbon footprint [kg CO2e/kg]"}
-
-
 def sweep_figure(frame, metric: str = "carbon_footprint") -> go.Figure:
     """A sweep's result: a line for one varied parameter, a heat map for a grid of two, else
     the first parameter against the metric, coloured by the second.
@@ -508,7 +501,8 @@ def sweep_figure(frame, metric: str = "carbon_footprint") -> go.Figure:
     from lca.montecarlo import OUTPUTS
 
     parameters = [c for c in frame.columns if c not in OUTPUTS]
-    label = SWEEP_METRICS.get(metric, metric)
+    unit = "kg/kg" if metric == "pmi" else "kg CO2e/kg"
+    label = f"{metric_label(metric).text} [{unit}]"
     fig = go.Figure()
     first = parameters[0]
     grid = len(parameters) == 2 and len(frame) == (

@@ -34,10 +34,10 @@ import numpy as np
 
 from lca.errors import OutputError
 from lca.footprint import CATEGORIES
+from lca.reporting.labels import metric_label, unit_label
 from lca.reporting.output import check_target, write_atomically
 from lca.reporting.safe import FORMULA_PREFIXES  # such text cells get Excel's quote prefix
 from lca.resources import data_dir
-from lca.results import METRIC_LABELS
 
 if TYPE_CHECKING:
     from lca.compare import Assessment, Comparison
@@ -164,6 +164,15 @@ class _Writer:
             cell.number_format = number_format
         cell.font = font or self.body
         return cell
+
+    def label(self, ws, row: int, col: int, label) -> None:
+        """A metric's label (:class:`lca.reporting.labels.Label`, or text), indented by level."""
+        from openpyxl.styles import Alignment
+
+        level = getattr(label, "level", 0)
+        cell = self.put(ws, row, col, getattr(label, "text", label))
+        if level:
+            cell.alignment = Alignment(indent=2 * level)
 
     def heading(self, ws, title: str, *notes: str) -> None:
         """Title in row 1, up to two lines of notes in rows 2 and 3."""
@@ -367,7 +376,7 @@ def _provenance(ws, w: _Writer, routes: list[_Route]) -> _Factors:
     for number, (_, entry) in enumerate(entries, 1):
         f = entry["factor"]
         rows.append([
-            number, f.key, f.region, f.value, f"kg CO2e/{f.per_unit}",
+            number, f.key, f.region, f.value, unit_label(f"kg CO2e/{f.per_unit}"),
             " + ".join(dict.fromkeys(r.name for r in f.rows)), f.source, f.licence,
             f.data_quality, f.library, "; ".join(_where(r.where) for r in f.rows),
             "; ".join(entry["fallbacks"]),
@@ -434,10 +443,11 @@ def _term_rows(route: _Route, factors: _Factors, top: int) -> list[list]:
         value, multiplier, caveat = _factor_and_multiplier(term)
         rows.append([
             route.number, route.label, steps[term.step], term.step, term.category, term.flow,
-            known.name if known else "", origin, float(footprint.amounts[i]), term.amount_unit,
+            known.name if known else "", origin, float(footprint.amounts[i]),
+            unit_label(term.amount_unit),
             factors.numbers[_factor_id(f)] if f else None, f.key if f else "computed",
             f.region if f else "", factors.value(f"{FACTOR_NO}{r}") if f else value,
-            f"kg CO2e/{f.per_unit if f else term.amount_unit}", multiplier,
+            unit_label(f"kg CO2e/{f.per_unit if f else term.amount_unit}"), multiplier,
             Formula(f"={AMOUNT}{r}*{MULTIPLIER}{r}*{FACTOR}{r}"), term.basis,
             f.data_quality if f else "computed", f.fallback if f else "",
             "; ".join(x for x in (term.note, caveat) if x),
@@ -456,7 +466,7 @@ def _inventory(ws, w: _Writer, routes: list[_Route], factors: _Factors):
         "Inventory: every footprint term, per kg of final product",
         "Contribution = Amount × Multiplier × Factor value, a live formula; factor values are "
         "looked up by Factor # on the Provenance sheet. Totals are below the table.",
-        "Multiplier: converts the amount to the factor's unit (density for a factor per m**3, "
+        "Multiplier: converts the amount to the factor's unit (density for a factor per m³, "
         "steam heat for one per kWh, molar mass, price for spend-based factors); −1 for credits. "
         "Factor key 'computed': a coefficient from the formula, per unit of the amount.",
     )
@@ -584,18 +594,6 @@ def _steps(ws, w: _Writer, routes: list[_Route], totals: dict) -> tuple[int, int
     return top, top + 1, top + len(matrix)
 
 
-def _metric_label(metric: str) -> str:
-    """A readable label for a metric without one (``energy_from:facility_overheads:steam``)."""
-    if metric in METRIC_LABELS:
-        return METRIC_LABELS[metric]
-    head, *rest = metric.split(":")
-    words = {"energy": "Energy", "pmi_from": "PMI from", "energy_from": "Energy from"}
-    label = words.get(head, head.replace("_", " "))
-    if rest and head.endswith("_from"):
-        label += " " + rest.pop(0).replace("_", " ")
-    return ": ".join([label, *(part.replace("_", " ") for part in rest)])
-
-
 def _route_metric(assessment: Assessment, metric: str):
     """The route-level row of a metric, ``None`` if this route does not have it."""
     return next((m for m in assessment.metrics if m.metric == metric and m.scope == "route"), None)
@@ -624,10 +622,11 @@ def _summary(ws, w: _Writer, comparison: Comparison, routes: list[_Route], total
     headers = ["Metric", "Key", "Unit", *(r.label for r in routes)]
     w.header(ws, HEADER_ROW, [*headers, *(f"Δ {r.label}" for r in others), "Note"])
     rows = [("Product", "product", ""), ("Site region", "region", "")]
-    rows += [(_metric_label(m), m, unit) for m, unit in comparison.route_metrics()]
+    rows += [(m, m, unit) for m, unit in comparison.route_metrics()]
     for r, (label, key, unit) in enumerate(rows, FIRST_ROW):
-        for c, text in enumerate((label, key, unit), 1):
-            w.put(ws, r, c, text)
+        w.label(ws, r, 1, metric_label(key) if unit else label)
+        w.put(ws, r, 2, key)
+        w.put(ws, r, 3, unit_label(unit))
         number_format = w.number_format(Column("", unit=unit))
         notes, known = [], set()
         for route in routes:
@@ -684,7 +683,16 @@ def _coverage(ws, w: _Writer, routes: list[_Route]) -> None:
             None if energy is None else 100.0 * energy, len(fp.gaps), verdict,
         ])  # fmt: skip
         gaps += [
-            [n, label, g["step"], g["category"], g["flow"], g["amount"], g["unit"], g["reason"]]
+            [
+                n,
+                label,
+                g["step"],
+                g["category"],
+                g["flow"],
+                g["amount"],
+                unit_label(g["unit"]),
+                g["reason"],
+            ]
             for g in fp.gaps
         ]
     columns = [

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from lca.errors import OutputError
-from lca.reporting import charts
+from lca.reporting import charts, labels
 from lca.reporting.output import check_target, write_atomically
-from lca.results import METRIC_LABELS
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -39,42 +38,10 @@ def _quiet(message: str) -> None:
     """The progress callback when the caller gives none."""
 
 
-def number(value: float | None, digits: int = 3) -> str:
-    """A figure for a table: ``n/a`` if missing, 3 significant digits, thousands separated."""
-    if value is None:
-        return "n/a"
-    if value == 0:
-        return "0"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    if abs(value) >= 10 ** (digits - 1):
-        return f"{value:.1f}"
-    return f"{value:.{digits}g}"
-
-
-def signed(value: float | None, digits: int = 3) -> str:
-    """A difference: always with its sign (``+0.5``, ``−2.1``), ``n/a`` if missing."""
-    if value is None:
-        return "n/a"
-    if value == 0:
-        return "0"
-    text = number(abs(value), digits)
-    return ("+" if value > 0 else "−") + text
-
-
 def metric_label(metric: str) -> tuple[str, bool]:
-    """A readable name for a metric id and whether it is a sub-row of the one above it."""
-    label = METRIC_LABELS.get(metric)
-    if label is not None:
-        return label.strip(), label.startswith(" ")
-    if metric.startswith("energy_from:"):
-        _, origin, carrier = metric.split(":", 2)
-        return f"Energy from {origin.replace('_', ' ')}: {carrier}", True
-    if metric.startswith("energy:"):
-        return f"Energy: {metric.split(':', 1)[1]}", False
-    if metric.startswith("pmi_from:"):
-        return f"PMI from {metric.split(':', 1)[1].replace('_', ' ')}", True
-    return metric.replace("_", " "), False
+    """A metric's label and whether it is a sub-row of the one above it (:mod:`.labels`)."""
+    label = labels.metric_label(metric)
+    return label.text, label.level > 0
 
 
 def _figure_html(fig: go.Figure, div_id: str):
@@ -344,7 +311,10 @@ def _environment(folder: Path):
         lstrip_blocks=True,
     )
     env.filters.update(
-        num=number, signed=signed, pct=lambda v: "n/a" if v is None else f"{v:.1f} %"
+        num=labels.format_number,
+        signed=labels.format_signed,
+        pct=labels.format_percent,
+        unit=labels.unit_label,
     )
     return env
 
