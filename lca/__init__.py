@@ -1,8 +1,9 @@
 """greenroute: mass intensity and carbon footprint of pharmaceutical synthesis routes.
 
-``import lca`` is cheap and has no side effects: the public names below are imported on first
-use (PEP 562), so a notebook or the CLI pays only for what it touches. Comparing routes is
-``from lca.compare import compare`` (``lca.compare`` is the module of that name).
+The two top-level functions are :func:`lca.assess` (one route → :class:`Assessment`) and
+:func:`lca.compare` (several routes → :class:`Comparison`). ``import lca`` is cheap and has no
+side effects: the public names below are imported on first use (PEP 562), so a notebook or the
+CLI pays only for what it touches.
 """
 
 from importlib import import_module
@@ -18,9 +19,10 @@ _EXPORTS = {
     "parse_recipe": "lca.recipe",
     "build_inventory": "lca.inventory",
     "Inventory": "lca.inventory",
-    "assess": "lca.compare",
-    "Assessment": "lca.compare",
-    "Comparison": "lca.compare",
+    "assess": "lca.assessment",
+    "Assessment": "lca.assessment",
+    "compare": "lca.comparison",
+    "Comparison": "lca.comparison",
     "FactorError": "lca.errors",
     "load_factor_set": "lca.factors",
     "examples": "lca.resources",

@@ -304,12 +304,12 @@ def assess(
                 assessment = assess_in_brightway(recipe, factors=factors or (), strict=strict)
             _err("note: footprint solved by bw2calc (in-memory datapackage)")
         else:
-            from lca.compare import assess as assess_route
+            from lca.assessment import assess as assess_route
 
             assessment = assess_route(recipe, factors=_factor_set(factors, gwp), strict=strict)
     _warn(assessment.warnings)
     if output_format is Format.json:
-        from lca.compare import assessment_to_dict
+        from lca.assessment import assessment_to_dict
 
         _json(assessment_to_dict(assessment))
     elif output_format is Format.csv:
@@ -359,7 +359,7 @@ def _assess_with_brightway_project(
     _warn_unmatched(results[0].background)
     _warn(results[0].assessment.warnings)
     if output_format is Format.json:
-        from lca.compare import assessment_to_dict
+        from lca.assessment import assessment_to_dict
 
         documents = [
             {
@@ -463,7 +463,7 @@ def compare(
     the factors' uncertainties, common random numbers across routes): percentiles and the
     probability that each route is lower than each other route.
     """
-    from lca.compare import compare as compare_routes
+    from lca.comparison import compare as compare_routes
 
     with _reported():
         chosen = _factor_set(factors, gwp)
@@ -496,7 +496,7 @@ def compare(
         _warn(assessment.warnings)
     _warn(comparison.warnings)
     if output_format is CompareFormat.json:
-        from lca.compare import comparison_to_dict
+        from lca.comparison import comparison_to_dict
 
         data = comparison_to_dict(comparison)
         if monte_carlo is not None:
@@ -548,7 +548,7 @@ def report(
     database: DatabaseOption = None,
 ) -> None:
     """Excel and/or HTML report of one route or a comparison of several."""
-    from lca.compare import compare as compare_routes
+    from lca.comparison import compare as compare_routes
 
     def progress(message: str) -> None:
         _err(message)
@@ -1114,7 +1114,7 @@ def export_pact(
 ) -> None:
     """A route's footprint as a PACT ProductFootprint (Technical Specifications 2.3.3)."""
     with _reported():
-        from lca.compare import assess as assess_route
+        from lca.assessment import assess as assess_route
         from lca.reporting.output import check_target
         from lca.reporting.pact import pact_footprint, write_pact
 

@@ -791,3 +791,25 @@ def load_factor_set(
         gwp_set=gwp_set,
         exclude_tiers=frozenset(exclude_tiers),
     )
+
+
+def as_factor_set(
+    factors: FactorSet | tuple[str | Path, ...] | list[str | Path] | None = None,
+    gwp_set: str | None = None,
+) -> FactorSet:
+    """A factor set as given, or read from paths of user libraries over the bundled one.
+
+    Raises
+    ------
+    FactorError
+        If ``factors`` is a set read with another GWP set than ``gwp_set``, or a library is
+        invalid.
+    """
+    if isinstance(factors, FactorSet):
+        if gwp_set is not None and gwp_set != factors.gwp_set:
+            raise FactorError(
+                f"the factor set was read with GWP set {factors.gwp_set}, not {gwp_set}: load it "
+                f"with load_factor_set(..., gwp_set={gwp_set!r})"
+            )
+        return factors
+    return load_factor_set(tuple(factors or ()), gwp_set=gwp_set)

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from lca.errors import OutputError
-from lca.factors import Factor, FactorSet, load_factor_set
+from lca.factors import Factor, FactorSet, as_factor_set
 from lca.footprint import CATEGORIES, FootprintModel, Term, build_footprint_model
 from lca.inventory import build_inventory
 from lca.limits import FLOAT_BYTES, check_memory
@@ -37,10 +37,6 @@ DEFAULT_THRESHOLD = 0.05
 
 def _as_recipe(recipe: Recipe | str | Path) -> Recipe:
     return recipe if isinstance(recipe, Recipe) else read_recipe(recipe)
-
-
-def _factor_set(factors: FactorSet | Sequence[str | Path] | None) -> FactorSet:
-    return factors if isinstance(factors, FactorSet) else load_factor_set(tuple(factors or ()))
 
 
 def evaluate(
@@ -235,7 +231,7 @@ def simulate(
     that would need more than ``max_memory`` bytes (default: the memory available) is refused
     before it starts (:class:`lca.errors.LimitError`).
     """
-    recipe, factors = _as_recipe(recipe), _factor_set(factors)
+    recipe, factors = _as_recipe(recipe), as_factor_set(factors)
     draws = sampler(recipe, factors, seed, with_factors)
     check_memory(
         monte_carlo_memory(n, 1, len(outputs)) + chunk_memory(recipe, min(n, chunk), workers),
@@ -388,7 +384,7 @@ def compare_monte_carlo(
         If the draws of all routes would need more than ``max_memory`` bytes (default: the
         memory available), before any is drawn.
     """
-    factors = _factor_set(factors)
+    factors = as_factor_set(factors)
     recipes = [_as_recipe(r) for r in recipes]
     largest = max((chunk_memory(r, min(n, chunk)) for r in recipes), default=0)
     check_memory(
@@ -423,7 +419,7 @@ def sensitivity(
     Inputs are the recipe's uncertain parameters and every uncertain factor row (a factor with
     several uncertain components has one input per component).
     """
-    recipe, factors = _as_recipe(recipe), _factor_set(factors)
+    recipe, factors = _as_recipe(recipe), as_factor_set(factors)
     draws = sampler(recipe, factors, seed)
     rows = [(f, name, value, d) for f in draws.factors for name, value, d in f.rows]
     inputs = len(draws.parameters) + len(rows)
@@ -548,7 +544,7 @@ def sweep(
     """
     import pandas as pd
 
-    recipe, factors = _as_recipe(recipe), _factor_set(factors)
+    recipe, factors = _as_recipe(recipe), as_factor_set(factors)
     check_recipe(recipe, factors)
     parameters = resolve_paths(recipe, [path for path, *_ in vary])
     ranges = [(start, stop, count) for _, start, stop, count in vary]

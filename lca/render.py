@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from lca.compare import Assessment
+from lca.assessment import Assessment
 from lca.reporting.labels import format_number, format_signed, metric_label, unit_label
 from lca.reporting.safe import markdown_cell, printable
 

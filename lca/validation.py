@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from lca.errors import LcaError, Problem, RecipeError
-from lca.factors import FactorSet, load_factor_set
+from lca.factors import FactorSet, as_factor_set
 from lca.footprint import FootprintModel, build_footprint_model
 from lca.inventory import Inventory, build_inventory
 from lca.parameters import recipe_distributions
@@ -63,8 +63,7 @@ def check_recipe(
     """
     if not isinstance(recipe, Recipe):
         recipe = read_recipe(recipe)
-    if not isinstance(factors, FactorSet):
-        factors = load_factor_set(tuple(factors or ()))
+    factors = as_factor_set(factors)
     problems: list[Problem] = []
     inventory = distributions = None
     try:

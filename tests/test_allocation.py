@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import route
 
-from lca.compare import assess
+from lca.assessment import assess
 from lca.elements import carbon_mass_fraction
 from lca.factors import FactorSet, read_library
 

@@ -122,8 +122,8 @@ def brightway_score(bd, key: tuple[str, str], method: tuple[str, ...]) -> float:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_bw2calc_equals_greenroute_engine_on_every_example(path):
+    from lca.assessment import assess
     from lca.backends.brightway import cross_check, solve_route
-    from lca.compare import assess
 
     assessment = assess(path, with_mode_effects=False)
     footprint, inventory = assessment.footprint, assessment.inventory
@@ -145,8 +145,8 @@ def test_bw2calc_equals_greenroute_engine_on_every_example(path):
 
 
 def test_brightway_backend_gives_the_same_assessment():
+    from lca.assessment import assess, assessment_to_dict
     from lca.backends.brightway import assess_in_brightway
-    from lca.compare import assess, assessment_to_dict
 
     own = assessment_to_dict(assess(PARACETAMOL))
     theirs = assessment_to_dict(assess_in_brightway(PARACETAMOL))
@@ -170,8 +170,8 @@ def test_brightway_backend_gives_the_same_assessment():
 
 def test_route_datapackage_signs_and_characterisation():
     """Inputs are flipped to negative technosphere entries; each term is one characterised flow."""
+    from lca.assessment import assess
     from lca.backends.brightway import brightway, route_datapackage
-    from lca.compare import assess
 
     (bc,) = brightway("bw2calc")
     assessment = assess(PARACETAMOL, with_mode_effects=False)
@@ -229,8 +229,8 @@ def test_background_scores_are_the_hand_computed_ones(bw):
 
 
 def test_assess_with_background_gives_the_usual_assessment(bw):
+    from lca.assessment import assess
     from lca.backends.brightway import assess_with_background, brightway_footprint
-    from lca.compare import assess
 
     bundled = assess(PARACETAMOL)
     results = assess_with_background(PARACETAMOL, PROJECT, [GWP100, GWP20], PARACETAMOL_MAPPING)
@@ -633,8 +633,8 @@ def test_unlinked_flows_need_the_flag_and_become_proxies(bw):
 
 def test_export_without_mapping_reproduces_the_bundled_footprint(bw):
     """Every factor as a proxy, computed CO2 to the only 'Carbon dioxide, fossil' to air."""
+    from lca.assessment import assess
     from lca.backends.brightway import export_route
-    from lca.compare import assess
 
     result = export_route(PARACETAMOL, PROJECT, allow_unlinked=True, database="bundled")
     assert not result.linked

@@ -11,7 +11,7 @@ from conftest import ROOT
 from typer.testing import CliRunner
 
 from lca.cli import app
-from lca.compare import compare
+from lca.comparison import compare
 from lca.errors import RecipeError
 
 FLAGSHIP = [ROOT / "processes" / f"lidocaine-{mode}.toml" for mode in ("batch", "flow", "modular")]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from helpers import route
 
-from lca.compare import assess
+from lca.assessment import assess
 from lca.errors import RecipeError
 from lca.inventory import build_inventory
 

@@ -118,7 +118,7 @@ def test_2_methf_carbon_is_biogenic_and_reported_apart():
     0.54017 mol C is lost per mol, i.e. 0.54017 x 44.009 / 86.134 = 0.27599 kg of CO2 per kg
     of 2-MeTHF. That CO2 is biogenic: reported apart, not in the value; the same recipe without
     the biogenic_carbon declarations counts it as fossil, and only it."""
-    from lca.compare import assess
+    from lca.assessment import assess
     from lca.factors import load_factor_set
     from lca.recipe import parse_recipe
 
@@ -166,7 +166,7 @@ def test_benzamide_example_burns_its_2_methf_as_biogenic_carbon():
     6.1195 kg of 2-MeTHF per kg, none recovered. Burned, its carbon gives 5 x 44.009 / 86.134 =
     2.5547 kg CO2 per kg (the research's stoichiometric figure for 2-MeTHF), 15.633 kg per kg
     of product, biogenic as the estimate assumes: reported apart, not in the total."""
-    from lca.compare import assess
+    from lca.assessment import assess
 
     product = 0.88 * 5.0 / molar_mass("C8H8O3") * molar_mass("C15H15NO2")
     methf = 10 * 5.0 * 0.854 / product
@@ -270,7 +270,7 @@ def test_dependency_cycle_is_refused():
 
 
 def test_no_estimate_rests_on_a_proxy_or_leaves_a_material_uncovered():
-    from lca.compare import assess
+    from lca.assessment import assess
     from lca.factorbuild.estimated import _check
     from lca.factors import load_factor_set
     from lca.recipe import parse_recipe, read_recipe
@@ -378,7 +378,7 @@ def test_equation_of_a_step_and_what_it_leaves_over():
 @given(scale=st.floats(min_value=0.01, max_value=1000.0))
 def test_batch_size_does_not_change_an_estimate(scale):
     """Charges and energy scaled together: the factor per kg of product is the same."""
-    from lca.compare import assess
+    from lca.assessment import assess
     from lca.recipe import parse_recipe
 
     data = tomllib.loads((RECIPES / "dcm.toml").read_text(encoding="utf-8"))
@@ -462,7 +462,7 @@ def test_new_materials_have_valid_cas_and_formula_molar_mass():
 def test_every_bundled_example_is_covered_by_tiers_1_to_3():
     """Issue 10: >= 95 % of every example's non-water raw-material mass on tiers 1-3, 100 % on
     tiers 1-4 (docs/estimated-factors.md, 'Coverage')."""
-    from lca.compare import assess
+    from lca.assessment import assess
     from lca.resources import example_paths
 
     examples = example_paths()

@@ -14,7 +14,7 @@ import tomllib
 import pytest
 from conftest import ROOT
 
-from lca.compare import assess
+from lca.assessment import assess
 from lca.resources import example_paths
 
 EXAMPLES = example_paths()

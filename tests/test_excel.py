@@ -21,7 +21,7 @@ from conftest import ROOT, require_tool
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 
-from lca.compare import compare
+from lca.comparison import compare
 from lca.errors import OutputError
 from lca.footprint import CATEGORIES
 from lca.recipe import parse_recipe

@@ -270,7 +270,7 @@ def test_a_factor_of_zero_is_valid(tmp_path):
     )
     (row,) = read_library(path).rows
     assert (row.kg_co2e_per_unit, row.per_unit) == (0.0, "kWh")
-    from lca.compare import assess
+    from lca.assessment import assess
     from lca.montecarlo import simulate
 
     green = assess(PARACETAMOL, factors=[path], with_mode_effects=False)

@@ -12,7 +12,7 @@ from helpers import route
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lca.compare import assess
+from lca.assessment import assess
 from lca.elements import carbon_mass_fraction
 from lca.errors import FactorError
 from lca.factors import FactorSet, read_library

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from helpers import route
 
-from lca.compare import Comparison, assess
+from lca.assessment import assess
+from lca.comparison import Comparison
 from lca.elements import carbon_mass_fraction
 from lca.factors import FactorSet, read_library
 from lca.recipe import parse_recipe

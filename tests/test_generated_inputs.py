@@ -265,7 +265,7 @@ def assert_only_own_errors_and_finite_results(text: str) -> None:
         checked = check_recipe(parse_recipe(text, source="generated.toml"))
     except LcaError:
         return
-    from lca.compare import assess
+    from lca.assessment import assess
 
     try:
         assessment = assess(checked.recipe, with_mode_effects=False)
@@ -352,7 +352,7 @@ def csv_text(header, body, delimiter) -> str:
 def test_generated_factor_files_are_read_or_refused_with_a_factor_error(
     header, body, delimiter, encoding
 ):
-    from lca.compare import assess
+    from lca.assessment import assess
     from lca.factors import load_factor_set
     from lca.resources import example_paths
 

@@ -22,7 +22,8 @@ import numpy as np
 import pytest
 from conftest import ROOT, require_tool
 
-from lca.compare import assess, compare
+from lca.assessment import assess
+from lca.comparison import compare
 from lca.errors import OutputError
 from lca.reporting import charts
 from lca.reporting.html import render_html, write_html

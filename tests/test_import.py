@@ -45,5 +45,9 @@ def test_lazy_public_names_resolve():
     import lca
 
     assert callable(lca.assess)
+    # the two top-level functions, not modules of those names
+    assert callable(lca.compare) and lca.compare.__module__ == "lca.comparison"
+    assert lca.assess.__module__ == "lca.assessment"
+    assert lca.Comparison.__name__ == "Comparison"
     assert lca.RecipeError.__mro__[1].__name__ == "LcaError"
     assert issubclass(lca.RecipeError, ValueError)

@@ -91,7 +91,7 @@ def test_units_as_people_write_them():
 
 @pytest.fixture(scope="module")
 def comparison():
-    from lca.compare import compare
+    from lca.comparison import compare
 
     return compare(EXAMPLES)
 

@@ -7,7 +7,7 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lca.compare import assess
+from lca.assessment import assess
 from lca.errors import RecipeError
 from lca.inventory import build_inventory
 from lca.recipe import parse_recipe
@@ -307,7 +307,7 @@ def test_longer_runs_amortise_start_up_and_flushes(run_h, startup_h, flush_kg):
 def test_json_per_batch_is_per_batch_and_per_campaign_the_total():
     # lidocaine batch: 50 kg of 2,6-dimethylaniline per batch, 8 batches → 400 kg per campaign;
     # the acetone boil-out is once per campaign: 150 L × 0.7845 kg/L spread over 8 batches
-    from lca.compare import assess
+    from lca.assessment import assess
 
     frame = assess(ROOT / "processes" / "lidocaine-batch.toml").inventory.to_frame()
     line = frame[frame["name"] == "2-6-dimethylaniline"].iloc[0]

@@ -16,8 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from lca.assessment import assess
 from lca.cli import app
-from lca.compare import assess
 from lca.elements import carbon_mass_fraction
 from lca.errors import PactError
 from lca.factors import FactorSet, read_library

@@ -7,7 +7,7 @@ from helpers import route
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lca.compare import assess
+from lca.assessment import assess
 from lca.recipe import ROLES
 
 masses = st.floats(min_value=0.01, max_value=1e4, allow_nan=False, allow_infinity=False)

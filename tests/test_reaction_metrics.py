@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import route
 
-from lca.compare import assess
+from lca.assessment import assess
 
 # Acetylation of 4-aminophenol (C6H7NO) with acetic anhydride (C4H6O3) -> paracetamol (C8H9NO2)
 # MW (IUPAC 2021): C6H7NO = 6*12.011 + 7*1.008 + 14.007 + 15.999 = 109.128
@@ -78,7 +78,7 @@ def test_reactants_charged_zero_give_no_ratio_and_say_why():
     # found by the generated-recipe property test: RME and the isolated yield divided by 0 kg
     from helpers import route
 
-    from lca.compare import assess
+    from lca.assessment import assess
 
     recipe = route(
         [

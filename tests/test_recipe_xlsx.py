@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, Field
 from typer.testing import CliRunner
 
+from lca.assessment import assess, assessment_to_dict
 from lca.cli import app
-from lca.compare import assess, assessment_to_dict
 from lca.errors import LcaError, OutputError, RecipeError
 from lca.inventory import build_inventory
 from lca.parameters import recipe_distributions

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import route, step
 
-from lca.compare import assess
+from lca.assessment import assess
 
 
 def test_two_step_linear_route_pmi_is_58_5():

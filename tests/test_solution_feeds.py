@@ -10,7 +10,7 @@ from helpers import route
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lca.compare import assess
+from lca.assessment import assess
 from lca.inventory import build_inventory
 
 # 2,6-dimethylaniline C8H11N = 8*12.011 + 11*1.008 + 14.007 = 121.183 g/mol

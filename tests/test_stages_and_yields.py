@@ -8,7 +8,7 @@ from helpers import route
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lca.compare import assess
+from lca.assessment import assess
 from lca.recipe import STAGES
 
 STAGED_INPUTS = [

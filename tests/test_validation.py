@@ -12,8 +12,8 @@ from helpers import route, step
 from test_broken_recipes import FILES, error_text
 from typer.testing import CliRunner
 
+from lca.assessment import assess
 from lca.cli import app
-from lca.compare import assess
 from lca.errors import LimitError, RecipeError, UnitError
 from lca.montecarlo import simulate, sweep
 from lca.recipe import parse_recipe

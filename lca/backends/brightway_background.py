@@ -6,7 +6,7 @@ of the project's technosphere for all flows and methods). Each score, converted 
 greenroute's per-unit (a score per MJ becomes one per kWh), becomes a row of a
 :class:`~lca.factors.FactorLibrary` laid over the user's and the bundled libraries. Assessing a
 recipe with that :class:`~lca.factors.FactorSet` gives the usual
-:class:`~lca.compare.Assessment`: the same inventory, terms, gaps and provenance, with the mapped
+:class:`~lca.assessment.Assessment`: the same inventory, terms, gaps and provenance, with the mapped
 flows characterised by the user's database. Flows without a mapping keep greenroute's factors
 (the provenance says which library each factor came from).
 
@@ -380,7 +380,7 @@ def assess_with_background(
 ) -> list[MethodAssessment]:
     """Assess a route with its mapped flows characterised in a Brightway project.
 
-    One :class:`~lca.compare.Assessment` per method, each exactly what :func:`lca.compare.assess`
+    One :class:`~lca.assessment.Assessment` per method, each exactly what :func:`lca.assess`
     gives with that method's :class:`BackgroundFactors` (``backend="brightway"`` solves the
     footprint with bw2calc as well). The bundled ecoinvent mapping links the route's flows in
     ``database`` (detected if not given) unless ``bundled=False``; ``mapping`` rows override it.
@@ -392,7 +392,7 @@ def assess_with_background(
     lca.errors.UnitError
         A mapped activity's unit cannot be converted to the unit the recipe counts the flow in.
     """
-    from lca.compare import assess
+    from lca.assessment import assess
     from lca.recipe import Recipe, read_recipe
     from lca.validation import check_recipe
 

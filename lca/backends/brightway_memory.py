@@ -293,13 +293,13 @@ def assess_in_brightway(
     strict: bool = False,
     with_mode_effects: bool = True,
 ):
-    """:func:`lca.compare.assess` with the footprint solved by bw2calc (``--backend brightway``).
+    """:func:`lca.assess` with the footprint solved by bw2calc (``--backend brightway``).
 
     The inventory, mass metrics and footprint terms are greenroute's; the footprint's totals,
     contributions and amounts come from bw2calc. Mode effects (what-if differences) stay
     greenroute's own.
     """
-    from lca.compare import assess
+    from lca.assessment import assess
     from lca.results import footprint_metrics
 
     base = assess(recipe, factors=factors, strict=strict, with_mode_effects=with_mode_effects)

@@ -6,7 +6,7 @@ route written in greenroute's own recipe format (reactants by stoichiometry, yie
 energy, transport of the precursors, ``[[uncertainty]]`` on every default), with every number's
 source or assumption stated in the recipe (``docs/estimated-factors.md`` gives the conventions
 and the cited defaults). The stage evaluates the recipes with greenroute's own engine
-(:func:`lca.compare.assess` and :func:`lca.montecarlo.simulate`) against the bundled library
+(:func:`lca.assess` and :func:`lca.montecarlo.simulate`) against the bundled library
 restricted to the tiers before it: cited and computed rows, and the estimates already made (a
 precursor that needs its own route is estimated first; recipes are taken in dependency order).
 Class proxies are never used, and a recipe with a flow no factor covers is an error.
@@ -244,7 +244,7 @@ def evaluate(recipe, factors, relative: str) -> Evaluation:
     ``exp(mean ln x)``, GSD ``exp(sd ln x)``); its 95 % interval is ``median / GSD^1.96`` to
     ``median × GSD^1.96``, the form ``lca.uncertainty.factor_distribution`` reads back.
     """
-    from lca.compare import assess
+    from lca.assessment import assess
     from lca.montecarlo import simulate
 
     footprint = assess(recipe, factors=factors, with_mode_effects=False).footprint

@@ -23,7 +23,8 @@ from lca.reporting.labels import metric_label
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from lca.compare import Assessment, Comparison
+    from lca.assessment import Assessment
+    from lca.comparison import Comparison
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 CATEGORY_COLOURS = {

@@ -40,7 +40,8 @@ from lca.reporting.safe import FORMULA_PREFIXES  # such text cells get Excel's q
 from lca.resources import data_dir
 
 if TYPE_CHECKING:
-    from lca.compare import Assessment, Comparison
+    from lca.assessment import Assessment
+    from lca.comparison import Comparison
     from lca.factors import Factor
     from lca.footprint import Term
 
@@ -220,11 +221,11 @@ def write_workbook(
     style: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
-    """Write the Excel report of a comparison (one route: ``lca.compare.compare([recipe])``).
+    """Write the Excel report of a comparison (one route: ``lca.compare([recipe])``).
 
     Parameters
     ----------
-    comparison : lca.compare.Comparison
+    comparison : lca.comparison.Comparison
         The routes, their assessments and the baseline.
     path : path
         The ``.xlsx`` file to write.

@@ -22,7 +22,8 @@ from lca.reporting.output import check_target, write_atomically
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from lca.compare import Assessment, Comparison
+    from lca.assessment import Assessment
+    from lca.comparison import Comparison
 
 TEMPLATE_NAME = "report.html.j2"
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
@@ -406,7 +407,8 @@ def write_html(
         If the file exists and ``force`` is false, the folder does not exist, or the template
         is missing or fails. Nothing is written then.
     """
-    from lca.compare import Assessment, Comparison
+    from lca.assessment import Assessment
+    from lca.comparison import Comparison
 
     check_target(path, force)  # refuse before the figures are built, not after
     if isinstance(comparison, Assessment):
