@@ -309,13 +309,13 @@ def assess(
             assessment = assess_route(recipe, factors=_factor_set(factors, gwp), strict=strict)
     _warn(assessment.warnings)
     if output_format is Format.json:
-        from lca.assessment import assessment_to_dict
+        from lca.reporting.documents import assessment_to_dict
 
         _json(assessment_to_dict(assessment))
     elif output_format is Format.csv:
         _csv(assessment.to_frame())
     else:
-        from lca.render import print_assessment
+        from lca.reporting.terminal import print_assessment
 
         print_assessment(assessment)
 
@@ -359,37 +359,16 @@ def _assess_with_brightway_project(
     _warn_unmatched(results[0].background)
     _warn(results[0].assessment.warnings)
     if output_format is Format.json:
-        from lca.assessment import assessment_to_dict
+        from lca.reporting.documents import method_assessments_to_dict
 
-        documents = [
-            {
-                **assessment_to_dict(r.assessment),
-                "brightway": {
-                    "project": project,
-                    "method": list(r.method),
-                    "method_unit": r.background.unit,
-                    "database": r.background.database,
-                    "unmatched": list(r.background.unmatched),
-                },
-            }
-            for r in results
-        ]
-        if len(documents) > 1:
-            documents = {
-                "format": "greenroute.assessments",
-                "format_version": 1,
-                "assessments": documents,
-            }
-        else:
-            documents = documents[0]
-        _json(documents)
+        _json(method_assessments_to_dict(results, project))
     elif output_format is Format.csv:
         import pandas as pd
 
         frames = [r.assessment.to_frame().assign(method=method_label(r.method)) for r in results]
         _csv(pd.concat(frames))
     else:
-        from lca.render import print_assessment
+        from lca.reporting.terminal import print_assessment
 
         for r in results:
             _out(f"LCIA method: {method_label(r.method)} (Brightway project '{project}')")
@@ -496,24 +475,21 @@ def compare(
         _warn(assessment.warnings)
     _warn(comparison.warnings)
     if output_format is CompareFormat.json:
-        from lca.comparison import comparison_to_dict
+        from lca.reporting.documents import comparison_to_dict
 
-        data = comparison_to_dict(comparison)
-        if monte_carlo is not None:
-            data["monte_carlo"] = monte_carlo.to_dict()
-        _json(data)
+        _json(comparison_to_dict(comparison, monte_carlo))
     elif output_format is CompareFormat.csv:
         _csv(comparison.to_frame())
     elif output_format is CompareFormat.markdown:
-        from lca.render import comparison_markdown
+        from lca.reporting.terminal import comparison_markdown
 
         _out(comparison_markdown(comparison))
     else:
-        from lca.render import print_comparison
+        from lca.reporting.terminal import print_comparison
 
         print_comparison(comparison)
     if monte_carlo is not None and output_format is not CompareFormat.json:
-        from lca.render import monte_carlo_text
+        from lca.reporting.terminal import monte_carlo_text
 
         _out(monte_carlo_text(monte_carlo))
 
@@ -933,7 +909,7 @@ def factors_show(
 ) -> None:
     """A factor as a route would get it: which tier and region answered and why, every
     candidate, the components with sources and licences; or the libraries' attribution."""
-    from lca.render import print_factor, print_libraries
+    from lca.reporting.terminal import print_factor, print_libraries
 
     with _reported():
         factor_set = _factor_set(factors, gwp)

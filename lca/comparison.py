@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from lca.assessment import Assessment, assess, assessment_to_dict
+from lca.assessment import Assessment, assess
 from lca.factors import FactorSet, as_factor_set
 from lca.footprint import Footprint
 from lca.footprint.result import UNCOVERED
@@ -370,29 +370,3 @@ def compare(
                 f"name ({', '.join(stems)}) or a position 1-{len(labels)}"
             )
     return Comparison(assessments, labels, chosen)
-
-
-def comparison_to_dict(comparison: Comparison) -> dict:
-    """The stable JSON form of a comparison (documented in ``docs/json-output.md``)."""
-    return {
-        "format": "greenroute.comparison",
-        "format_version": 1,
-        "baseline": comparison.baseline,
-        "routes": [
-            {"label": label, **assessment_to_dict(assessment)}
-            for label, assessment in zip(comparison.labels, comparison.assessments, strict=True)
-        ],
-        "table": [
-            {
-                "metric": metric,
-                "unit": unit,
-                "values": {label: comparison.value(label, metric) for label in comparison.labels},
-                "deltas": {label: comparison.delta(label, metric) for label in comparison.labels},
-            }
-            for metric, unit in comparison.route_metrics()
-        ],
-        "drivers": {label: comparison.drivers(label) for label in comparison.labels},
-        "gwp_basis": comparison.gwp_basis,
-        "robustness": comparison.robustness(),
-        "warnings": comparison.warnings,
-    }

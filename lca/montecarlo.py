@@ -324,29 +324,6 @@ class MonteCarloComparison:
                 )  # fmt: skip
         return rows
 
-    def to_dict(self) -> dict:
-        return {
-            "n": self.n,
-            "seed": self.seed,
-            "routes": list(self.labels),
-            "threshold": self.threshold,
-            "uncovered_drawn_from_class_proxy": {
-                label: list(flows)
-                for label, flows in zip(self.labels, self.uncovered, strict=False)
-            },
-            "metrics": {
-                metric: {
-                    "summary": self.summary(metric),
-                    "probability_lower": self.probability_lower(metric).tolist(),
-                    "probability_lower_by_threshold": self.probability_lower(
-                        metric, self.threshold
-                    ).tolist(),
-                    "deltas": self.deltas(metric),
-                }
-                for metric in ("pmi", "carbon_footprint")
-            },
-        }
-
 
 def monte_carlo_memory(n: int, routes: int, outputs: int = len(OUTPUTS)) -> int:
     """Bytes the kept draws take: ``n`` values per output and route."""

@@ -145,8 +145,9 @@ def test_bw2calc_equals_greenroute_engine_on_every_example(path):
 
 
 def test_brightway_backend_gives_the_same_assessment():
-    from lca.assessment import assess, assessment_to_dict
+    from lca.assessment import assess
     from lca.backends.brightway import assess_in_brightway
+    from lca.reporting.documents import assessment_to_dict
 
     own = assessment_to_dict(assess(PARACETAMOL))
     theirs = assessment_to_dict(assess_in_brightway(PARACETAMOL))

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, Field
 from typer.testing import CliRunner
 
-from lca.assessment import assess, assessment_to_dict
+from lca.assessment import assess
 from lca.cli import app
 from lca.errors import LcaError, OutputError, RecipeError
 from lca.inventory import build_inventory
@@ -29,6 +29,7 @@ from lca.recipe_io.layout import recipe_layout
 from lca.recipe_io.xlsx_open import load_book
 from lca.recipe_io.xlsx_read import BLANK, WorkbookReader, join_amount, read_workbook_recipe
 from lca.recipe_io.xlsx_write import _stored, recipe_workbook, split_amount
+from lca.reporting.documents import assessment_to_dict
 from lca.resources import example_paths
 
 EXAMPLES = [*example_paths(), *sorted((ROOT / "docs" / "examples").glob("*.toml"))]

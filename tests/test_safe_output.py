@@ -192,7 +192,7 @@ class FixedComparison:
 
 
 def render(comparison, monkeypatch, columns: int) -> str:
-    from lca.render import print_comparison
+    from lca.reporting.terminal import print_comparison
 
     monkeypatch.setenv("COLUMNS", str(columns))
     buffer = io.StringIO()

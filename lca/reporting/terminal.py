@@ -1,16 +1,24 @@
-"""Terminal tables for the CLI (rich). Library code never prints; only the CLI calls these."""
+"""What the CLI shows a person: rich tables in the terminal, and the comparison as Markdown.
+
+Labels, units and numbers come from :mod:`lca.reporting.labels`; text from recipes and factor
+files is made printable (:mod:`lca.reporting.safe`). Library code never prints: only the CLI
+calls the ``print_*`` functions here.
+"""
 
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from lca.assessment import Assessment
 from lca.reporting.labels import format_number, format_signed, metric_label, unit_label
 from lca.reporting.safe import markdown_cell, printable
+
+if TYPE_CHECKING:
+    from lca.assessment import Assessment
 
 STEP_COLUMNS = (
     ("scale", "kg/kg API"), ("step_pmi", "step PMI"), ("raw_materials", "raw kg/kg API"),
