@@ -294,13 +294,8 @@ def _interval(factor, factor_distribution) -> tuple[float, float] | None:
 
 
 def _mass_by_flow(assessment: Assessment) -> dict[str, float]:
-    totals: dict[str, float] = {}
-    inventory = assessment.inventory
-    for flow, amount in zip(inventory.flows, inventory.result.flow[0], strict=True):
-        if not flow.intermediate:
-            key = f"{flow.material} ({flow.role}, {flow.origin})"
-            totals[key] = totals.get(key, 0.0) + float(amount)
-    return totals
+    totals = assessment.inventory.raw_totals("material", "role", "origin")
+    return {f"{material} ({role}, {origin})": kg for (material, role, origin), kg in totals.items()}
 
 
 def _footprint_by_flow(assessment: Assessment) -> dict[str, float]:

@@ -81,6 +81,25 @@ class EnergyLine:
 
 
 @dataclass(frozen=True)
+class StepBalance:
+    """Each step's mass balance per kg of final product [kg/kg], one entry per step:
+    ``inflow = product + coproducts + recovered + waste``.
+
+    ``inflow`` is everything charged (intermediates included), ``raw`` its raw materials,
+    ``product`` the step's isolated product (``x_s``), ``recovered`` what is recovered for
+    reuse and ``waste`` the rest (:func:`lca.metrics.step_waste`). Computed once, here; the
+    step metrics, the Sankey and every report read it.
+    """
+
+    inflow: np.ndarray
+    raw: np.ndarray
+    product: np.ndarray
+    coproducts: np.ndarray
+    recovered: np.ndarray
+    waste: np.ndarray
+
+
+@dataclass(frozen=True)
 class Inventory:
     """A route reduced to arrays, evaluated per kg of final product (see :mod:`lca.engine`)."""
 
@@ -211,14 +230,37 @@ class Inventory:
     def recovered(self) -> np.ndarray:
         return np.array([flow.recovered for flow in self.flows])
 
-    def raw_materials(self) -> dict[tuple[str, str], float]:
-        """kg of each raw material (by material and role) per kg of final product."""
-        totals: dict[tuple[str, str], float] = {}
+    def raw_totals(self, *fields: str) -> dict[tuple, float]:
+        """kg of raw materials per kg of final product, added up by the :class:`Flow`
+        attributes named (``raw_totals("material", "role")``, ``raw_totals("step")``).
+
+        The one sum of raw-material lines that reports read: intermediates are left out, as in
+        the PMI.
+        """
+        totals: dict[tuple, float] = {}
         for flow, amount in zip(self.flows, self.result.flow[0], strict=True):
             if not flow.intermediate:
-                key = (flow.material, flow.role)
+                key = tuple(getattr(flow, name) for name in fields)
                 totals[key] = totals.get(key, 0.0) + float(amount)
         return totals
+
+    @cached_property
+    def step_balance(self) -> StepBalance:
+        """Each step's mass balance per kg of final product (the recipe as written)."""
+        from lca import metrics
+
+        ev = self.result
+        onehot = self.route.flow_to_step
+        raw = self.route.is_raw
+        coproducts = self.coproducts_per_step_product()
+        return StepBalance(
+            inflow=(ev.flow @ onehot)[0],
+            raw=(ev.flow[:, raw] @ onehot[raw])[0],
+            product=ev.step_scale[0],
+            coproducts=(ev.step_scale * coproducts)[0],
+            recovered=metrics.step_recovered(ev, onehot, self.recovered)[0],
+            waste=metrics.step_waste(ev, coproducts, onehot, self.recovered)[0],
+        )
 
     def energy_totals(self) -> dict[tuple[str, str], float]:
         """Each energy carrier (and unit) per kg of final product, solvent recovery included."""

@@ -181,14 +181,29 @@ def step_pmi_net_of_recovery(
     return (ev.flow_per_step_product * (1.0 - recovered)) @ flow_to_step
 
 
-def step_waste(ev: Evaluation, coproducts_per_step_product: np.ndarray) -> np.ndarray:
-    """Step waste [kg per kg of final product], ``(N, S)``: x_s · (PMI_s − 1 − CP_s).
+def step_recovered(ev: Evaluation, flow_to_step: np.ndarray, recovered: np.ndarray) -> np.ndarray:
+    """Mass each step recovers for reuse [kg per kg of final product], ``(N, S)``:
+    Σ_f r_f · y_f over the step's lines."""
+    return (ev.flow * recovered) @ flow_to_step
 
-    CP_s is the mass of the step's co-products per kg of its product: co-products leave the
-    step as products, not waste. Without co-products the steps' waste adds up to the complete
-    E-factor (PMI − 1); with them, to PMI − 1 − the route's co-products.
+
+def step_waste(
+    ev: Evaluation,
+    coproducts_per_step_product: np.ndarray,
+    flow_to_step: np.ndarray,
+    recovered: np.ndarray,
+) -> np.ndarray:
+    """Step waste [kg per kg of final product], ``(N, S)``: x_s · (PMI_s − 1 − CP_s) − R_s.
+
+    What a step is charged with (intermediates included) and neither isolates as product,
+    makes as co-products (CP_s per kg of its product: they leave as products) nor recovers for
+    reuse (R_s, :func:`step_recovered`): spent solvent, water, by-products, diverted start-up
+    output, lost batches. The step's mass balance, so a Sankey of the route balances with it.
+    The steps' waste adds up to PMI net of recovery − 1 − the route's co-products; without
+    recovery and co-products, to the complete E-factor (PMI − 1).
     """
-    return ev.step_scale * (ev.step_pmi - 1.0 - coproducts_per_step_product)
+    gross = ev.step_scale * (ev.step_pmi - 1.0 - coproducts_per_step_product)
+    return gross - step_recovered(ev, flow_to_step, recovered)
 
 
 def _complete(values: Sequence[float | int | None]) -> bool:

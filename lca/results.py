@@ -162,13 +162,10 @@ UNITS = {"theoretical_e_factor": "kg/kg", "theoretical_e_factor_with_coproducts"
 
 def _step_rows(inventory: Inventory) -> list[Metric]:
     ev = inventory.result
-    raw = inventory.route.is_raw
     onehot = inventory.route.flow_to_step
-    scale = ev.step_scale[0]
     step_pmi = m.step_pmi(ev)[0]
     net = m.step_pmi_net_of_recovery(ev, onehot, inventory.recovered)[0]
-    waste = m.step_waste(ev, inventory.coproducts_per_step_product())[0]
-    coproducts = inventory.coproduct_result[0]
+    balance = inventory.step_balance
     coproduct_step = inventory.coproduct_step
     stages = m.step_stage_pmi(ev, onehot, inventory.stages) if inventory.stages_tagged else None
     suppliers = _suppliers(inventory)
@@ -176,20 +173,19 @@ def _step_rows(inventory: Inventory) -> list[Metric]:
     rows = []
     for index, step_id in enumerate(inventory.step_ids):
         in_step = inventory.route.flow_step == index
-        raw_in_step = float(ev.flow[0, in_step & raw].sum())
         rows += [
-            Metric(step_id, "scale", float(scale[index]), "kg/kg"),
+            Metric(step_id, "scale", float(balance.product[index]), "kg/kg"),
             Metric(step_id, "step_pmi", float(step_pmi[index]), "kg/kg"),
         ]
         if (inventory.recovered[in_step] > 0).any():
             rows.append(Metric(step_id, "step_pmi_net_of_recovery", float(net[index]), "kg/kg"))
         rows += [
-            Metric(step_id, "raw_materials", raw_in_step, "kg/kg"),
-            Metric(step_id, "waste", float(waste[index]), "kg/kg"),
+            Metric(step_id, "raw_materials", float(balance.raw[index]), "kg/kg"),
+            Metric(step_id, "waste", float(balance.waste[index]), "kg/kg"),
         ]
         has_coproducts = bool((coproduct_step == index).any())
         if has_coproducts:
-            made = float(coproducts[coproduct_step == index].sum())
+            made = float(balance.coproducts[index])
             rows.append(Metric(step_id, "coproducts", made, "kg/kg", "per kg of final product"))
         if stages is not None:
             rows += _stage_rows(step_id, {k: v[:, index] for k, v in stages.items()}, _scalar)

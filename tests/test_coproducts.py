@@ -233,3 +233,35 @@ def test_coproducts_on_the_columns_path_equal_the_evaluation():
     inventory = build_inventory(acylation(ACETIC_ACID, batches=2))
     fast = inventory.coproduct_columns_per_kg(inventory.columns())
     assert fast[0] == pytest.approx(inventory.coproduct_result[0, 0])
+
+
+# -- one step waste: the step's mass balance, read by the Steps table and the Sankey ----------
+
+
+def test_step_waste_is_the_mass_balance_net_of_recovery_and_coproducts():
+    # acylation with acetic acid and the HF solvent 80 % recovered, per kg of ketone:
+    #   charged      (1342.22 + 1122.979 + 1500) / 1498.2015 = 2.646639...
+    #   co-product   510.442 / 1498.2015                      = 0.340703...
+    #   recovered    0.8 * 1500 / 1498.2015                   = 0.800960...
+    #   waste        charged - 1 - co-product - recovered
+    recipe = acylation(ACETIC_ACID)
+    data = recipe.model_dump(by_alias=True, exclude_unset=True)
+    data["steps"][0]["inputs"][2]["recovered"] = 0.8
+    result = assess(route(data["steps"], product="ketone", materials=data["materials"]))
+    charged = (1342.22 + 1122.979 + 1500) / 1498.2015
+    coproduct, recovered = 510.442 / 1498.2015, 0.8 * 1500 / 1498.2015
+    waste = charged - 1.0 - coproduct - recovered
+    assert result.value("waste", "acylation") == pytest.approx(waste)
+    balance = result.inventory.step_balance
+    assert balance.inflow[0] == pytest.approx(charged)
+    assert balance.recovered[0] == pytest.approx(recovered)
+    assert balance.coproducts[0] == pytest.approx(coproduct)
+    assert balance.waste[0] == pytest.approx(waste)
+    # the Sankey draws the same outputs: recovered, co-products and the same waste
+    from lca.reporting.charts import sankey_links
+
+    nodes, links = sankey_links(result)
+    out = {nodes[link["target"]]["kind"]: link["value"] for link in links}
+    assert out["waste"] == pytest.approx(waste)
+    assert out["recovered"] == pytest.approx(recovered)
+    assert out["coproduct"] == pytest.approx(coproduct)

@@ -464,3 +464,18 @@ def test_markup_in_a_route_name_runs_no_script_in_the_browser(chromium, hostile,
         "return Array.from(document.querySelectorAll('h2')).map(h => h.textContent)"
     )
     assert any(f"Flow & {ATTACK}" in heading for heading in headings)
+
+
+@pytest.mark.parametrize("name", [p.stem for p in example_paths()])
+def test_sankey_waste_is_the_steps_tables_waste(examples, name):
+    """One definition of step waste (was 22.69 in the Steps table and 12.64 in the Sankey for
+    lidocaine-solvent-recovery's amination): both read the core's step balance."""
+    assessment = examples[name]
+    nodes, links = charts.sankey_links(assessment)
+    for step in assessment.inventory.step_ids:
+        drawn = sum(
+            link["value"]
+            for link in links
+            if nodes[link["target"]]["kind"] == "waste" and nodes[link["source"]]["label"] == step
+        )
+        assert drawn == pytest.approx(assessment.value("waste", step), abs=1e-12), step

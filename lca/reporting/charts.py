@@ -47,6 +47,7 @@ NODE_COLOURS = {
     "product": "#117733",
     "waste": "#882255",
     "recovered": "#44AA99",
+    "coproduct": "#999933",
 }
 IMPROVEMENT, DETERIORATION = "#009E73", "#D55E00"
 TOTAL_COLOUR = "#222222"
@@ -238,13 +239,12 @@ def pmi_breakdown(comparison: Comparison) -> go.Figure:
 
 def _raw_by_step_and_group(assessment: Assessment) -> dict[tuple[str, str], float]:
     """kg of raw material per kg of final product, by (step, role group)."""
-    inventory = assessment.inventory
     group_of = {role: group for group, roles in ROLE_GROUPS.items() for role in roles}
     totals: dict[tuple[str, str], float] = {}
-    for flow, amount in zip(inventory.flows, inventory.result.flow[0], strict=True):
-        if not flow.intermediate and flow.role in group_of:
-            key = (flow.step, group_of[flow.role])
-            totals[key] = totals.get(key, 0.0) + float(amount)
+    for (step, role), amount in assessment.inventory.raw_totals("step", "role").items():
+        if role in group_of:
+            key = (step, group_of[role])
+            totals[key] = totals.get(key, 0.0) + amount
     return totals
 
 
@@ -289,18 +289,19 @@ def sankey_links(assessment: Assessment) -> tuple[list[dict], list[dict]]:
     """Nodes and links of the mass-flow Sankey, per kg of final product.
 
     Nodes: raw materials (one per material, whatever step or origin), steps, the final product,
-    and per step its waste and its recovered solvent. Links: raw material → step (kg charged),
-    step → consuming step (the intermediate), final step → product (1 kg), step → waste and
-    step → recovered.
+    and per step its recovered solvent, its waste and its co-products. Links: raw material →
+    step (kg charged), step → consuming step (the intermediate), final step → product (1 kg),
+    step → recovered, waste and co-products.
 
-    Each step balances: inflow Σ y_f = product x_s + recovered Σ r_f·y_f + waste. Waste is that
-    balance (what is charged and neither isolated nor recovered: spent solvent, water, by-products,
-    diverted start-up output, lost batches), so the balance holds by construction, to rounding.
+    The outputs are the step's mass balance computed in the core
+    (:attr:`lca.inventory.Inventory.step_balance`): inflow = product + recovered + co-products
+    + waste, so each step node balances and its waste is the Steps table's.
 
     Returns
     -------
     nodes : list of dict
-        ``kind`` (raw, step, product, waste, recovered), ``label``, ``hover``, ``colour``.
+        ``kind`` (raw, step, product, recovered, waste, coproduct), ``label``, ``hover``,
+        ``colour``.
     links : list of dict
         ``source``, ``target`` (node positions), ``value`` [kg / kg product], ``label``.
     """
@@ -308,7 +309,6 @@ def sankey_links(assessment: Assessment) -> tuple[list[dict], list[dict]]:
     steps = inventory.step_ids
     names = {step.id: step.name or step.id for step in assessment.recipe.steps}
     amounts = inventory.result.flow[0]
-    scale = inventory.result.step_scale[0]
     group_of = {role: group for group, roles in ROLE_GROUPS.items() for role in roles}
 
     nodes: list[dict] = []
@@ -341,38 +341,29 @@ def sankey_links(assessment: Assessment) -> tuple[list[dict], list[dict]]:
         "product", product, f"{product} (product)", "final product", NODE_COLOURS["product"]
     )
 
-    inflow = dict.fromkeys(steps, 0.0)
-    recovered = dict.fromkeys(steps, 0.0)
     producers = inventory.route.flow_producer
     for flow, amount, made_by in zip(inventory.flows, amounts, producers, strict=True):
-        amount = float(amount)
-        inflow[flow.step] += amount
         target = index[("step", flow.step)]
         if flow.intermediate:
-            link(index[("step", steps[made_by])], target, amount, flow.material)
+            link(index[("step", steps[made_by])], target, float(amount), flow.material)
         else:
-            link(index[("raw", flow.material)], target, amount, flow.material)
-            recovered[flow.step] += amount * flow.recovered
-    link(index[("step", final)], product_node, float(scale[inventory.route.final_step]), product)
-
+            link(index[("raw", flow.material)], target, float(amount), flow.material)
+    balance = inventory.step_balance
+    final_position = inventory.route.final_step
+    link(index[("step", final)], product_node, float(balance.product[final_position]), product)
+    outputs = (
+        ("recovered", balance.recovered, "recovered", "solvent recovered for reuse",
+         "recovered solvent"),
+        ("waste", balance.waste, "waste", "charged, neither isolated nor recovered", "waste"),
+        ("coproduct", balance.coproducts, "co-products", "co-products, leaving as products",
+         "co-products"),
+    )  # fmt: skip
     for position, step in enumerate(steps):
         source = index[("step", step)]
-        if recovered[step] > 0:
-            target = node(
-                "recovered",
-                step,
-                f"recovered ({step})",
-                "solvent recovered for reuse",
-                NODE_COLOURS["recovered"],
-            )
-            link(source, target, recovered[step], "recovered solvent")
-        waste = inflow[step] - float(scale[position]) - recovered[step]
-        if waste > 0:
-            target = node(
-                "waste", step, f"waste ({step})", "charged, neither isolated nor recovered",
-                NODE_COLOURS["waste"],
-            )  # fmt: skip
-            link(source, target, waste, "waste")
+        for kind, values, name, hover, label in outputs:
+            if values[position] > 0:
+                target = node(kind, step, f"{name} ({step})", hover, NODE_COLOURS[kind])
+                link(source, target, float(values[position]), label)
     return nodes, [entry for entry in links.values() if entry["value"] > 0]
 
 

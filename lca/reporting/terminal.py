@@ -107,7 +107,7 @@ def print_assessment(assessment: Assessment) -> None:
     raw.add_column("role")
     raw.add_column("kg/kg", justify="right")
     raw.add_column("share of PMI", justify="right")
-    totals = assessment.inventory.raw_materials()
+    totals = assessment.inventory.raw_totals("material", "role")
     pmi = assessment.value("pmi")
     for (material, role), value in sorted(totals.items(), key=lambda item: -item[1]):
         raw.add_row(material, role, format_number(value), f"{100 * value / pmi:.1f} %")
