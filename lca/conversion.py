@@ -19,7 +19,7 @@ import pint
 
 from lca import units as u
 from lca.errors import Problem, UnitError
-from lca.graph import step_label
+from lca.fieldpath import FieldPath, item_path, step_path
 from lca.materials import Material
 from lca.modes import Campaign
 from lca.recipe import Coproduct, Input, Product, Recipe, Step
@@ -82,7 +82,7 @@ class StepConverter:
         self.values = values
         self.plan = plan or Campaign(recipe.steps[index].mode)
         self.step: Step = recipe.steps[index]
-        self.label = step_label(recipe, index)
+        self.label = step_path(recipe, index)
         self.materials = materials
         self.broken = broken
         self.limiting: Part | None = None
@@ -98,8 +98,13 @@ class StepConverter:
     def limiting_coefficient(self) -> float:
         return (self.limiting.coefficient if self.limiting else None) or 1.0
 
-    def where(self, position: int, item: Input, field_name: str = "amount") -> str:
-        return f"{self.label}.inputs[{position}] ({item.material}).{field_name}"
+    def where(self, position: int, item: Input, field_name: str = "amount") -> FieldPath:
+        """The field ``field_name`` of input line ``position``."""
+        return self.line(position, item) / field_name
+
+    def line(self, position: int, item: Input) -> FieldPath:
+        """Input line ``position`` of the step: ``steps[s] (id).inputs[k] (material)``."""
+        return item_path(self.label, "inputs", position, item.material)
 
     def molar_mass(self, material_id: str) -> float | None:
         material = self.materials.get(material_id)
@@ -144,7 +149,7 @@ class StepConverter:
             chain = [*self._resolving[self._resolving.index(position) :], position]
             names = " → ".join(f"inputs[{p}] ({self.step.inputs[p].material})" for p in chain)
             raise LoopError(
-                f"{self.label}.inputs[{position}] ({self.step.inputs[position].material}).basis: "
+                f"{self.where(position, self.step.inputs[position], 'basis')}: "
                 f"relative amounts form a loop ({names}); give one of them as an absolute amount",
                 position,
             )
@@ -220,7 +225,7 @@ class StepConverter:
     def _product_basis(self) -> float:
         if self._product is None:
             try:
-                self._product = output_kg(self, self.step.product, f"{self.label}.product")
+                self._product = output_kg(self, self.step.product, self.label / "product")
             except (UnitError, Skip) as exc:
                 self._product = exc
         if isinstance(self._product, Exception):
@@ -373,7 +378,7 @@ def set_limiting(convert: StepConverter, problems: list[Problem]) -> None:
             pass
 
 
-def output_kg(convert: StepConverter, output: Product | Coproduct, where: str) -> float:
+def output_kg(convert: StepConverter, output: Product | Coproduct, where: FieldPath) -> float:
     """kg of a step's product or co-product: an amount, or a molar yield on the limiting reagent.
 
     A rate is collected over the productive time of a continuous step (run time − start-up);
@@ -382,7 +387,7 @@ def output_kg(convert: StepConverter, output: Product | Coproduct, where: str) -
     if output.amount is not None and output.yield_ is not None:
         raise UnitError(f"{where}: give the isolated `amount` or the `yield`, not both")
     if output.amount is not None:
-        quantity = convert.values.quantity(output.amount, f"{where}.amount")
+        quantity = convert.values.quantity(output.amount, where / "amount")
         if quantity.dimensionality in FLOW_RATES and convert.plan.run_time_h is not None:
             # collected only after start-up: rate × (run time − start-up time)
             productive_h = convert.plan.run_time_h - convert.plan.startup_h
@@ -392,16 +397,16 @@ def output_kg(convert: StepConverter, output: Product | Coproduct, where: str) -
                 f"{where}.amount: '{output.amount}' is {u.dimension_name(quantity)}; "
                 "give the isolated mass"
             )
-        return convert.to_kg(quantity, output.material, f"{where}.amount", output.amount)
+        return convert.to_kg(quantity, output.material, where / "amount", output.amount)
     if output.yield_ is None:
         raise UnitError(
             f"{where}: give the isolated `amount` (e.g. '5.1 kg') or the molar "
             "`yield` on the limiting reagent"
         )
-    fraction = convert.values.fraction(output.yield_, f"{where}.yield")
+    fraction = convert.values.fraction(output.yield_, where / "yield")
     text = f"yield {output.yield_}"
-    limiting_mol = convert.limiting_moles(f"{where}.yield", text)
-    molar_mass = convert.need_molar_mass(output.material, f"{where}.yield", text)
+    limiting_mol = convert.limiting_moles(where / "yield", text)
+    molar_mass = convert.need_molar_mass(output.material, where / "yield", text)
     # a continuous step's output before steady state is diverted: collected share of the run
     moles = (
         fraction
@@ -415,4 +420,4 @@ def output_kg(convert: StepConverter, output: Product | Coproduct, where: str) -
 
 def product_kg(convert: StepConverter) -> float:
     """kg of the step's product on the step's basis (per batch, or collected over the run)."""
-    return output_kg(convert, convert.step.product, f"{convert.label}.product")
+    return output_kg(convert, convert.step.product, convert.label / "product")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lca import units as u
 from lca.errors import Problem, UnitError
-from lca.graph import step_label
+from lca.fieldpath import item_path, step_path
 from lca.recipe import Recipe
 
 
@@ -49,11 +49,11 @@ def parse_price(text: str, where: str) -> Price:
 def coproduct_problems(recipe: Recipe, index: int, producer: Mapping[str, int]) -> list[Problem]:
     """Problems of step ``index``'s co-products and allocation, each at its field."""
     step = recipe.steps[index]
-    label = step_label(recipe, index)
+    label = step_path(recipe, index)
     problems = []
     seen: set[str] = set()
     for position, line in enumerate(step.coproducts):
-        where = f"{label}.coproducts[{position}] ({line.material})"
+        where = item_path(label, "coproducts", position, line.material)
         if line.material == step.product.material:
             problems.append(
                 Problem(
@@ -101,7 +101,7 @@ def coproduct_problems(recipe: Recipe, index: int, producer: Mapping[str, int]) 
             if line.price is None:
                 problems.append(
                     Problem(
-                        f"{label}.coproducts[{position}] ({line.material}).price",
+                        item_path(label, "coproducts", position, line.material) / "price",
                         "economic allocation needs the value of every co-product: give "
                         'price, e.g. "0.6 USD/kg"',
                     )

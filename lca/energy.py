@@ -14,6 +14,7 @@ import numpy as np
 
 from lca import units as u
 from lca.errors import Problem, UnitError
+from lca.fieldpath import FieldPath
 from lca.recipe import Energy, Input
 from lca.units import WRITTEN, Values, magnitude
 
@@ -36,23 +37,23 @@ class RecoveryLine:
 
 
 def energy_amount(
-    where: str, line: Energy, run_time_h: float | None = None, values: Values = WRITTEN
+    where: FieldPath, line: Energy, run_time_h: float | None = None, values: Values = WRITTEN
 ) -> tuple[float, str]:
     """An energy line in its canonical unit; ``power`` alone runs for ``run_time_h``."""
     if line.amount is not None and (line.power is not None or line.duration is not None):
         raise UnitError(f"{where}: give either `amount` or `power` with `duration`, not both")
     if line.amount is not None:
-        quantity = values.quantity(line.amount, f"{where}.amount")
+        quantity = values.quantity(line.amount, where / "amount")
     elif line.power is not None and line.duration is not None:
-        power = values.quantity(line.power, f"{where}.power")
-        duration = values.quantity(line.duration, f"{where}.duration")
+        power = values.quantity(line.power, where / "power")
+        duration = values.quantity(line.duration, where / "duration")
         if power.dimensionality != u.POWER:
             raise UnitError(f"{where}.power: '{line.power}' is not a power (e.g. '15 kW')")
         if duration.dimensionality != u.TIME:
             raise UnitError(f"{where}.duration: '{line.duration}' is not a time (e.g. '6 h')")
         quantity = power * duration
     elif line.power is not None and run_time_h is not None:
-        power = values.quantity(line.power, f"{where}.power")
+        power = values.quantity(line.power, where / "power")
         if power.dimensionality != u.POWER:
             raise UnitError(f"{where}.power: '{line.power}' is not a power (e.g. '15 kW')")
         quantity = power * u.Q_(run_time_h, "h")
@@ -75,7 +76,9 @@ def energy_amount(
     return magnitude(quantity, unit), unit
 
 
-def recovery_lines(where: str, item: Input, recovered: float) -> tuple[RecoveryLine, ...]:
+def recovery_lines(
+    where: FieldPath, item: Input, recovered: float | np.ndarray
+) -> tuple[RecoveryLine, ...]:
     if item.recovery_energy and np.all(np.asarray(recovered) == 0):
         raise UnitError(
             f"{where}: recovery energy is given but `recovered` is not: add the "
@@ -83,7 +86,7 @@ def recovery_lines(where: str, item: Input, recovered: float) -> tuple[RecoveryL
         )
     lines = []
     for index, line in enumerate(item.recovery_energy):
-        quantity = u.parse_quantity(line.per_kg, f"{where}[{index}].per_kg")
+        quantity = u.parse_quantity(line.per_kg, f"{where.item(index)}.per_kg")
         unit = ENERGY_UNITS.get(quantity.dimensionality)
         if unit is None:
             raise UnitError(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lca.errors import Problem
+from lca.fieldpath import ROUTE, step_path
 from lca.recipe import Recipe
 
 
@@ -23,10 +24,6 @@ class RouteGraph:
     final_step: int
 
 
-def step_label(recipe: Recipe, index: int) -> str:
-    return f"steps[{index}] ({recipe.steps[index].id})"
-
-
 def check_graph(recipe: Recipe) -> tuple[RouteGraph | None, list[Problem]]:
     """Check the route graph and order the steps; ``None`` with problems if it is not a route."""
     problems: list[Problem] = []
@@ -36,7 +33,7 @@ def check_graph(recipe: Recipe) -> tuple[RouteGraph | None, list[Problem]]:
         if step.id in seen_ids:
             problems.append(
                 Problem(
-                    f"{step_label(recipe, index)}.id",
+                    f"{step_path(recipe, index)}.id",
                     f"step id '{step.id}' is also used by steps[{seen_ids[step.id]}]; "
                     "give every step its own id",
                 )
@@ -49,7 +46,7 @@ def check_graph(recipe: Recipe) -> tuple[RouteGraph | None, list[Problem]]:
         if step.product is None:
             problems.append(
                 Problem(
-                    step_label(recipe, index),
+                    step_path(recipe, index),
                     f"step '{step.id}' has no product: add [steps.product] with the material it "
                     "makes and its isolated amount or yield",
                 )
@@ -60,7 +57,7 @@ def check_graph(recipe: Recipe) -> tuple[RouteGraph | None, list[Problem]]:
             other = steps[producer[material]].id
             problems.append(
                 Problem(
-                    f"{step_label(recipe, index)}.product.material",
+                    f"{step_path(recipe, index)}.product.material",
                     f"steps '{other}' and '{step.id}' both make '{material}'; "
                     "each material must be "
                     "made by exactly one step (rename one product)",
@@ -77,7 +74,7 @@ def check_graph(recipe: Recipe) -> tuple[RouteGraph | None, list[Problem]]:
             if step.product is not None and item.material == step.product.material:
                 problems.append(
                     Problem(
-                        f"{step_label(recipe, index)}.inputs[{position}]",
+                        f"{step_path(recipe, index)}.inputs[{position}]",
                         f"step '{step.id}' charges its own product '{item.material}'; "
                         "a step cannot "
                         "consume what it makes",
@@ -86,7 +83,7 @@ def check_graph(recipe: Recipe) -> tuple[RouteGraph | None, list[Problem]]:
     if final not in producer:
         problems.append(
             Problem(
-                "route.product",
+                ROUTE / "product",
                 f"the route product '{final}' is not made by any step; set route.product to the "
                 "material of the last step's [steps.product]",
             )
@@ -96,7 +93,7 @@ def check_graph(recipe: Recipe) -> tuple[RouteGraph | None, list[Problem]]:
             continue
         problems.append(
             Problem(
-                step_label(recipe, index),
+                step_path(recipe, index),
                 f"the route product '{final}' is charged to step '{steps[index].id}'; the final "
                 "product cannot be an input of the route",
             )
@@ -105,7 +102,7 @@ def check_graph(recipe: Recipe) -> tuple[RouteGraph | None, list[Problem]]:
         if material != final and material not in consumers:
             problems.append(
                 Problem(
-                    f"{step_label(recipe, index)}.product.material",
+                    f"{step_path(recipe, index)}.product.material",
                     f"step '{steps[index].id}' makes '{material}', which no step uses and which is "
                     f"not the route product '{final}' (a dangling intermediate): charge it to the "
                     "step that uses it, or remove the step",
@@ -118,7 +115,7 @@ def check_graph(recipe: Recipe) -> tuple[RouteGraph | None, list[Problem]]:
         if target is None:
             problems.append(
                 Problem(
-                    f"{step_label(recipe, index)}.feeds",
+                    f"{step_path(recipe, index)}.feeds",
                     f"step '{step.id}' feeds '{step.feeds}', which is not a step id of this recipe",
                 )
             )
@@ -127,7 +124,7 @@ def check_graph(recipe: Recipe) -> tuple[RouteGraph | None, list[Problem]]:
         ):
             problems.append(
                 Problem(
-                    f"{step_label(recipe, index)}.feeds",
+                    f"{step_path(recipe, index)}.feeds",
                     f"step '{step.id}' feeds '{step.feeds}', "
                     f"but step '{step.feeds}' does not charge "
                     f"'{step.product.material}'; add it to that step's inputs or fix `feeds`",

@@ -28,7 +28,8 @@ from lca.coproducts import Price, coproduct_problems, parse_price
 from lca.energy import RecoveryLine, energy_amount, mixed_energy_units, recovery_lines
 from lca.engine import Columns, CompiledRoute, Evaluation, evaluate, evaluate_columns
 from lca.errors import Problem, RecipeError, UnitError
-from lca.graph import check_graph, step_label
+from lca.fieldpath import FACILITY, FieldPath, item_path, step_path
+from lca.graph import check_graph
 from lca.materials import Material, resolve_materials, suggest
 from lca.modes import Campaign
 from lca.reaction import Reaction, build_reaction
@@ -408,7 +409,7 @@ class _Builder:
         self.energy_lines: list[EnergyLine] = []
         self.energy_amounts: list[float] = []
         self.energy_step: list[int] = []
-        self.energy_where: list[str] = []
+        self.energy_where: list[FieldPath | str] = []
         self.product_kg: list = [0.0] * len(recipe.steps)
         self.reactions: list[Reaction | None] = []
         self.coproducts: list[CoproductLine] = []
@@ -422,7 +423,7 @@ class _Builder:
         plans: list[Campaign | None] = []
         for index, step in enumerate(self.recipe.steps):
             try:
-                plans.append(modes.campaign(step, step_label(self.recipe, index), self.values))
+                plans.append(modes.campaign(step, step_path(self.recipe, index), self.values))
             except UnitError as exc:
                 self.report(exc)
                 plans.append(None)
@@ -473,12 +474,12 @@ class _Builder:
             product_price=tuple(self.product_price),
         )
 
-    def add_flow(self, index: int, flow: Flow, kg: float, where: str) -> None:
+    def add_flow(self, index: int, flow: Flow, kg: float, where: FieldPath) -> None:
         """Add one input line; ``where`` locates it (``steps[0] (s).inputs[1] (water)``)."""
         if flow.intermediate and np.any(flow.recovered > 0):
             self.problems.append(
                 Problem(
-                    f"{where}.recovered",
+                    where / "recovered",
                     f"'{flow.material}' is an intermediate (made by step "
                     f"'{self.recipe.steps[self.producer[flow.material]].id}'); `recovered` "
                     "applies to raw materials such as solvents: remove it",
@@ -486,7 +487,7 @@ class _Builder:
             )
         if flow.material not in self.known:
             self.warnings.append(
-                f"{self.recipe.where(f'{where}.material')}: material '{flow.material}' is not in "
+                f"{self.recipe.where(where / 'material')}: material '{flow.material}' is not in "
                 f"factors/materials.csv and the recipe gives no [materials.{flow.material}]"
                 f"{suggest(flow.material, self.known)}"
             )
@@ -494,19 +495,19 @@ class _Builder:
         self.charges.append(kg)
         self.flow_step.append(index)
 
-    def add_energy(self, index: int, line: EnergyLine, amount: float, where: str) -> None:
+    def add_energy(self, index: int, line: EnergyLine, amount: float, where: FieldPath) -> None:
         self.energy_lines.append(line)
         self.energy_amounts.append(amount)
         self.energy_step.append(index)
         self.energy_where.append(where)
 
     def add_energy_lines(
-        self, index: int, lines, where: str, run_time_h, multiplier, origin: str
+        self, index: int, lines, where: FieldPath, run_time_h, multiplier, origin: str
     ) -> None:
         """Energy lines × ``multiplier``; a line with power alone runs for ``run_time_h``."""
         step_id = self.recipe.steps[index].id
         for position, line in enumerate(lines):
-            location = f"{where}[{position}] ({line.carrier})"
+            location = where.item(position, line.carrier)
             try:
                 amount, unit = energy_amount(location, line, run_time_h, self.values)
             except UnitError as exc:
@@ -534,7 +535,7 @@ class _Builder:
         self.add_energy_lines(
             index,
             step.energy,
-            f"{convert.label}.energy",
+            convert.label / "energy",
             plan.run_time_h,
             plan.charge_multiplier,
             "utilities",
@@ -546,12 +547,12 @@ class _Builder:
         if not step.product.isolated and step.product.material == self.recipe.route.product:
             self.problems.append(
                 Problem(
-                    f"{convert.label}.product.isolated",
+                    convert.label / "product" / "isolated",
                     f"the route product '{step.product.material}' must be isolated: metrics are "
                     "per kg of isolated product; remove `isolated = false`",
                 )
             )
-        self.product_price[index] = self.price(step.product.price, f"{convert.label}.product")
+        self.product_price[index] = self.price(step.product.price, convert.label / "product")
         outputs = self.add_outputs(index, step, convert, plan)
         reaction = None
         if outputs is not None:
@@ -599,11 +600,11 @@ class _Builder:
                 "'reagent'",
             )
 
-    def price(self, text: str | None, where: str) -> Price | None:
+    def price(self, text: str | None, where: FieldPath) -> Price | None:
         if text is None:
             return None
         try:
-            return parse_price(text, f"{where}.price")
+            return parse_price(text, where / "price")
         except UnitError as exc:
             self.report(exc)
             return None
@@ -621,7 +622,7 @@ class _Builder:
             self.product_kg[index] = product * plan.output_multiplier
         coproducts = []
         for position, line in enumerate(step.coproducts):
-            where = f"{convert.label}.coproducts[{position}] ({line.material})"
+            where = item_path(convert.label, "coproducts", position, line.material)
             price = self.price(line.price, where)
             try:
                 kg = output_kg(convert, line, where)
@@ -688,14 +689,14 @@ class _Builder:
                     index,
                     flow,
                     part.kg * plan.charge_multiplier,
-                    f"{convert.label}.inputs[{position}] ({item.material})",
+                    convert.line(position, item),
                 )
             converted[position] = parts
         return converted
 
     def add_cleaning(self, index: int, step: Step, convert: StepConverter, plan: Campaign):
         for position, line in enumerate(step.cleaning):
-            where = f"{convert.label}.cleaning[{position}] ({line.material})"
+            where = item_path(convert.label, "cleaning", position, line.material)
             try:
                 uses = modes.cleaning_multiplier(step, line, plan, where)
             except UnitError as exc:
@@ -706,16 +707,16 @@ class _Builder:
             )
 
     def add_cleaning_line(
-        self, index: int, convert: StepConverter, line, where: str, uses: float, origin: str
+        self, index: int, convert: StepConverter, line, where: FieldPath, uses: float, origin: str
     ) -> None:
         """One cleaning, flush or changeover line, used ``uses`` times in the campaign."""
         try:
-            quantity = self.values.quantity(line.amount, f"{where}.amount")
-            kg = convert.to_kg(quantity, line.material, f"{where}.amount", line.amount)
+            quantity = self.values.quantity(line.amount, where / "amount")
+            kg = convert.to_kg(quantity, line.material, where / "amount", line.amount)
             recovered = (
                 0.0
                 if line.recovered is None
-                else self.values.fraction(line.recovered, f"{where}.recovered")
+                else self.values.fraction(line.recovered, where / "recovered")
             )
         except UnitError as exc:
             self.report(exc)
@@ -745,14 +746,14 @@ class _Builder:
         self.add_energy_lines(
             index,
             facility.overheads,
-            "facility.overheads",
+            FACILITY / "overheads",
             share.campaign_h,
             share.share,
             "facility overhead",
         )
         convert = StepConverter(self.recipe, index, self.table, self.broken, values=self.values)
         for position, line in enumerate(facility.changeover):
-            where = f"facility.changeover[{position}] ({line.material})"
+            where = item_path(FACILITY, "changeover", position, line.material)
             if line.per != "campaign":
                 self.report(UnitError(f"{where}.per: changeover cleaning is per campaign"))
                 continue
@@ -769,7 +770,7 @@ def _product_problems(
 ) -> list[Problem]:
     """A step that makes nothing, or more than it is charged; for N variants, in any of them."""
     step = convert.step
-    where = f"{convert.label}.product"
+    where = convert.label / "product"
     product = np.asarray(product_kg, dtype=float)
     made = product + np.asarray(coproduct_kg, dtype=float)
     total = np.asarray(sum(part.kg for lines in parts.values() for part in lines), dtype=float)

@@ -18,6 +18,7 @@ from lca import elements
 from lca import units as u
 from lca.elements import FormulaError, carbon_atoms, carbon_mass_fraction, molar_mass
 from lca.errors import Problem, RecipeError, UnitError
+from lca.fieldpath import material_path
 from lca.resources import data_dir
 from lca.units import parse_property
 
@@ -181,7 +182,7 @@ def resolve_materials(
     merged = dict(table)
     problems: list[Problem] = []
     for material_id, props in recipe.materials.items():
-        where = f"materials.{material_id}"
+        where = material_path(material_id)
         overrides: dict[str, object] = {
             "name": props.name, "cas": props.cas, "material_class": props.material_class,
             "source": props.source,

@@ -22,6 +22,7 @@ import numpy as np
 
 from lca import units as u
 from lca.errors import UnitError
+from lca.fieldpath import FACILITY, FieldPath
 from lca.recipe import Cleaning, Facility, Recipe, Step
 from lca.units import WRITTEN, Values, magnitude
 
@@ -62,7 +63,7 @@ class Campaign:
     @property
     def productive_fraction(self) -> float:
         """Share of the run whose output is collected (continuous start-up diverted)."""
-        if self.mode != "continuous" or not self.run_time_h:
+        if self.mode != "continuous" or self.run_time_h is None:
             return 1.0
         return (self.run_time_h - self.startup_h) / self.run_time_h
 
@@ -74,7 +75,7 @@ class Campaign:
         return None if self.cycle_time_h is None else self.batches * self.cycle_time_h
 
 
-def _hours(text: str, where: str, values: Values = WRITTEN) -> float | np.ndarray:
+def _hours(text: str, where: FieldPath, values: Values = WRITTEN) -> float | np.ndarray:
     quantity = values.quantity(text, where)
     if quantity.dimensionality != u.TIME:
         raise UnitError(
@@ -83,7 +84,7 @@ def _hours(text: str, where: str, values: Values = WRITTEN) -> float | np.ndarra
     return magnitude(quantity, "h")
 
 
-def campaign(step: Step, label: str, values: Values = WRITTEN) -> Campaign:
+def campaign(step: Step, label: FieldPath, values: Values = WRITTEN) -> Campaign:
     """The campaign multipliers of one step.
 
     Raises
@@ -102,14 +103,14 @@ def campaign(step: Step, label: str, values: Values = WRITTEN) -> Campaign:
         failure = (
             0.0
             if step.failure_rate is None
-            else values.fraction(step.failure_rate, f"{label}.failure_rate")
+            else values.fraction(step.failure_rate, label / "failure_rate")
         )
         if np.any(failure >= 1.0):
             raise UnitError(f"{label}.failure_rate: {step.failure_rate!r} leaves no good batch")
         cycle = (
             None
             if step.cycle_time is None
-            else _hours(step.cycle_time, f"{label}.cycle_time", values)
+            else _hours(step.cycle_time, label / "cycle_time", values)
         )
         return Campaign("batch", step.batches, 1.0 - failure, cycle_time_h=cycle)
     for field_name in ("cycle_time", "failure_rate"):
@@ -121,11 +122,13 @@ def campaign(step: Step, label: str, values: Values = WRITTEN) -> Campaign:
         raise UnitError(
             f'{label}.run_time: a continuous step needs its run time, e.g. run_time = "72 h"'
         )
-    run = _hours(step.run_time, f"{label}.run_time", values)
+    run = _hours(step.run_time, label / "run_time", values)
     if np.any(run <= 0):
         raise UnitError(f"{label}.run_time: '{step.run_time}' must be longer than zero")
     startup = (
-        0.0 if step.startup is None else _hours(step.startup.time, f"{label}.startup.time", values)
+        0.0
+        if step.startup is None
+        else _hours(step.startup.time, label / "startup" / "time", values)
     )
     if np.any(startup >= run):
         raise UnitError(
@@ -165,27 +168,27 @@ def facility_share(
         If the campaign time is neither given nor derivable (a batch step without cycle_time).
     """
     if facility.campaign_time is not None:
-        hours = _hours(facility.campaign_time, "facility.campaign_time", values)
+        hours = _hours(facility.campaign_time, FACILITY / "campaign_time", values)
     else:
         occupied = [plan.occupied_h for plan in plans]
         if any(h is None for h in occupied):
             raise UnitError(
-                "facility.campaign_time: give the campaign time, or cycle_time on "
+                f"{FACILITY / 'campaign_time'}: give the campaign time, or cycle_time on "
                 "every batch step, so that overheads can be allocated"
             )
         hours = sum(occupied)
     if np.any(hours <= 0):
-        raise UnitError("facility.campaign_time: must be longer than zero")
+        raise UnitError(f"{FACILITY / 'campaign_time'}: must be longer than zero")
     other = (
         0.0
         if facility.other_products_time is None
-        else _hours(facility.other_products_time, "facility.other_products_time", values)
+        else _hours(facility.other_products_time, FACILITY / "other_products_time", values)
     )
     return FacilityShare(hours, hours / (hours + other))
 
 
 def plan_route(recipe: Recipe) -> list[Campaign]:
     """Campaign multipliers of every step (raises on the first problem of a step)."""
-    from lca.graph import step_label
+    from lca.fieldpath import step_path
 
-    return [campaign(step, step_label(recipe, i)) for i, step in enumerate(recipe.steps)]
+    return [campaign(step, step_path(recipe, i)) for i, step in enumerate(recipe.steps)]

@@ -21,6 +21,7 @@ import numpy as np
 
 from lca.errors import OutputError
 from lca.factors import Factor, FactorSet, as_factor_set
+from lca.fieldpath import FieldPath
 from lca.footprint import CATEGORIES, FootprintModel, Term, build_footprint_model
 from lca.inventory import build_inventory
 from lca.limits import FLOAT_BYTES, check_memory
@@ -42,7 +43,7 @@ def _as_recipe(recipe: Recipe | str | Path) -> Recipe:
 def evaluate(
     recipe: Recipe,
     factors: FactorSet,
-    columns: Mapping[str, np.ndarray] | None = None,
+    columns: Mapping[FieldPath, np.ndarray] | None = None,
     factor_scales: Mapping[str, np.ndarray] | None = None,
     size: int | None = None,
     with_gaps: bool = False,
@@ -53,8 +54,9 @@ def evaluate(
     Parameters
     ----------
     columns : mapping, optional
-        Field location (:attr:`Parameter.where`) → values in the parameter's unit. They get the
-        checks of written values (an error names the field and ``source``).
+        Field (:attr:`Parameter.where`, a :class:`lca.fieldpath.FieldPath`) → values in the
+        parameter's unit. They get the checks of written values (an error names the field and
+        ``source``).
     factor_scales : mapping, optional
         Stream name (:attr:`lca.footprint.Term.stream`) → multipliers of the factor's value.
     with_gaps : bool

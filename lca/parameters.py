@@ -9,8 +9,9 @@ A parameter path names one number of a recipe: ``<step>.inputs.<material>.amount
 ``facility.overheads.<carrier>.power``, ``facility.campaign_time``,
 ``transport.<material>.distance``
 (a material or carrier that appears twice in one list is ``name#2`` the second time). Each path
-maps to the field location the inventory reads it at, so overriding it with N values builds N
-variants through the recipe's own code path (:class:`lca.units.Values`).
+maps to the field the inventory reads it at (:class:`lca.fieldpath.FieldPath`, built by the same
+functions the inventory uses), so overriding it with N values builds N variants through the
+recipe's own code path (:class:`lca.units.Values`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from lca import units as u
 from lca.errors import Problem, RecipeError, UnitError
-from lca.graph import step_label
+from lca.fieldpath import FACILITY, ROOT, FieldPath, item_path, step_path
 from lca.materials import suggest
 from lca.recipe import Recipe, Uncertainty
 from lca.uncertainty import Distribution, parse_distribution
@@ -30,10 +31,11 @@ FRACTIONS = ("recovered", "yield", "failure_rate")
 
 @dataclass(frozen=True)
 class Parameter:
-    """One number of a recipe: its path, where the inventory reads it, and its written value."""
+    """One number of a recipe: its path (its name, ``amination.product.yield``), the field the
+    inventory reads it at (``where``), and its written value."""
 
     path: str
-    where: str
+    where: FieldPath
     value: float
     unit: str
     low: float = 0.0
@@ -63,117 +65,85 @@ def _names(items, attribute: str) -> list[str]:
     return names
 
 
-def _add(found: dict, path: str, where: str, text, fraction: bool = False) -> None:
+def _add(found: dict, path: str, where: FieldPath, text, fraction: bool = False) -> None:
     if text is None:
         return
     if fraction or (isinstance(text, str) and text.strip().endswith("%")):
-        found[path] = Parameter(path, where, u.parse_fraction(text, where), "", 0.0, 1.0)
+        found[path] = Parameter(path, where, u.parse_fraction(text, str(where)), "", 0.0, 1.0)
     else:
-        quantity = u.parse_quantity(text, where)
+        quantity = u.parse_quantity(text, str(where))
         found[path] = Parameter(path, where, float(quantity.magnitude), str(quantity.units))
 
 
 ENERGY_FIELDS = (("amount", False), ("power", False), ("duration", False))
 CLEANING_FIELDS = (("amount", False), ("recovered", True))
+INPUT_FIELDS = (("amount", False), ("recovered", True), ("concentration", False))
 
 
-def _add_list(found: dict, items, key: str, path: str, where: str, fields) -> None:
-    """The fields of each item of a list, named ``<path>.<item name>.<field>``."""
+def _add_list(found: dict, items, key: str, path: str, where: FieldPath, fields) -> None:
+    """The fields of each item of the list at ``where``, named ``<path>.<item name>.<field>``."""
     for position, (item, name) in enumerate(zip(items, _names(items, key), strict=True)):
-        base = f"{where}[{position}] ({getattr(item, key)})"
+        base = where.item(position, getattr(item, key))
         for field_name, fraction in fields:
             _add(
                 found,
                 f"{path}.{name}.{field_name}",
-                f"{base}.{field_name}",
+                base / field_name,
                 getattr(item, "yield_" if field_name == "yield" else field_name),
                 fraction=fraction,
             )
 
 
+def _step_parameters(found: dict, recipe: Recipe, index: int) -> None:
+    step, label = recipe.steps[index], step_path(recipe, index)
+    sid = step.id
+    _add_list(found, step.inputs, "material", f"{sid}.inputs", label / "inputs", INPUT_FIELDS)
+    for position, (item, name) in enumerate(
+        zip(step.inputs, _names(step.inputs, "material"), strict=True)
+    ):
+        solutes = item_path(label, "inputs", position, item.material) / "solutes"
+        fields = (("concentration", False),)
+        _add_list(found, item.solutes, "material", f"{sid}.inputs.{name}.solutes", solutes, fields)
+    coproduct_fields = (("amount", False), ("yield", True))
+    _add_list(
+        found, step.coproducts, "material", f"{sid}.coproducts", label / "coproducts",
+        coproduct_fields,
+    )  # fmt: skip
+    if step.product is not None:
+        product = label / "product"
+        _add(found, f"{sid}.product.amount", product / "amount", step.product.amount)
+        _add(found, f"{sid}.product.yield", product / "yield", step.product.yield_, True)
+    _add_list(found, step.energy, "carrier", f"{sid}.energy", label / "energy", ENERGY_FIELDS)
+    _add(found, f"{sid}.run_time", label / "run_time", step.run_time)
+    _add(found, f"{sid}.cycle_time", label / "cycle_time", step.cycle_time)
+    _add(found, f"{sid}.failure_rate", label / "failure_rate", step.failure_rate, True)
+    if step.startup is not None:
+        _add(found, f"{sid}.startup.time", label / "startup" / "time", step.startup.time)
+    _add_list(
+        found, step.cleaning, "material", f"{sid}.cleaning", label / "cleaning", CLEANING_FIELDS
+    )
+
+
 def recipe_parameters(recipe: Recipe) -> dict[str, Parameter]:
     """Every number of a recipe that can vary, by path (the recipe must be valid)."""
     found: dict[str, Parameter] = {}
-    for index, step in enumerate(recipe.steps):
-        label, sid = step_label(recipe, index), step.id
-        _add_list(
-            found,
-            step.inputs,
-            "material",
-            f"{sid}.inputs",
-            f"{label}.inputs",
-            (("amount", False), ("recovered", True), ("concentration", False)),
-        )
-        for position, (item, name) in enumerate(
-            zip(step.inputs, _names(step.inputs, "material"), strict=True)
-        ):
-            _add_list(
-                found,
-                item.solutes,
-                "material",
-                f"{sid}.inputs.{name}.solutes",
-                f"{label}.inputs[{position}] ({item.material}).solutes",
-                (("concentration", False),),
-            )
-        _add_list(
-            found,
-            step.coproducts,
-            "material",
-            f"{sid}.coproducts",
-            f"{label}.coproducts",
-            (("amount", False), ("yield", True)),
-        )
-        if step.product is not None:
-            _add(found, f"{sid}.product.amount", f"{label}.product.amount", step.product.amount)
-            _add(
-                found,
-                f"{sid}.product.yield",
-                f"{label}.product.yield",
-                step.product.yield_,
-                fraction=True,
-            )
-        _add_list(found, step.energy, "carrier", f"{sid}.energy", f"{label}.energy", ENERGY_FIELDS)
-        _add(found, f"{sid}.run_time", f"{label}.run_time", step.run_time)
-        _add(found, f"{sid}.cycle_time", f"{label}.cycle_time", step.cycle_time)
-        _add(
-            found, f"{sid}.failure_rate", f"{label}.failure_rate", step.failure_rate, fraction=True
-        )
-        if step.startup is not None:
-            _add(found, f"{sid}.startup.time", f"{label}.startup.time", step.startup.time)
-        _add_list(
-            found,
-            step.cleaning,
-            "material",
-            f"{sid}.cleaning",
-            f"{label}.cleaning",
-            CLEANING_FIELDS,
-        )
+    for index in range(len(recipe.steps)):
+        _step_parameters(found, recipe, index)
     facility = recipe.facility
     if facility is not None:
         _add_list(
-            found,
-            facility.overheads,
-            "carrier",
-            "facility.overheads",
-            "facility.overheads",
+            found, facility.overheads, "carrier", "facility.overheads", FACILITY / "overheads",
             ENERGY_FIELDS,
-        )
-        _add(found, "facility.campaign_time", "facility.campaign_time", facility.campaign_time)
-        _add(
-            found,
-            "facility.other_products_time",
-            "facility.other_products_time",
-            facility.other_products_time,
-        )
+        )  # fmt: skip
+        for name in ("campaign_time", "other_products_time"):
+            _add(found, f"facility.{name}", FACILITY / name, getattr(facility, name))
         _add_list(
-            found,
-            facility.changeover,
-            "material",
-            "facility.changeover",
-            "facility.changeover",
-            CLEANING_FIELDS,
-        )
-    _add_list(found, recipe.transport, "material", "transport", "transport", (("distance", False),))
+            found, facility.changeover, "material", "facility.changeover",
+            FACILITY / "changeover", CLEANING_FIELDS,
+        )  # fmt: skip
+    _add_list(
+        found, recipe.transport, "material", "transport", ROOT / "transport", (("distance", False),)
+    )
     return found
 
 

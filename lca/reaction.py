@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from lca.elements import parse_formula
+from lca.fieldpath import item_path
 from lca.recipe import Step
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def build_reaction(
     """The step's species on its steady-state basis; a solution's parts count separately."""
     reactants, others, limiting = [], [], None
     for position, lines in parts.items():
-        where = f"{convert.label}.inputs[{position}] ({step.inputs[position].material})"
+        where = str(convert.line(position, step.inputs[position]))
         for part in lines:
             at = where if part.origin == "charge" else f"{where} '{part.material}'"
             species = _species(convert, part.material, part.kg, part.coefficient, part.role, at)
@@ -111,7 +112,7 @@ def build_reaction(
             kg,
             line.coefficient,
             "coproduct",
-            f"{convert.label}.coproducts[{k}] ({line.material})",
+            str(item_path(convert.label, "coproducts", k, line.material)),
         )
         for k, (line, kg) in enumerate(zip(step.coproducts, coproduct_kg, strict=True))
     )
@@ -124,7 +125,7 @@ def build_reaction(
             product_kg,
             product.coefficient,
             "product",
-            f"{convert.label}.product",
+            str(convert.label / "product"),
         ),
         coproducts=coproducts,
         limiting=limiting,

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from lca.errors import Problem, RecipeError
+from lca.fieldpath import FieldPath
 from lca.files import read_text
 from lca.limits import MAX_RECIPE_BYTES, MAX_STEPS
 
@@ -545,12 +546,13 @@ class Recipe(_Model):
         """The file (or label) the recipe was read from, used in messages."""
         return self._origin
 
-    def where(self, path: str) -> str:
+    def where(self, path: str | FieldPath) -> str:
         """``<origin>: <path>`` for messages; a workbook recipe names the sheet, row and column.
 
-        ``path`` is a field path as messages write it, e.g.
-        ``steps[0] (acylation).inputs[2] (water).amount`` or ``materials.lidocaine.density``.
+        ``path`` is a :class:`~lca.fieldpath.FieldPath` or a field path as messages write it,
+        e.g. ``steps[0] (acylation).inputs[2] (water).amount`` or ``materials.lidocaine.density``.
         """
+        path = str(path)
         located = self._locator.locate(path) if self._locator is not None else None
         return f"{self.origin}: {located or path}"
 

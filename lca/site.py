@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lca import units as u
 from lca.errors import Problem, RecipeError, UnitError
+from lca.fieldpath import ROUTE, FieldPath, material_path, transport_path
 from lca.recipe import Recipe
 from lca.steam import SteamHeat, steam_heat
 from lca.units import WRITTEN, Values, magnitude
@@ -64,7 +65,7 @@ class Site:
     legs: tuple[Leg, ...]
 
 
-def _quantity(values: Values, text: str, where: str, unit: str, what: str):
+def _quantity(values: Values, text: str, where: FieldPath, unit: str, what: str):
     quantity = values.quantity(text, where)
     if quantity.dimensionality != u.ureg(unit).dimensionality:
         raise UnitError(f"{where}: '{text}' is not {what}")
@@ -77,34 +78,35 @@ def _steam(recipe: Recipe, values: Values) -> SteamHeat:
         kwh = _quantity(
             values,
             route.steam_heat,
-            "route.steam_heat",
+            ROUTE / "steam_heat",
             "kWh/kg",
             "an energy per mass (e.g. '2.6 MJ/kg')",
         )
         return SteamHeat(kwh, f"route.steam_heat = {route.steam_heat} (recipe)")
     spec = route.steam
-    bar = _quantity(values, spec.pressure, "route.steam.pressure", "bar", "a pressure")
-    feed = values.quantity(spec.feedwater_temperature, "route.steam.feedwater_temperature")
+    steam = ROUTE / "steam"
+    bar = _quantity(values, spec.pressure, steam / "pressure", "bar", "a pressure")
+    feed = values.quantity(spec.feedwater_temperature, steam / "feedwater_temperature")
     if feed.dimensionality != u.ureg.kelvin.dimensionality:
         raise UnitError(
-            f"route.steam.feedwater_temperature: '{spec.feedwater_temperature}' is not a "
+            f"{steam / 'feedwater_temperature'}: '{spec.feedwater_temperature}' is not a "
             "temperature (e.g. '105 degC')"
         )
     superheat = None
     if spec.temperature is not None:
-        hot = values.quantity(spec.temperature, "route.steam.temperature")
+        hot = values.quantity(spec.temperature, steam / "temperature")
         if hot.dimensionality != u.ureg.kelvin.dimensionality:
-            raise UnitError(f"route.steam.temperature: '{spec.temperature}' is not a temperature")
+            raise UnitError(f"{steam / 'temperature'}: '{spec.temperature}' is not a temperature")
         superheat = float(hot.m_as("degC"))
     try:
         heat = steam_heat(float(bar), float(feed.m_as("degC")), superheat)
     except ValueError as exc:
-        raise UnitError(f"route.steam: {exc}") from None
+        raise UnitError(f"{steam}: {exc}") from None
     note = f"; {spec.source}" if spec.source else ""
     return SteamHeat(heat.kwh_per_kg, heat.source + note)
 
 
-def _rate(values: Values, text: str, where: str) -> float:
+def _rate(values: Values, text: str, where: FieldPath) -> float:
     quantity = values.quantity(text, where)
     try:
         return float(quantity.m_as("kg CO2e / kWh"))
@@ -117,22 +119,22 @@ def _market(recipe: Recipe, values: Values) -> MarketInstrument | None:
     spec = recipe.route.electricity
     if spec is None:
         return None
-    where = "route.electricity"
+    where = ROUTE / "electricity"
     return MarketInstrument(
         instrument=spec.instrument,
-        kg_per_kwh=_rate(values, spec.factor, f"{where}.factor"),
-        share=float(values.fraction(spec.share, f"{where}.share")),
+        kg_per_kwh=_rate(values, spec.factor, where / "factor"),
+        share=float(values.fraction(spec.share, where / "share")),
         residual_kg_per_kwh=(
             None
             if spec.residual_factor is None
-            else _rate(values, spec.residual_factor, f"{where}.residual_factor")
+            else _rate(values, spec.residual_factor, where / "residual_factor")
         ),
         source=spec.source,
     )
 
 
 def _price(values: Values, material: str, text: str, sector: str | None) -> Price:
-    where = f"materials.{material}.price"
+    where = material_path(material) / "price"
     quantity = values.quantity(text, where)
     for currency in CURRENCIES:
         try:
@@ -148,7 +150,7 @@ def _price(values: Values, material: str, text: str, sector: str | None) -> Pric
 def _legs(recipe: Recipe, values: Values) -> tuple[Leg, ...]:
     legs = []
     for position, leg in enumerate(recipe.transport):
-        where = f"transport[{position}] ({leg.material}).distance"
+        where = transport_path(recipe, position) / "distance"
         km = _quantity(values, leg.distance, where, "km", "a distance (e.g. '800 km')")
         legs.append(Leg(leg.material, leg.mode, km, leg.distance, position))
     return tuple(legs)
@@ -182,7 +184,9 @@ def read_site(recipe: Recipe, values: Values = WRITTEN) -> Site:
                 prices[material] = _price(values, material, props.price, props.spend_sector)
             if props.biogenic_carbon is not None:
                 biogenic[material] = float(
-                    values.fraction(props.biogenic_carbon, f"materials.{material}.biogenic_carbon")
+                    values.fraction(
+                        props.biogenic_carbon, material_path(material) / "biogenic_carbon"
+                    )
                 )
         except UnitError as exc:
             problems.append(Problem("", str(exc)))

@@ -17,6 +17,7 @@ import numpy as np
 
 from lca import units as u
 from lca.errors import UnitError
+from lca.fieldpath import FieldPath
 from lca.recipe import Input, Step
 from lca.units import magnitude, parse_property
 
@@ -35,7 +36,7 @@ class SoluteSpec:
     role: str
     coefficient: float | None
     limiting: bool
-    where: str
+    where: FieldPath
 
 
 def liquid_role(item: Input) -> str:
@@ -156,7 +157,7 @@ def _solutes(convert, position: int, item: Input) -> list[SoluteSpec]:
     seen = {item.material}
     solutes = []
     for k, solute in enumerate(item.solutes):
-        where = f"{convert.where(position, item, 'solutes')}[{k}] ({solute.material})"
+        where = convert.where(position, item, "solutes").item(k, solute.material)
         if solute.material in seen:
             raise UnitError(
                 f"{where}.material: '{solute.material}' appears twice in the stream; give "
@@ -170,7 +171,7 @@ def _solutes(convert, position: int, item: Input) -> list[SoluteSpec]:
                 solute.role,
                 solute.coefficient,
                 solute.limiting,
-                f"{where}.concentration",
+                where / "concentration",
             )
         )
     return solutes

@@ -30,6 +30,7 @@ import numpy as np
 import pint
 
 from lca.errors import UnitError
+from lca.fieldpath import FieldPath
 
 ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 ureg.define("equivalent = [equivalent] = equiv = eq = eqv")
@@ -310,13 +311,14 @@ def magnitude(quantity: pint.Quantity, unit: str) -> float | np.ndarray:
 class Values:
     """Where a recipe's numbers come from: as written, or overridden field by field.
 
-    ``overrides`` maps a field's location (``steps[1] (amination).product.yield``, as in error
-    messages) to an array of N values in the unit the recipe writes that field in (a fraction for
-    yields and recovered fractions). Every amount the inventory reads goes through here, so N
-    variants of a route are built by the same code as the recipe itself (N = 1).
+    ``overrides`` maps a field (:class:`lca.fieldpath.FieldPath`, the value the inventory reads
+    it at, as :attr:`lca.parameters.Parameter.where` names it) to an array of N values in the
+    unit the recipe writes that field in (a fraction for yields and recovered fractions). Every
+    amount the inventory reads goes through here, so N variants of a route are built by the same
+    code as the recipe itself (N = 1).
     """
 
-    overrides: Mapping[str, np.ndarray] = field(default_factory=dict)
+    overrides: Mapping[FieldPath, np.ndarray] = field(default_factory=dict)
     source: str = "an override"
 
     @property
@@ -326,21 +328,23 @@ class Values:
             raise ValueError(f"overrides of different lengths: {sorted(sizes)}")
         return sizes.pop() if sizes else 1
 
-    def quantity(self, text: str, where: str) -> pint.Quantity:
-        quantity = parse_quantity(text, where)
+    def quantity(self, text: str, where: FieldPath) -> pint.Quantity:
+        """The quantity of a field: as written, or its N overriding values in the same unit."""
+        quantity = parse_quantity(text, str(where))
         if where in self.overrides:
             values = check_override(self.overrides[where], where, quantity.units, self.source)
             return Q_(values, quantity.units)
         return quantity
 
-    def fraction(self, value: str | float, where: str) -> float | np.ndarray:
-        fraction = parse_fraction(value, where)
+    def fraction(self, value: str | float, where: FieldPath) -> float | np.ndarray:
+        """The fraction of a field: as written, or its N overriding values."""
+        fraction = parse_fraction(value, str(where))
         if where in self.overrides:
             return check_override(self.overrides[where], where, None, self.source)
         return fraction
 
 
-def check_override(values, where: str, unit, source: str) -> np.ndarray:
+def check_override(values, where: FieldPath | str, unit, source: str) -> np.ndarray:
     """N values that replace a recipe field, after the checks a written value gets.
 
     ``unit`` is the field's unit (``None`` for a fraction: yield, recovered, failure rate).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from lca.factors import FactorSet
+from lca.fieldpath import transport_path
 from lca.footprint.allocation import allocate, expansion_terms
 from lca.footprint.energy import EnergyFactors, double_counting, energy_terms
 from lca.footprint.materials import MaterialFactors, material_terms
@@ -26,7 +27,7 @@ def transport_terms(inventory, factors: FactorSet, site: Site, region: str):
             if flow.material == leg.material and not flow.intermediate
         ]
         if not indices:
-            where = f"transport[{leg.position}] ({leg.material}).material"
+            where = transport_path(inventory.recipe, leg.position) / "material"
             raise FactorError(
                 f"{inventory.recipe.where(where)}: "
                 f"'{leg.material}' is not a raw material of this route"

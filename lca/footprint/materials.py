@@ -20,6 +20,7 @@ import numpy as np
 from lca.elements import parse_formula
 from lca.errors import FactorError
 from lca.factors import Factor, FactorSet
+from lca.fieldpath import material_path
 from lca.footprint.model import Gap, Term, factor_id
 from lca.materials import Material
 from lca.site import Site
@@ -130,8 +131,9 @@ class MaterialFactors:
         if not sector:
             kind = inferred_class(self.material(material_id))
             if kind is None:
+                where = self.recipe.where(material_path(material_id) / "spend_sector")
                 raise FactorError(
-                    f"{self.recipe.where(f'materials.{material_id}.spend_sector')}: give the NAICS "
+                    f"{where}: give the NAICS "
                     "sector for the spend-based factor (the material has no formula to tell "
                     "organic from inorganic)"
                 )

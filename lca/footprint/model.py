@@ -131,19 +131,20 @@ class FootprintModel:
         return max([1, *sizes])
 
     def _matrix(self, ev, items, weight) -> np.ndarray:
-        """``(N, len(items))``: each item's inventory entry × ``weight(item)``."""
+        """``(N, len(items))``: each item's inventory entry × ``weight(item)``.
+
+        N is the number of variants of the inventory or of the weights: a term's multiplier
+        varies on its own when a recovered fraction or a transport distance is drawn.
+        """
         entries = self._entries(ev)
-        n = self._size(entries, None)
-        if not items:
+        columns = [
+            np.asarray(entries[item.array][item.index] * weight(item), dtype=float)
+            for item in items
+        ]
+        n = max([self._size(entries, None), *(column.size for column in columns)])
+        if not columns:
             return np.zeros((n, 0))
-        return np.column_stack(
-            [
-                np.broadcast_to(
-                    np.asarray(entries[item.array][item.index] * weight(item), dtype=float), (n,)
-                )
-                for item in items
-            ]
-        )
+        return np.column_stack([np.broadcast_to(column, (n,)) for column in columns])
 
     def contributions(
         self, ev: Evaluation | Columns, scales: Mapping[str, np.ndarray] | None = None
@@ -184,6 +185,7 @@ class FootprintModel:
                 fixed[key] = fixed.get(key, 0.0) + float(coefficient)
             else:
                 varying.append((term, coefficient, scale))
+                n = max(n, np.size(coefficient))  # a multiplier drawn on its own
         sums = {category: np.zeros(n) for category in CATEGORIES}
         for (category, array, index), coefficient in fixed.items():
             sums[category] += entries[array][index] * coefficient

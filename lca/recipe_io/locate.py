@@ -17,7 +17,8 @@ _LABEL = re.compile(r"(\[\d+\]) \([^()]*\)")
 
 
 def canonical(where: str) -> str:
-    """A field path without the labels messages add: ``steps[1].inputs[0].amount``."""
+    """A field path as messages write it, without their labels: ``steps[1].inputs[0].amount``
+    (the text form of :attr:`lca.fieldpath.FieldPath.canonical`)."""
     return _LABEL.sub(r"\1", where.strip())
 
 
