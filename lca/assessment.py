@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from lca.factors import FactorSet, as_factor_set
+from lca.factors import FactorSet, LibraryInfo, as_factor_set
 from lca.footprint import Footprint
 from lca.inventory import Inventory
 from lca.recipe import Recipe, read_recipe
@@ -134,6 +134,9 @@ class Assessment:
     metrics: tuple[Metric, ...]
     footprint: Footprint | None = None
     mode_effects: tuple[ModeEffect, ...] = ()
+    libraries: tuple[LibraryInfo, ...] = ()
+    """name, version, GWP basis and path of each factor library the footprint was computed
+    with, in priority order"""
 
     @property
     def name(self) -> str:
@@ -245,7 +248,13 @@ def assess(
     if strict:
         strict_check(footprint, recipe.origin)
     metrics = mass_metrics(inventory) + footprint_metrics(footprint)
-    result = Assessment(recipe=recipe, inventory=inventory, metrics=metrics, footprint=footprint)
+    result = Assessment(
+        recipe=recipe,
+        inventory=inventory,
+        metrics=metrics,
+        footprint=footprint,
+        libraries=factors.libraries,
+    )
     if with_mode_effects:
         result = replace(result, mode_effects=mode_effects(result, factors))
     return result

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lca.assessment import Assessment, assess
 from lca.factors import FactorSet, as_factor_set
-from lca.footprint import Footprint
+from lca.footprint import ROOT_CLASS, Footprint
 from lca.footprint.result import UNCOVERED
 from lca.recipe import Recipe
 
@@ -68,8 +68,6 @@ class Comparison:
         of all chemicals' factors (the library's broadest class proxy). Equal coverage is no
         safeguard: the two routes' uncertain materials differ.
         """
-        from lca.montecarlo import ROOT_CLASS
-
         rows = []
         base = self[self.baseline]
         for label, assessment in zip(self.labels, self.assessments, strict=True):
@@ -84,7 +82,7 @@ class Comparison:
             m_low, m_high = low.uncertain_mass(uncertain), high.uncertain_mass(uncertain)
             x_low = (high.total - low.total_without(("proxy",))) / m_low if m_low else None
             x_high = (low.total - high.total_without(("proxy",))) / m_high if m_high else None
-            root = _root_interval(low, ROOT_CLASS)
+            root = _root_interval(low)
             could_flip = bool(
                 root
                 and ((x_low is not None and x_low <= root[1]) or (
@@ -264,28 +262,18 @@ class Comparison:
         return by_kind["mass"] + by_kind["footprint"]
 
 
-def _root_interval(footprint: Footprint, root: str) -> tuple[float, float] | None:
-    """The 95 % interval of the broadest class proxy a footprint's library has."""
+def _root_interval(footprint: Footprint) -> tuple[float, float] | None:
+    """The 95 % interval of all chemicals' factors: the broadest class proxy of the footprint's
+    factor set, else (a set without one) the bundled library's."""
     from lca.uncertainty import factor_distribution
 
-    for term in footprint.model.terms:
-        factor = term.factor
-        if factor is not None and factor.key == f"class:{root}":
-            break
-    else:
-        return _library_root(footprint, root)
-    return _interval(factor, factor_distribution)
+    factor = footprint.model.root_proxy
+    if factor is None:
+        from lca.factors import load_factor_set
 
-
-def _library_root(footprint: Footprint, root: str) -> tuple[float, float] | None:
-    from lca.factors import load_factor_set
-    from lca.uncertainty import factor_distribution
-
-    factor = load_factor_set(gwp_set=footprint.gwp_set).lookup_class(root)
-    return None if factor is None else _interval(factor, factor_distribution)
-
-
-def _interval(factor, factor_distribution) -> tuple[float, float] | None:
+        factor = load_factor_set(gwp_set=footprint.gwp_set).lookup_class(ROOT_CLASS)
+    if factor is None:
+        return None
     row = factor.rows[0]
     distribution = factor_distribution(row.uncertainty, row.value, row.where)
     if distribution is None:

@@ -181,6 +181,25 @@ class Factor:
 
 
 @dataclass(frozen=True)
+class LibraryInfo:
+    """What a result keeps of a factor library it was computed with: its name, version (``""``
+    for a bare CSV file, which has none), the GWP basis ``library.toml`` declares (``""`` when
+    its rows state their own) and where it was read from."""
+
+    name: str
+    version: str
+    gwp_basis: str
+    path: str
+
+    @property
+    def described(self) -> str:
+        """``greenroute-open 2025.1; GWP basis: AR6`` for reports."""
+        version = self.version or "(no version: a bare CSV file or computed factors)"
+        basis = self.gwp_basis or "stated row by row"
+        return f"{self.name} {version}; GWP basis: {basis}"
+
+
+@dataclass(frozen=True)
 class FactorLibrary:
     """One library: its metadata and its rows."""
 
@@ -223,6 +242,10 @@ class FactorLibrary:
         for (region, _), rows in self.groups(key).items():
             merged.setdefault(region, []).extend(rows)
         return {region: tuple(rows) for region, rows in merged.items()}
+
+    @property
+    def info(self) -> LibraryInfo:
+        return LibraryInfo(self.name, self.version, self.gwp_basis, self.path)
 
     def is_region_agnostic(self, key: str) -> bool:
         return any(fnmatch.fnmatchcase(key, pattern) for pattern in self.region_agnostic)
@@ -586,6 +609,11 @@ class FactorSet:
     layers: tuple[FactorLibrary, ...]
     gwp_set: str = "AR6"
     exclude_tiers: frozenset[str] = frozenset()
+
+    @property
+    def libraries(self) -> tuple[LibraryInfo, ...]:
+        """Name, version, GWP basis and path of each layer, in priority order."""
+        return tuple(layer.info for layer in self.layers)
 
     @property
     def region_parents(self) -> dict[str, str]:

@@ -22,7 +22,7 @@ import numpy as np
 from lca.errors import OutputError
 from lca.factors import Factor, FactorSet, as_factor_set
 from lca.fieldpath import FieldPath
-from lca.footprint import CATEGORIES, FootprintModel, Term, build_footprint_model
+from lca.footprint import CATEGORIES, ROOT_CLASS, FootprintModel, Term, build_footprint_model
 from lca.inventory import build_inventory
 from lca.limits import FLOAT_BYTES, check_memory
 from lca.parameters import Parameter, resolve
@@ -65,7 +65,7 @@ def evaluate(
     """
     columns = dict(columns or {})
     inventory = build_inventory(recipe, values=Values(columns, source))
-    model = _with_gaps(build_footprint_model(inventory, factors), factors, with_gaps)
+    model = add_gap_terms(build_footprint_model(inventory, factors), with_gaps)
     evaluation = inventory.columns()
     n = size or max(
         [len(v) for v in (*columns.values(), *(factor_scales or {}).values())], default=1
@@ -97,9 +97,6 @@ class FactorUncertainty:
         """The factor's value in each variant ÷ its value as written."""
         fixed = self.factor.value - sum(value for _, value, _ in self.rows)
         return (fixed + sum(draws)) / self.factor.value
-
-
-ROOT_CLASS = "chemical"
 
 
 def _rescaled(distribution: Distribution, scale: float) -> Distribution:
@@ -153,13 +150,13 @@ def factor_uncertainties(model: FootprintModel) -> list[FactorUncertainty]:
     return result
 
 
-def gap_terms(model: FootprintModel, factors: FactorSet) -> tuple[Term, ...]:
+def gap_terms(model: FootprintModel) -> tuple[Term, ...]:
     """Monte Carlo stand-ins for uncovered materials: each drawn from the broadest class
     proxy (all chemicals), so a comparison's probabilities include the data gap.
 
     The deterministic footprint leaves these flows out (a lower bound); only draws use them.
     """
-    root = factors.lookup_class(ROOT_CLASS)
+    root = model.root_proxy
     if root is None:
         return ()
     return tuple(
@@ -197,10 +194,11 @@ class Sampler:
         return columns, scales
 
 
-def _with_gaps(model: FootprintModel, factors: FactorSet, with_gaps: bool) -> FootprintModel:
-    if not with_gaps:
+def add_gap_terms(model: FootprintModel, gaps: bool = True) -> FootprintModel:
+    """The model with the Monte Carlo stand-ins of uncovered materials (:func:`gap_terms`)."""
+    if not gaps:
         return model
-    return replace(model, terms=model.terms + gap_terms(model, factors))
+    return replace(model, terms=model.terms + gap_terms(model))
 
 
 def sampler(recipe: Recipe, factors: FactorSet, seed: int, with_factors: bool = True) -> Sampler:
@@ -210,7 +208,7 @@ def sampler(recipe: Recipe, factors: FactorSet, seed: int, with_factors: bool = 
     parameters = [(p, d) for p, d, _ in checked.distributions]
     uncertain_factors: list[FactorUncertainty] = []
     if with_factors:
-        uncertain_factors = factor_uncertainties(_with_gaps(checked.model, factors, True))
+        uncertain_factors = factor_uncertainties(add_gap_terms(checked.model))
     return Sampler(parameters, uncertain_factors, Streams(seed))
 
 
@@ -377,9 +375,7 @@ def compare_monte_carlo(
         for r in recipes
     )
     uncovered = tuple(
-        tuple(
-            t.flow for t in gap_terms(build_footprint_model(build_inventory(r), factors), factors)
-        )
+        tuple(t.flow for t in gap_terms(build_footprint_model(build_inventory(r), factors)))
         for r in recipes
     )
     return MonteCarloComparison(tuple(labels), draws, n, seed, threshold, uncovered)

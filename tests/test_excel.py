@@ -462,3 +462,30 @@ def test_workbook_structure_matches_golden(tmp_path):
     if os.environ.get("GREENROUTE_UPDATE_GOLDEN") == "1":
         GOLDEN.write_text(json.dumps(actual, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     assert actual == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_assumptions_name_each_library_with_the_version_the_assessment_recorded(tmp_path):
+    """A user's library is written with its own version and GWP basis (was: 'version not
+    recorded in the assessment'), from the assessment, without reading any library again."""
+    library = tmp_path / "ours"
+    library.mkdir()
+    (library / "library.toml").write_text(
+        'name = "ours"\nversion = "7.1"\ngwp_basis = "AR6"\n'
+        '[[sources]]\nid = "s"\ncitation = "a test source"\nlicence = "CC0"\n',
+        encoding="utf-8",
+    )
+    (library / "factors.csv").write_text(
+        "key,name,value,unit,region,year,scope,source,licence,data_quality,uncertainty,notes\n"
+        "material:phenol,Phenol (test),2.5,kg CO2e / kg,GLO,2025,cradle-to-gate,[s] test,CC0,"
+        "primary,,\n",
+        encoding="utf-8",
+    )
+    comparison = compare([ROOT / "processes" / "paracetamol-linear.toml"], factors=[library])
+    assert comparison.assessments[0].libraries[0].version == "7.1"
+    book = openpyxl.load_workbook(write_workbook(comparison, tmp_path / "ours.xlsx"))
+    ws = book["Assumptions"]
+    values = [ws.cell(row=r, column=5).value for r in range(HEADER_ROW + 1, ws.max_row + 1)]
+    libraries = [v for v in values if v and "GWP basis:" in v]
+    assert "ours 7.1; GWP basis: AR6" in libraries
+    assert any(v.startswith("greenroute-open ") for v in libraries)
+    assert not any("not recorded" in v for v in values if v)

@@ -20,7 +20,7 @@ from lca.errors import FactorError
 from lca.factors import FactorSet
 from lca.footprint import build_footprint_model
 from lca.inventory import build_inventory
-from lca.montecarlo import _with_gaps, factor_uncertainties, simulate
+from lca.montecarlo import add_gap_terms, factor_uncertainties, simulate
 from lca.recipe import Recipe
 
 # stats_arrays uncertainty type ids
@@ -52,7 +52,7 @@ def monte_carlo_benchmark(
     recipe = recipe.model_copy(update={"uncertainty": []})
     inventory = build_inventory(recipe)
     # the same model greenroute's Monte Carlo draws: uncovered materials included
-    model = _with_gaps(build_footprint_model(inventory, factors), factors, True)
+    model = add_gap_terms(build_footprint_model(inventory, factors))
     uncertain = {u.id: u for u in factor_uncertainties(model)}
     # flow 0 carries every fixed part; each uncertain component row has a flow of its own,
     # with the term's coefficient shared out by the row's share of the factor's value

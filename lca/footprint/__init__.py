@@ -15,11 +15,20 @@ incineration cut-off assigns elsewhere are reported apart.
 """
 
 from lca.footprint.build import build_footprint_model
-from lca.footprint.model import CATEGORIES, Apart, FootprintModel, Gap, Term, factor_id
+from lca.footprint.model import (
+    CATEGORIES,
+    ROOT_CLASS,
+    Apart,
+    FootprintModel,
+    Gap,
+    Term,
+    factor_id,
+)
 from lca.footprint.result import Footprint, evaluate_footprint, strict_check
 
 __all__ = [
     "CATEGORIES",
+    "ROOT_CLASS",
     "Apart",
     "Footprint",
     "FootprintModel",

@@ -9,7 +9,7 @@ from lca.fieldpath import transport_path
 from lca.footprint.allocation import allocate, expansion_terms
 from lca.footprint.energy import EnergyFactors, double_counting, energy_terms
 from lca.footprint.materials import MaterialFactors, material_terms
-from lca.footprint.model import Apart, FootprintModel, Gap, Term, factor_id
+from lca.footprint.model import ROOT_CLASS, Apart, FootprintModel, Gap, Term, factor_id
 from lca.footprint.waste import BIOGENIC, waste_terms
 from lca.site import Site
 
@@ -121,4 +121,5 @@ def build_footprint_model(inventory, factors: FactorSet) -> FootprintModel:
         apart=tuple(apart),
         market=site.market,
         warnings=tuple(warnings),
+        root_proxy=factors.lookup_class(ROOT_CLASS),
     )

@@ -23,6 +23,9 @@ from lca.factors import Factor
 from lca.steam import SteamHeat
 
 CATEGORIES = ("materials", "energy", "waste treatment", "transport", "credits")
+ROOT_CLASS = "chemical"
+"""The broadest class proxy: what an uncovered material is drawn from in Monte Carlo, and the
+range against which a comparison asks whether its ranking could flip."""
 Array = Literal["flow", "energy", "step"]
 
 
@@ -109,6 +112,8 @@ class FootprintModel:
     apart: tuple[Apart, ...] = ()
     market: object = None  # lca.site.MarketInstrument | None
     warnings: tuple[str, ...] = field(default=())
+    root_proxy: Factor | None = None
+    """the factor set's proxy of the broadest class (:data:`ROOT_CLASS`), if it has one"""
 
     @property
     def steam_kwh_per_kg(self) -> float:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from lca.assessment import Assessment
     from lca.backends.brightway_background import MethodAssessment
     from lca.comparison import Comparison
+    from lca.factors import LibraryInfo
     from lca.footprint import Footprint
     from lca.montecarlo import MonteCarloComparison
 
@@ -58,7 +59,7 @@ def assessment_to_dict(assessment: Assessment) -> dict:
             for step in recipe.steps
         ],
         "inventory": inventory.to_frame().to_dict(orient="records"),
-        "footprint": _footprint_dict(assessment.footprint),
+        "footprint": _footprint_dict(assessment.footprint, assessment.libraries),
         "mode_effects": [
             {
                 "feature": e.feature,
@@ -72,10 +73,14 @@ def assessment_to_dict(assessment: Assessment) -> dict:
     }
 
 
-def _footprint_dict(footprint: Footprint | None) -> dict | None:
+def _footprint_dict(footprint: Footprint | None, libraries: Sequence[LibraryInfo]) -> dict | None:
     if footprint is None:
         return None
     return {
+        "libraries": [
+            {"name": info.name, "version": info.version, "gwp_basis": info.gwp_basis}
+            for info in libraries
+        ],
         "unit": "kg CO2e per kg of final product",
         "gwp_basis": f"IPCC {footprint.gwp_set} GWP100",
         "boundary": "cradle-to-gate: raw-material production, purchased energy, waste treatment, "

@@ -735,11 +735,10 @@ def _mode_effects(ws, w: _Writer, routes: list[_Route]) -> None:
     w.table(ws, HEADER_ROW, columns, rows)
 
 
-def _libraries(routes: list[_Route]) -> list[tuple[str, str, str]]:
-    """(name, version, GWP basis) of every factor library the routes use."""
-    from lca.factors import bundled_library
-
-    names = dict.fromkeys(
+def _libraries(routes: list[_Route]) -> list[str]:
+    """Each factor library the routes' footprints use: name, version and GWP basis, as the
+    assessments recorded them."""
+    used = dict.fromkeys(
         row.library
         for route in routes
         if route.assessment.footprint
@@ -747,14 +746,8 @@ def _libraries(routes: list[_Route]) -> list[tuple[str, str, str]]:
         if term.factor
         for row in term.factor.rows
     )
-    bundled = bundled_library()
-    # an Assessment keeps the factors it used but not their libraries' metadata: only the
-    # bundled library's can be looked up again
-    unknown = ("version not recorded in the assessment", "see the library's library.toml")
-    return [
-        (name, bundled.version, bundled.gwp_basis) if name == bundled.name else (name, *unknown)
-        for name in names
-    ]
+    known = {info.name: info for route in routes for info in route.assessment.libraries}
+    return [known[name].described if name in known else name for name in used]
 
 
 def _step_mode(step) -> str:
@@ -821,8 +814,7 @@ def _assumptions(ws, w: _Writer, comparison: Comparison, routes: list[_Route]) -
         ("method", "footprint", "cradle-to-gate carbon footprint, GWP100, kg CO2e per kg of "
          "final product (docs/methodology.md)"),
         ("method", "electricity", "location-based: the grid factor of the site region"),
-        *(("factors", "library", f"{name} {version}; GWP basis: {gwp}")
-          for name, version, gwp in _libraries(routes)),
+        *(("factors", "library", text) for text in _libraries(routes)),
         *(("comparison", "warning", text) for text in comparison.warnings),
     ]  # fmt: skip
     rows += [[None, "all routes", *row] for row in shared]
