@@ -211,6 +211,7 @@ def assess(
     strict: bool = False,
     with_mode_effects: bool = True,
     gwp: str | None = None,
+    backend: str = "greenroute",
 ) -> Assessment:
     """Assess one route: inventory per kg of final product, mass metrics and carbon footprint.
 
@@ -228,6 +229,11 @@ def assess(
     gwp : str, optional
         GWP100 set of the footprint: ``"AR6"`` (default) or ``"AR5"``; with a
         :class:`~lca.factors.FactorSet`, the set it was read with.
+    backend : str
+        Who solves the footprint (:mod:`lca.backends`): ``"greenroute"`` (default) or
+        ``"brightway"`` (bw2calc, a cross-check; needs the ``brightway`` extra). The inventory,
+        the mass metrics and the footprint model are greenroute's either way, and so are the
+        mode effects (what-if differences).
 
     Raises
     ------
@@ -235,16 +241,21 @@ def assess(
         If the recipe is invalid (every problem listed).
     lca.errors.FactorError
         If a factor library is invalid, or ``strict`` and a flow has no factor.
+    lca.errors.BackendError
+        If ``backend`` is unknown.
     """
-    from lca.footprint import evaluate_footprint, strict_check
+    from lca.backends import check_backend, solve_footprint
+    from lca.footprint import strict_check
     from lca.validation import check_recipe
+
+    check_backend(backend)
 
     if not isinstance(recipe, Recipe):
         recipe = read_recipe(recipe)
     factors = as_factor_set(factors, gwp)
     checked = check_recipe(recipe, factors)
     inventory = checked.inventory
-    footprint = evaluate_footprint(checked.model, inventory)
+    footprint = solve_footprint(checked.model, inventory, backend)
     if strict:
         strict_check(footprint, recipe.origin)
     metrics = mass_metrics(inventory) + footprint_metrics(footprint)

@@ -267,6 +267,27 @@ DatabaseOption = Annotated[
 ]
 
 
+BackendOption = Annotated[
+    Backend,
+    typer.Option(
+        "--backend",
+        help="Who solves the footprint: greenroute's engine, or bw2calc from an in-memory "
+        "Brightway datapackage (a cross-check; needs the brightway extra).",
+    ),
+]
+
+
+@contextlib.contextmanager
+def _solving(backend: Backend):
+    """Brightway's own messages go to stderr (stdout is the data), and say who solved."""
+    if backend is not Backend.brightway:
+        yield
+        return
+    with contextlib.redirect_stdout(sys.stderr):
+        yield
+    _err("note: footprint solved by bw2calc (in-memory datapackage)")
+
+
 @app.command()
 def assess(
     recipe: Annotated[Path, typer.Argument(help=RECIPE_HELP, show_default=False)],
@@ -276,14 +297,7 @@ def assess(
     factors: FactorsOption = None,
     strict: StrictOption = False,
     gwp: GwpOption = Gwp.AR6,
-    backend: Annotated[
-        Backend,
-        typer.Option(
-            "--backend",
-            help="Who solves the footprint: greenroute's engine, or bw2calc from an in-memory "
-            "Brightway datapackage (a cross-check; needs the brightway extra).",
-        ),
-    ] = Backend.greenroute,
+    backend: BackendOption = Backend.greenroute,
     brightway_project: ProjectOption = None,
     method: MethodOption = None,
     mapping: MappingOption = None,
@@ -296,17 +310,12 @@ def assess(
             database,
         )  # fmt: skip
         return
-    with _reported():
-        if backend is Backend.brightway:
-            from lca.backends.brightway import assess_in_brightway
+    from lca.assessment import assess as assess_route
 
-            with contextlib.redirect_stdout(sys.stderr):
-                assessment = assess_in_brightway(recipe, factors=factors or (), strict=strict)
-            _err("note: footprint solved by bw2calc (in-memory datapackage)")
-        else:
-            from lca.assessment import assess as assess_route
-
-            assessment = assess_route(recipe, factors=_factor_set(factors, gwp), strict=strict)
+    with _reported(), _solving(backend):
+        assessment = assess_route(
+            recipe, factors=_factor_set(factors, gwp), strict=strict, backend=backend.value
+        )
     _warn(assessment.warnings)
     if output_format is Format.json:
         from lca.reporting.documents import assessment_to_dict
@@ -430,6 +439,7 @@ def compare(
             max=1.0,
         ),
     ] = 0.05,
+    backend: BackendOption = Backend.greenroute,
     brightway_project: ProjectOption = None,
     method: MethodOption = None,
     mapping: MappingOption = None,
@@ -455,7 +465,10 @@ def compare(
             chosen = _background_factor_set(
                 recipes, brightway_project, method, mapping, database, factors
             )
-        comparison = compare_routes(recipes, baseline=baseline, factors=chosen, strict=strict)
+        with _solving(backend):
+            comparison = compare_routes(
+                recipes, baseline=baseline, factors=chosen, strict=strict, backend=backend.value
+            )
         monte_carlo = None
         if mc:
             from lca.montecarlo import compare_monte_carlo
@@ -518,6 +531,7 @@ def report(
     factors: FactorsOption = None,
     strict: StrictOption = False,
     gwp: GwpOption = Gwp.AR6,
+    backend: BackendOption = Backend.greenroute,
     brightway_project: ProjectOption = None,
     method: MethodOption = None,
     mapping: MappingOption = None,
@@ -543,7 +557,10 @@ def report(
                 recipes, brightway_project, method, mapping, database, factors
             )
         progress(f"assessing {len(recipes)} route(s)…")
-        comparison = compare_routes(recipes, baseline=baseline, factors=chosen, strict=strict)
+        with _solving(backend):
+            comparison = compare_routes(
+                recipes, baseline=baseline, factors=chosen, strict=strict, backend=backend.value
+            )
         for assessment in comparison.assessments:
             _warn(assessment.warnings)
         _warn(comparison.warnings)

@@ -315,6 +315,7 @@ def compare(
     factors: FactorSet | Sequence[str | Path] | None = None,
     strict: bool = False,
     gwp: str | None = None,
+    backend: str = "greenroute",
 ) -> Comparison:
     """Assess several routes with the same factors and compare them to a baseline.
 
@@ -325,6 +326,8 @@ def compare(
     baseline : str or int, optional
         The baseline: a route name, a recipe file name (stem), or a 1-based position.
         Default: the first route.
+    factors, strict, gwp, backend
+        As :func:`lca.assess`, for every route.
 
     Raises
     ------
@@ -334,7 +337,9 @@ def compare(
     from lca.errors import RecipeError
 
     factors = as_factor_set(factors, gwp)
-    assessments = tuple(assess(r, factors=factors, strict=strict) for r in recipes)
+    assessments = tuple(
+        assess(r, factors=factors, strict=strict, backend=backend) for r in recipes
+    )
     labels = _labels(assessments)
     if baseline is None:
         chosen = labels[0]

@@ -54,6 +54,10 @@ class OutputError(LcaError, OSError):
     """An output cannot be written (for example it exists and ``--force`` was not given)."""
 
 
+class BackendError(LcaError, ValueError):
+    """A calculation backend is unknown, or cannot solve what it was given."""
+
+
 class LimitError(LcaError, ValueError):
     """A request exceeds a stated size (memory, steps, bytes); the message gives the estimate."""
 

@@ -145,12 +145,11 @@ def test_bw2calc_equals_greenroute_engine_on_every_example(path):
 
 
 def test_brightway_backend_gives_the_same_assessment():
-    from lca.assessment import assess
-    from lca.backends.brightway import assess_in_brightway
+    import lca
     from lca.reporting.documents import assessment_to_dict
 
-    own = assessment_to_dict(assess(PARACETAMOL))
-    theirs = assessment_to_dict(assess_in_brightway(PARACETAMOL))
+    own = assessment_to_dict(lca.assess(PARACETAMOL))
+    theirs = assessment_to_dict(lca.assess(PARACETAMOL, backend="brightway"))
     assert own["metrics"].keys() == theirs["metrics"].keys()
     for metric, entry in own["metrics"].items():
         other = theirs["metrics"][metric]["value"]
@@ -663,6 +662,45 @@ def test_cli_backend_brightway_json_equals_greenroute():
     a, b = json.loads(own.stdout), json.loads(theirs.stdout)
     assert b["footprint"]["total"] == pytest.approx(a["footprint"]["total"], rel=1e-9)
     assert b["footprint"]["by_step"] == pytest.approx(a["footprint"]["by_step"], rel=1e-9)
+
+
+def test_compare_and_report_take_the_backend_too(tmp_path):
+    """One seam: lca.compare and lca compare|report --backend brightway solve every route with
+    bw2calc and say so; the figures are greenroute's to 1e-9."""
+    import lca
+
+    routes = [ROOT / "processes" / f"lidocaine-{mode}.toml" for mode in ("batch", "flow")]
+    own = lca.compare(routes)
+    theirs = lca.compare(routes, backend="brightway")
+    for label in own.labels:
+        for metric, _ in own.route_metrics():
+            value = own.value(label, metric)
+            other = theirs.value(label, metric)
+            assert (other is None) == (value is None), metric
+            if value is not None:
+                assert other == pytest.approx(value, rel=1e-9, abs=1e-12), (label, metric)
+    table = invoke("compare", *routes, "--backend", "brightway", "--format", "json")
+    assert table.exit_code == 0, table.output
+    assert "bw2calc" in table.stderr
+    document = json.loads(table.stdout)
+    assert [r["footprint"]["total"] for r in document["routes"]] == pytest.approx(
+        [a.footprint.total for a in own.assessments], rel=1e-9
+    )
+    report = invoke("report", *routes, "--backend", "brightway", "--xlsx", tmp_path / "r.xlsx")
+    assert report.exit_code == 0, report.output
+    assert "bw2calc" in report.stderr and (tmp_path / "r.xlsx").is_file()
+    for command in ("compare", "report"):
+        assert "--backend" in invoke(command, "--help").stdout
+
+
+def test_an_unknown_backend_is_a_one_line_error():
+    import lca
+    from lca.errors import BackendError
+
+    with pytest.raises(BackendError, match="choose one of greenroute, brightway"):
+        lca.assess(PARACETAMOL, backend="openlca")
+    result = invoke("compare", PARACETAMOL, "--backend", "openlca")
+    assert result.exit_code != 0 and "openlca" in result.output
 
 
 def test_cli_assess_with_the_project_background(bw):

@@ -3,8 +3,9 @@
 Three features, each in its own module, all importing Brightway only when called:
 
 - **in-memory backend** (:mod:`~lca.backends.brightway_memory`): a route as a bw_processing
-  datapackage solved by bw2calc, a cross-check of greenroute's engine (``lca assess --backend
-  brightway``): :func:`assess_in_brightway`, :func:`solve_route`, :func:`cross_check`;
+  datapackage solved by bw2calc, a cross-check of greenroute's engine (``lca.assess(...,
+  backend="brightway")``, ``lca assess|compare|report --backend brightway``):
+  :func:`brightway_footprint`, :func:`solve_route`, :func:`cross_check`;
 - **the user's background** (:mod:`~lca.backends.brightway_background`,
   :mod:`~lca.backends.brightway_mapping`): flows characterised by activities of a Brightway
   project (e.g. ecoinvent) with any climate-change method installed there (``lca assess
@@ -39,7 +40,6 @@ from lca.backends.brightway_mapping import (
 from lca.backends.brightway_memory import (
     BrightwaySolution,
     CrossCheck,
-    assess_in_brightway,
     brightway_footprint,
     cross_check,
     route_datapackage,
@@ -55,7 +55,6 @@ __all__ = [
     "LinkedActivity",
     "MappingRow",
     "MethodAssessment",
-    "assess_in_brightway",
     "assess_with_background",
     "brightway",
     "brightway_footprint",

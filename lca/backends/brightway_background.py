@@ -409,13 +409,16 @@ def assess_with_background(
         database=database,
         bundled=bundled,
     )
-    if backend == "brightway":
-        from lca.backends.brightway_memory import assess_in_brightway as run
-    else:
-        run = assess
     return [
         MethodAssessment(
-            b, run(recipe, factors=b.factor_set, strict=strict, with_mode_effects=with_mode_effects)
+            b,
+            assess(
+                recipe,
+                factors=b.factor_set,
+                strict=strict,
+                with_mode_effects=with_mode_effects,
+                backend=backend,
+            ),
         )
         for b in backgrounds
     ]

@@ -24,16 +24,13 @@ from __future__ import annotations
 
 import time
 import warnings
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 
 from lca.backends.brightway_project import brightway, require_deterministic
-from lca.factors import FactorSet
 from lca.footprint import Footprint, FootprintModel
 from lca.inventory import Inventory
-from lca.recipe import Recipe
 
 
 @dataclass(frozen=True)
@@ -285,25 +282,3 @@ def cross_check(model: FootprintModel, inventory: Inventory) -> CrossCheck:
         brightway_seconds=solution.seconds,
         greenroute_seconds=greenroute_seconds,
     )
-
-
-def assess_in_brightway(
-    recipe: Recipe | str | Path,
-    factors: FactorSet | list | tuple | None = None,
-    strict: bool = False,
-    with_mode_effects: bool = True,
-):
-    """:func:`lca.assess` with the footprint solved by bw2calc (``--backend brightway``).
-
-    The inventory, mass metrics and footprint terms are greenroute's; the footprint's totals,
-    contributions and amounts come from bw2calc. Mode effects (what-if differences) stay
-    greenroute's own.
-    """
-    from lca.assessment import assess
-    from lca.results import footprint_metrics
-
-    base = assess(recipe, factors=factors, strict=strict, with_mode_effects=with_mode_effects)
-    footprint = brightway_footprint(base.footprint.model, base.inventory)
-    new = {(m.scope, m.metric): m for m in footprint_metrics(footprint)}
-    metrics = tuple(new.get((m.scope, m.metric), m) for m in base.metrics)
-    return replace(base, footprint=footprint, metrics=metrics)
