@@ -1,0 +1,169 @@
+"""``lca parameters``, ``sensitivity`` and ``sweep``: a recipe's numbers and their variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lca.cli.common import (
+    RECIPE_HELP,
+    FactorsOption,
+    Gwp,
+    GwpOption,
+    MaxMemoryOption,
+    echo,
+    echo_err,
+    load_factors,
+    memory_limit,
+    progress_bar,
+    reported,
+    write_csv,
+)
+from lca.errors import OutputError
+
+
+def parameters(
+    recipe: Annotated[Path, typer.Argument(help=RECIPE_HELP, show_default=False)],
+) -> None:
+    """The recipe's numbers as parameter paths (for [[uncertainty]] and `lca sweep --vary`)."""
+    from lca.parameters import recipe_distributions, recipe_parameters
+    from lca.recipe import read_recipe
+
+    with reported():
+        loaded = read_recipe(recipe)
+        found = recipe_parameters(loaded)
+        uncertain = {p.path: d for p, d, _ in recipe_distributions(loaded)}
+    for path, parameter in found.items():
+        spread = ""
+        if path in uncertain:
+            d = uncertain[path]
+            spread = f"  {d.kind} " + ", ".join(f"{k}={v:g}" for k, v in d.params.items())
+        echo(f"{path:<58} {parameter.value:>10g} {parameter.unit or 'fraction'}{spread}")
+
+
+def sensitivity(
+    recipe: Annotated[Path, typer.Argument(help=RECIPE_HELP, show_default=False)],
+    metric: Annotated[
+        str, typer.Option("--metric", help="carbon_footprint, pmi or footprint:<category>.")
+    ] = "carbon_footprint",
+    n: Annotated[
+        int, typer.Option("--n", help="Base sample size of the Sobol design.", min=100)
+    ] = 2000,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    factors: FactorsOption = None,
+    gwp: GwpOption = Gwp.AR6,
+    max_memory: MaxMemoryOption = None,
+) -> None:
+    """Tornado swings and Sobol indices of the recipe's uncertain parameters and factors."""
+    from lca.montecarlo import OUTPUTS
+    from lca.montecarlo import sensitivity as analyse
+
+    with reported():
+        if metric not in OUTPUTS:
+            raise OutputError(f"--metric '{metric}' is not one of {', '.join(OUTPUTS)}")
+        rows = analyse(
+            recipe,
+            n=n,
+            seed=seed,
+            factors=load_factors(factors, gwp),
+            metric=metric,
+            max_memory=memory_limit(max_memory),
+        )
+    if not rows:
+        echo_err("the recipe has no [[uncertainty]] tables and its factors state none")
+        raise typer.Exit(1)
+    echo(f"{'parameter':<58} {'P5 → P95 output':>24} {'swing':>9} {'S1':>6} {'ST':>6}")
+    for row in sorted(rows, key=lambda r: -r["swing"]):
+        span = f"{row['low']:.4g} → {row['high']:.4g}"
+        echo(
+            f"{row['parameter']:<58} {span:>24} {row['swing']:>9.4g} "
+            f"{row['first_order']:>6.2f} {row['total']:>6.2f}"
+        )
+
+
+def _vary(text: str) -> tuple[str, float, float, int]:
+    path, _, spec = text.partition("=")
+    parts = spec.split(":")
+    try:
+        if len(parts) != 3 or not path:
+            raise ValueError
+        start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        raise OutputError(
+            f"--vary '{text}': write PATH=START:STOP:N, e.g. amination.product.yield=0.7:0.95:6"
+        ) from None
+    return path, start, stop, count
+
+
+def sweep(
+    recipe: Annotated[Path, typer.Argument(help=RECIPE_HELP, show_default=False)],
+    vary: Annotated[
+        list[str],
+        typer.Option(
+            "--vary",
+            help="PATH=START:STOP:N in the parameter's unit (repeatable).",
+            show_default=False,
+        ),
+    ],
+    lhs: Annotated[
+        int,
+        typer.Option(
+            "--lhs", help="A Latin hypercube of this many points instead of the grid.", min=0
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed")] = 0,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the table (.csv or .parquet).")
+    ] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write a plot (.html).")] = None,
+    metric: Annotated[str, typer.Option("--metric", help="Metric to plot.")] = "carbon_footprint",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    factors: FactorsOption = None,
+    gwp: GwpOption = Gwp.AR6,
+    max_memory: MaxMemoryOption = None,
+) -> None:
+    """Evaluate a grid or Latin hypercube of parameter values; write a table and a plot."""
+    from lca.montecarlo import sweep as run_sweep
+    from lca.reporting.output import check_target, write_atomically
+    from lca.reporting.safe import csv_frame
+
+    with reported():
+        ranges = [_vary(text) for text in vary]
+        for target in (out, plot):
+            if target is not None:
+                check_target(target, force)
+        if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
+            raise OutputError(f"{out}: the table is written as .csv or .parquet")
+        with progress_bar("sweep") as step:
+            frame = run_sweep(
+                recipe,
+                ranges,
+                lhs=lhs or None,
+                seed=seed,
+                factors=load_factors(factors, gwp),
+                progress=step,
+                max_memory=memory_limit(max_memory),
+            )
+        if out is None:
+            write_csv(frame)
+        elif out.suffix.lower() == ".csv":
+            safe = csv_frame(frame)
+            write_atomically(out, lambda tmp: safe.to_csv(tmp, index=False), force)
+            echo_err(f"wrote {out} ({len(frame)} rows)")
+        else:
+            try:
+                import pyarrow  # noqa: F401
+            except ImportError:
+                raise OutputError(
+                    "writing .parquet needs pyarrow: pip install 'greenroute[parquet]'"
+                ) from None
+            write_atomically(out, lambda tmp: frame.to_parquet(tmp, index=False), force)
+            echo_err(f"wrote {out} ({len(frame)} rows)")
+        if plot is not None:
+            from lca.reporting.charts import sweep_figure
+
+            figure = sweep_figure(frame, metric)
+            write_atomically(plot, lambda tmp: figure.write_html(tmp, include_plotlyjs=True), force)
+            echo_err(f"wrote {plot}")
