@@ -337,9 +337,7 @@ def compare(
     from lca.errors import RecipeError
 
     factors = as_factor_set(factors, gwp)
-    assessments = tuple(
-        assess(r, factors=factors, strict=strict, backend=backend) for r in recipes
-    )
+    assessments = tuple(assess(r, factors=factors, strict=strict, backend=backend) for r in recipes)
     labels = _labels(assessments)
     if baseline is None:
         chosen = labels[0]

@@ -140,7 +140,8 @@ def evaluate_columns(
     return Columns(x, q, flow, energy)
 
 
-def _stack(entries: list, n: int) -> np.ndarray:
+def stack(entries: Sequence, n: int) -> np.ndarray:
+    """Floats and (n,) arrays as one ``(n, len(entries))`` array."""
     if not entries:
         return np.zeros((n, 0))
     return np.column_stack([np.broadcast_to(np.asarray(e, dtype=float), (n,)) for e in entries])
@@ -169,12 +170,12 @@ def evaluate(
     energy_amount = np.atleast_2d(np.asarray(energy_amount, dtype=float))
     n = charge_kg.shape[0]
     columns = evaluate_columns(route, list(charge_kg.T), list(product_kg.T), list(energy_amount.T))
-    q = _stack(columns.flow_per_step_product, n)
+    q = stack(columns.flow_per_step_product, n)
     return Evaluation(
-        step_scale=_stack(columns.step_scale, n),
+        step_scale=stack(columns.step_scale, n),
         flow_per_step_product=q,
-        flow=_stack(columns.flow, n),
-        energy=_stack(columns.energy, n),
+        flow=stack(columns.flow, n),
+        energy=stack(columns.energy, n),
         # each step's column sum of q, as one matrix product
         step_pmi=q @ route.flow_to_step,
     )
