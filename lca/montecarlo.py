@@ -159,16 +159,12 @@ def gap_terms(model: FootprintModel) -> tuple[Term, ...]:
     root = model.root_proxy
     if root is None:
         return ()
+    basis = f"UNCOVERED: drawn from class '{ROOT_CLASS}' in Monte Carlo only"
     return tuple(
-        Term(
-            array=gap.array, index=gap.index, multiplier=gap.multiplier, amount_unit="kg",
-            value=root.value, step=gap.step, category="materials", flow=gap.flow,
-            basis=f"UNCOVERED: drawn from class '{ROOT_CLASS}' in Monte Carlo only",
-            factor=root, tier="proxy", stream=f"gap:{gap.material or gap.flow}",
-        )
+        gap.with_factor(root, basis=basis, tier="proxy", stream=f"gap:{gap.material or gap.flow}")
         for gap in model.gaps
         if gap.category == "materials" and gap.amount_unit == "kg"
-    )  # fmt: skip
+    )
 
 
 @dataclass

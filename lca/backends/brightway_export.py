@@ -75,7 +75,9 @@ def default_database_name(recipe) -> str:
 
 
 def _unit_layer(links: Sequence[LinkedActivity], region: str) -> FactorLibrary:
-    """Every mapped key at 1 'kg CO2e' per unit: term coefficients become physical amounts."""
+    """Every mapped key as a factor in the mapped activity's per-unit, so that each mapped flow
+    becomes a term whose :attr:`~lca.footprint.Term.factor_units` is the physical amount the
+    export writes (the value, 1 kg CO2e per unit, is never used)."""
     rows = tuple(
         FactorRow(
             key=link.row.flow,
@@ -230,17 +232,14 @@ class _Writer:
         if factor.library == UNIT_LAYER:
             link = self.links[factor.key]
             self.used[factor.key] = None
-            amount = term.coefficient * per_step * link.activity_per_unit * link.sign
+            amount = term.factor_units * per_step * link.activity_per_unit * link.sign
             note = f"{described}; {factor.key} linked by {link.row.where}"
             self.add(
                 step, (link.database, link.code), "technosphere", label, amount, link.unit, note
             )
             return
-        if factor.value:
-            unit, amount, emission = factor.per_unit, term.coefficient / factor.value, factor.value
-        else:  # a zero factor says nothing about the amount: count it in the term's own unit
-            sign = -1.0 if term.category == "credits" else 1.0
-            unit, amount, emission = term.amount_unit, sign * abs(term.multiplier), 0.0
+        # the amount in the factor's own unit, kept apart from its value (also when it is zero)
+        unit, amount, emission = factor.per_unit, term.factor_units, factor.value
         code = f"proxy-{slug(factor.key)}-{slug(factor.region)}-{slug(factor.library)}-{slug(unit)}"
         self.proxies[f"{factor.key} ({factor.region})"] = None
         if (self.name, code) not in self.activities:

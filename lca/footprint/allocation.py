@@ -22,7 +22,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from lca.footprint.model import Apart, Gap, Term, factor_id
+from lca.footprint.model import Apart, Entry, Gap, Term
 
 
 def _product_shares(inventory) -> list:
@@ -97,42 +97,22 @@ def expansion_terms(inventory, resolver) -> tuple[list[Term], list[Gap]]:
         per_product = inventory.coproduct_columns[column] / inventory.product_columns[step]
         label = f"{line.material} displaces {displaced} (system expansion)"
         factor = resolver.own(displaced)
+        entry = Entry(
+            array="step", index=int(step), multiplier=per_product, amount_unit="kg",
+            step=line.step, category="credits", flow=label,
+        )  # fmt: skip
         if factor is None or factor.per_unit != "kg" or factor.tier == "proxy":
             why = (
                 "no factor"
                 if factor is None
                 else f"only a {factor.tier} factor per {factor.per_unit}"
             )
-            gaps.append(
-                Gap(
-                    array="step",
-                    index=int(step),
-                    multiplier=per_product,
-                    amount_unit="kg",
-                    step=line.step,
-                    category="credits",
-                    flow=label,
-                    reason=f"{why} for the displaced material:{displaced}: the credit of "
-                    "system expansion is not counted",
-                    material=displaced,
-                )
+            reason = (
+                f"{why} for the displaced material:{displaced}: the credit of system expansion "
+                "is not counted"
             )
+            gaps.append(entry.missing(reason, material=displaced))
             continue
-        terms.append(
-            Term(
-                array="step",
-                index=int(step),
-                multiplier=per_product,
-                amount_unit="kg",
-                value=factor.value,
-                sign=-1.0,
-                step=line.step,
-                category="credits",
-                flow=label,
-                basis=f"system expansion: {line.material} replaces the production of {displaced}",
-                factor=factor,
-                tier=factor.tier,
-                stream=factor_id(factor),
-            )
-        )
+        basis = f"system expansion: {line.material} replaces the production of {displaced}"
+        terms.append(entry.with_factor(factor, sign=-1.0, basis=basis))
     return terms, gaps

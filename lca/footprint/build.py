@@ -9,7 +9,7 @@ from lca.fieldpath import transport_path
 from lca.footprint.allocation import allocate, expansion_terms
 from lca.footprint.energy import EnergyFactors, double_counting, energy_terms
 from lca.footprint.materials import MaterialFactors, material_terms
-from lca.footprint.model import ROOT_CLASS, Apart, FootprintModel, Gap, Term, factor_id
+from lca.footprint.model import ROOT_CLASS, Apart, Entry, FootprintModel, Gap, Term
 from lca.footprint.waste import BIOGENIC, waste_terms
 from lca.site import Site
 
@@ -35,36 +35,14 @@ def transport_terms(inventory, factors: FactorSet, site: Site, region: str):
         factor = factors.lookup(f"transport:{leg.mode}", region, "t*km")
         label = f"{leg.material} by {leg.mode}, {leg.distance}"
         for i in indices:
-            step = inventory.flows[i].step
+            entry = Entry(
+                array="flow", index=i, multiplier=leg.km / 1000.0, amount_unit="t*km",
+                step=inventory.flows[i].step, category="transport", flow=label,
+            )  # fmt: skip
             if factor is None or factor.per_unit != "t*km":
-                gaps.append(
-                    Gap(
-                        array="flow",
-                        index=i,
-                        multiplier=leg.km / 1000.0,
-                        amount_unit="t*km",
-                        step=step,
-                        category="transport",
-                        flow=label,
-                        reason=f"no factor transport:{leg.mode} per t·km",
-                    )
-                )
-                continue
-            terms.append(
-                Term(
-                    array="flow",
-                    index=i,
-                    multiplier=leg.km / 1000.0,
-                    amount_unit="t*km",
-                    value=factor.value,
-                    step=step,
-                    category="transport",
-                    flow=label,
-                    factor=factor,
-                    tier=factor.tier,
-                    stream=factor_id(factor),
-                )
-            )
+                gaps.append(entry.missing(f"no factor transport:{leg.mode} per t·km"))
+            else:
+                terms.append(entry.with_factor(factor))
     return terms, gaps
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from lca.factors import Factor, FactorSet
-from lca.footprint.model import Gap, Term, factor_id
+from lca.footprint.model import Entry, Gap, Term, factor_id
 from lca.site import Site
 
 ELECTRICITY_PARTS = ("generation", "upstream", "T&D losses")
@@ -94,91 +94,46 @@ class EnergyFactors:
                 )
 
 
-def _line_term(energy: EnergyFactors, *, array, index, multiplier, unit, step, flow, carrier,
-               basis) -> Term | Gap:  # fmt: skip
-    factor, conversion, note = energy.find(carrier, unit)
-    if conversion is None:
-        return Gap(
-            array=array,
-            index=index,
-            multiplier=multiplier,
-            amount_unit=unit,
-            step=step,
-            category="energy",
-            flow=flow,
-            reason=note,
-            carrier=carrier,
-        )
-    return Term(
-        array=array,
-        index=index,
-        multiplier=multiplier,
-        amount_unit=unit,
-        conversion=conversion,
-        value=factor.value,
-        step=step,
-        category="energy",
-        flow=flow,
-        basis=basis,
-        factor=factor,
-        tier=factor.tier,
-        stream=factor_id(factor),
-        note=note,
-        carrier=carrier,
-    )
+def _line_term(energy: EnergyFactors, entry: Entry, carrier: str, basis: str) -> Term | Gap:
+    factor, conversion, note = energy.find(carrier, entry.amount_unit)
+    if factor is None or conversion is None:
+        return entry.missing(note, carrier=carrier)
+    return entry.with_factor(factor, conversion=conversion, basis=basis, note=note, carrier=carrier)
 
 
 def energy_terms(inventory, energy: EnergyFactors) -> tuple[list[Term], list[Gap]]:
     """Terms of every energy line and of the energy of solvent recovery."""
     items: list[Term | Gap] = []
     for index, line in enumerate(inventory.energy_lines):
-        items.append(
-            _line_term(
-                energy,
-                array="energy",
-                index=index,
-                multiplier=1.0,
-                unit=line.unit,
-                step=line.step,
-                flow=line.carrier,
-                carrier=line.carrier,
-                basis="factor",
-            )
-        )
+        entry = Entry(
+            array="energy", index=index, amount_unit=line.unit, step=line.step,
+            category="energy", flow=line.carrier,
+        )  # fmt: skip
+        items.append(_line_term(energy, entry, line.carrier, "factor"))
     for index, flow in enumerate(inventory.flows):
         if flow.intermediate or np.all(flow.recovered <= 0):
             continue
         label = f"recovery of {flow.material}"
+        recovery = Entry(
+            array="flow", index=index, multiplier=flow.recovered, amount_unit="kg recovered",
+            step=flow.step, category="energy", flow=label,
+        )  # fmt: skip
         if not flow.recovery_energy:
             items.append(
-                Gap(
-                    array="flow",
-                    index=index,
-                    multiplier=flow.recovered,
-                    amount_unit="kg recovered",
-                    step=flow.step,
-                    category="energy",
-                    flow=label,
-                    reason=f"the energy to recover {flow.material} is not given: add "
+                recovery.missing(
+                    f"the energy to recover {flow.material} is not given: add "
                     "recovery_energy to the input (per kg recovered, with its source); the "
-                    "recovery credit is counted without the energy it costs",
+                    "recovery credit is counted without the energy it costs"
                 )
             )
             continue
         for line in flow.recovery_energy:
-            items.append(
-                _line_term(
-                    energy,
-                    array="flow",
-                    index=index,
-                    multiplier=flow.recovered * line.per_kg,
-                    unit=line.unit,
-                    step=flow.step,
-                    flow=f"{label} ({line.carrier})",
-                    carrier=line.carrier,
-                    basis=f"recovery energy: {line.source}",
-                )
+            entry = recovery.at(
+                multiplier=flow.recovered * line.per_kg,
+                amount_unit=line.unit,
+                flow=f"{label} ({line.carrier})",
             )
+            items.append(_line_term(energy, entry, line.carrier, f"recovery energy: {line.source}"))
     terms = [item for item in items if isinstance(item, Term)]
     gaps = [item for item in items if isinstance(item, Gap)]
     return terms, gaps

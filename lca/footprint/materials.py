@@ -21,7 +21,7 @@ from lca.elements import parse_formula
 from lca.errors import FactorError
 from lca.factors import Factor, FactorSet
 from lca.fieldpath import material_path
-from lca.footprint.model import Gap, Term, factor_id
+from lca.footprint.model import Entry, Gap, Term, factor_id
 from lca.materials import Material
 from lca.site import Site
 
@@ -249,6 +249,10 @@ def material_terms(inventory, resolver: MaterialFactors) -> tuple[list[Term], li
                 if choice.component == flow.material
                 else f"{flow.material} → {choice.component}"
             )
+            entry = Entry(
+                array="flow", index=index, multiplier=choice.share, amount_unit="kg",
+                step=flow.step, category="materials", flow=label,
+            )  # fmt: skip
             conversion, note = (None, choice.reason)
             if choice.factor is not None:
                 conversion, note = _kg_conversion(
@@ -257,51 +261,23 @@ def material_terms(inventory, resolver: MaterialFactors) -> tuple[list[Term], li
                     resolver.site,
                     flow.material,
                 )
-            if conversion is None:
-                gaps.append(
-                    Gap(
-                        array="flow",
-                        index=index,
-                        multiplier=choice.share,
-                        amount_unit="kg",
-                        step=flow.step,
-                        category="materials",
-                        flow=label,
-                        reason=note,
-                        material=choice.component,
-                    )
-                )
+            if choice.factor is None or conversion is None:
+                gaps.append(entry.missing(note, material=choice.component))
                 continue
             stream = factor_id(choice.factor)
             if choice.tier == "proxy":
                 stream = f"{stream}|{choice.component}"  # each material its own draw
-            common = dict(
-                array="flow",
-                index=index,
-                amount_unit="kg",
-                conversion=conversion,
-                value=choice.factor.value,
-                step=flow.step,
-                flow=label,
-                factor=choice.factor,
-                tier=choice.tier,
-                stream=stream,
-                note=note,
-            )
-            terms.append(
-                Term(multiplier=choice.share, category="materials", basis=choice.basis, **common)
-            )
+            common = {"conversion": conversion, "tier": choice.tier, "stream": stream, "note": note}
+            terms.append(entry.with_factor(choice.factor, basis=choice.basis, **common))
             if np.any(flow.recovered > 0):
+                credit = entry.at(multiplier=flow.recovered * choice.share, category="credits")
+                basis = f"recovered {flow.material} replaces virgin make-up "
                 terms.append(
-                    Term(
-                        multiplier=flow.recovered * choice.share,
-                        sign=-1.0,
-                        category="credits",
-                        basis=f"recovered {flow.material} replaces virgin make-up "
-                        f"({_share(flow.recovered)})",
+                    credit.with_factor(
+                        choice.factor, sign=-1.0, basis=basis + f"({_share(flow.recovered)})",
                         **common,
                     )
-                )
+                )  # fmt: skip
     return terms, gaps
 
 

@@ -13,10 +13,12 @@ deterministic assessment is the case ``N = 1``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from lca.engine import Columns, Evaluation
 from lca.factors import Factor
@@ -30,8 +32,8 @@ Array = Literal["flow", "energy", "step"]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Term:
-    """One linear contribution: ``entry × multiplier × allocation × conversion × value``.
+class Entry:
+    """An amount of one inventory entry, where it belongs: what a term and a gap share.
 
     Attributes
     ----------
@@ -39,6 +41,52 @@ class Term:
         unit, ``step``: a step's product [kg]).
     multiplier : entry → amount in ``amount_unit`` (a share of a solution, a recovered fraction,
         kg of steam per kg recovered...); a float or an (N,) array of variants.
+    step, category, flow : the step it is charged to, its footprint category, what it is.
+    """
+
+    array: Array
+    index: int
+    multiplier: float | NDArray[np.float64] = 1.0
+    amount_unit: str
+    step: str
+    category: str
+    flow: str
+
+    def at(self, **changes: Any) -> Entry:
+        """The same entry with other fields (``category="credits"``, another multiplier)."""
+        return replace(self, **changes)
+
+    def with_factor(
+        self, factor: Factor, *, tier: str | None = None, stream: str | None = None, **fields: Any
+    ) -> Term:
+        """A term of this entry at a library factor: its value, tier and Monte Carlo stream
+        (by default the factor's own, :func:`factor_id`)."""
+        return self.term(
+            value=factor.value,
+            factor=factor,
+            tier=factor.tier if tier is None else tier,
+            stream=factor_id(factor) if stream is None else stream,
+            **fields,
+        )
+
+    def term(self, **fields: Any) -> Term:
+        """A term of this entry with ``fields`` (``value``, ``tier``...)."""
+        return Term(**self._fields(), **fields)
+
+    def missing(self, reason: str, **fields: Any) -> Gap:
+        """A gap: this entry has no factor, for ``reason``."""
+        return Gap(**self._fields(), reason=reason, **fields)
+
+    def _fields(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclass_fields(Entry)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Term(Entry):
+    """One linear contribution: ``entry × multiplier × allocation × conversion × value``.
+
+    Attributes
+    ----------
     conversion : ``amount_unit`` → the factor's unit (m³ per kg through a density, kWh of heat
         per kg of steam, t·km per kg through a distance...).
     value : kg CO2e per factor unit: the factor's value, or a computed figure (kg CO2 per kg C).
@@ -51,17 +99,10 @@ class Term:
         the same factor, in every route; a class proxy draws once per material).
     """
 
-    array: Array
-    index: int
-    multiplier: float | np.ndarray = 1.0
-    amount_unit: str
     conversion: float = 1.0
     value: float
     sign: float = 1.0
-    allocation: float | np.ndarray = 1.0
-    step: str
-    category: str
-    flow: str
+    allocation: float | NDArray[np.float64] = 1.0
     basis: str = "factor"
     factor: Factor | None = None
     tier: str
@@ -70,22 +111,21 @@ class Term:
     carrier: str = ""
 
     @property
-    def coefficient(self) -> float | np.ndarray:
-        """kg CO2e per unit of the inventory entry."""
-        return self.sign * self.multiplier * self.allocation * self.conversion * self.value
+    def factor_units(self) -> float | NDArray[np.float64]:
+        """Units of the factor (or of ``value``'s denominator) per unit of the inventory entry,
+        signed and allocated: ``sign × multiplier × allocation × conversion``."""
+        return self.sign * self.multiplier * self.allocation * self.conversion
+
+    @property
+    def coefficient(self) -> float | NDArray[np.float64]:
+        """kg CO2e per unit of the inventory entry: :attr:`factor_units` × ``value``."""
+        return self.factor_units * self.value
 
 
 @dataclass(frozen=True, kw_only=True)
-class Gap:
+class Gap(Entry):
     """A flow that no factor covers: shown with its amount, counted as missing, never as zero."""
 
-    array: Array
-    index: int
-    multiplier: float | np.ndarray = 1.0
-    amount_unit: str
-    step: str
-    category: str
-    flow: str
     reason: str
     carrier: str = ""
     material: str = ""

@@ -18,7 +18,7 @@ import numpy as np
 
 from lca.elements import ATOMIC_WEIGHTS
 from lca.factors import FactorSet
-from lca.footprint.model import Apart, Gap, Term, factor_id
+from lca.footprint.model import Apart, Entry, Gap, Term
 from lca.materials import Material
 from lca.site import Site
 
@@ -28,6 +28,19 @@ CUT_OFF = (
     "incineration with energy recovery, cut-off: burden of the user of the recovered energy "
     "(route.incineration_energy_recovery)"
 )
+
+
+def _waste(array, index, multiplier, step: str, flow: str, unit: str = "kg") -> Entry:
+    """An amount of waste: the inventory entry × ``multiplier`` [kg, or m³ of water]."""
+    return Entry(
+        array=array, index=index, multiplier=multiplier, amount_unit=unit, step=step,
+        category="waste treatment", flow=flow,
+    )  # fmt: skip
+
+
+def _computed(entry: Entry, carbon: float, basis: str) -> Term:
+    """CO2 of burning the entry's kg: ``carbon`` kg C/kg × 44.009/12.011, from the formula."""
+    return entry.term(conversion=carbon, value=CO2_PER_C, tier="stoichiometric", basis=basis)
 
 
 class Waste:
@@ -69,97 +82,41 @@ class Waste:
         else:
             self.terms.append(term)
 
-    def treatment(self, array, index, multiplier, step, label, key, unit) -> None:
-        """A waste-treatment factor per ``unit`` (kg or m³) on ``multiplier`` × the entry."""
+    def treatment(self, entry: Entry, key: str) -> None:
+        """A waste-treatment factor per the entry's unit (kg or m³)."""
+        unit = entry.amount_unit
         factor = self.factors.lookup(key, self.region, unit)
-        incinerated = key == "waste:incineration"
         if factor is not None and factor.per_unit == unit:
-            self._add(
-                Term(
-                    array=array,
-                    index=index,
-                    multiplier=multiplier,
-                    amount_unit=unit,
-                    value=factor.value,
-                    step=step,
-                    category="waste treatment",
-                    flow=label,
-                    factor=factor,
-                    tier=factor.tier,
-                    stream=factor_id(factor),
-                ),
-                incinerated,
-            )
+            self._add(entry.with_factor(factor), key == "waste:incineration")
             return
         reason = (
             f"no factor {key} for region {self.region}"
             if factor is None
             else f"factor {key} is per {factor.per_unit}, not per {unit}"
         )
-        self.gaps.append(
-            Gap(
-                array=array,
-                index=index,
-                multiplier=multiplier,
-                amount_unit=unit,
-                step=step,
-                category="waste treatment",
-                flow=label,
-                reason=reason,
-            )
-        )
+        self.gaps.append(entry.missing(reason))
 
-    def combustion(self, array, index, multiplier, step, label, material_id) -> None:
-        """Fossil CO2 (and biogenic CO2, apart) of burning ``multiplier`` kg of a material."""
+    def combustion(self, entry: Entry, material_id: str) -> None:
+        """Fossil CO2 (and biogenic CO2, apart) of burning the entry's kg of a material."""
         carbon = self.carbon(material_id)
+        fossil_co2 = entry.at(flow=f"{entry.flow} (fossil CO2)")
         if carbon is None:
-            self.gaps.append(
-                Gap(
-                    array=array,
-                    index=index,
-                    multiplier=multiplier,
-                    amount_unit="kg",
-                    step=step,
-                    category="waste treatment",
-                    flow=f"{label} (fossil CO2)",
-                    reason=f"carbon content of '{material_id}' unknown: add its formula",
-                )
-            )
+            reason = f"carbon content of '{material_id}' unknown: add its formula"
+            self.gaps.append(fossil_co2.missing(reason))
             return
         fossil, biogenic = carbon
-        common = dict(
-            array=array,
-            index=index,
-            multiplier=multiplier,
-            amount_unit="kg",
-            value=CO2_PER_C,
-            step=step,
-            category="waste treatment",
-            tier="stoichiometric",
-        )
         if fossil:
             self._add(
-                Term(
-                    conversion=fossil,
-                    flow=f"{label} (fossil CO2)",
-                    basis=f"computed: {fossil:.4f} kg fossil C/kg × 44.009/12.011 (complete "
-                    "oxidation)",
-                    **common,
+                _computed(
+                    fossil_co2, fossil,
+                    f"computed: {fossil:.4f} kg fossil C/kg × 44.009/12.011 (complete oxidation)",
                 ),
                 True,
-            )
+            )  # fmt: skip
         if biogenic:
-            self.apart.append(
-                Apart(
-                    term=Term(
-                        conversion=biogenic,
-                        flow=f"{label} (biogenic CO2)",
-                        basis=f"computed: {biogenic:.4f} kg biogenic C/kg × 44.009/12.011",
-                        **common,
-                    ),
-                    reason=BIOGENIC,
-                )
-            )
+            biogenic_co2 = entry.at(flow=f"{entry.flow} (biogenic CO2)")
+            basis = f"computed: {biogenic:.4f} kg biogenic C/kg × 44.009/12.011"
+            self.apart.append(Apart(term=_computed(biogenic_co2, biogenic, basis), reason=BIOGENIC))
 
     def spent_solvent_and_water(self) -> None:
         water = self.material("water").density or 0.9982
@@ -167,20 +124,18 @@ class Waste:
             if flow.intermediate:
                 continue
             if flow.role == "solvent":
-                spent = 1.0 - flow.recovered
-                label = f"spent {flow.material} to incineration"
-                self.combustion("flow", index, spent, flow.step, label, flow.material)
-                self.treatment("flow", index, spent, flow.step, label, "waste:incineration", "kg")
+                spent = _waste(
+                    "flow", index, 1.0 - flow.recovered, flow.step,
+                    f"spent {flow.material} to incineration",
+                )  # fmt: skip
+                self.combustion(spent, flow.material)
+                self.treatment(spent, "waste:incineration")
             elif flow.role == "water":
-                self.treatment(
-                    "flow",
-                    index,
-                    1.0 / (water * 1000.0),
-                    flow.step,
-                    f"{flow.material} to wastewater",
-                    "waste:wastewater",
-                    "m**3",
-                )
+                wastewater = _waste(
+                    "flow", index, 1.0 / (water * 1000.0), flow.step,
+                    f"{flow.material} to wastewater", "m**3",
+                )  # fmt: skip
+                self.treatment(wastewater, "waste:wastewater")
 
     def residue(self, step_index: int, step) -> None:
         """Non-solvent, non-water inputs − product − co-products: its carbon burned and its mass
@@ -216,32 +171,15 @@ class Waste:
                 dict.fromkeys(unknown)
             )
             for array, index, _, sign in members:
-                self.gaps.append(
-                    Gap(
-                        array=array,
-                        index=index,
-                        multiplier=sign,
-                        amount_unit="kg",
-                        step=step.id,
-                        category="waste treatment",
-                        flow=f"{label} (fossil CO2)",
-                        reason=reason,
-                    )
-                )
+                entry = _waste(array, index, sign, step.id, f"{label} (fossil CO2)")
+                self.gaps.append(entry.missing(reason))
         else:
             self._check_balance(step_index, step, members)
             for array, index, name, sign in members:
-                self.combustion(array, index, sign, step.id, label, name)
+                self.combustion(_waste(array, index, sign, step.id, label), name)
         for array, index, _, sign in members:
-            self.treatment(
-                array,
-                index,
-                sign,
-                step.id,
-                f"{label} to incineration",
-                "waste:incineration",
-                "kg",
-            )
+            incinerated = _waste(array, index, sign, step.id, f"{label} to incineration")
+            self.treatment(incinerated, "waste:incineration")
 
     def _check_balance(self, step_index: int, step, members) -> None:
         ev = self.inventory.result
