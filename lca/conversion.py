@@ -280,15 +280,13 @@ class StepConverter:
 
     def limiting_moles(self, where: str, text: str) -> float:
         self._limiting(where, text)
-        if self.limiting_mol is None:
-            material = self.limiting.material
-            if material in self.broken:
-                raise Skip
-            raise UnitError(
-                f"{where}: '{text}' needs the moles of the limiting reagent '{material}', whose "
-                f"molar mass is unknown: add `formula` or `molar_mass` under [materials.{material}]"
-            )
-        return self.limiting_mol
+        material = self.limiting.material
+        return self._known(
+            self.limiting_mol,
+            material,
+            f"{where}: '{text}' needs the moles of the limiting reagent '{material}', whose "
+            f"molar mass is unknown: add `formula` or `molar_mass` under [materials.{material}]",
+        )
 
     def to_kg(
         self,
@@ -326,27 +324,31 @@ class StepConverter:
             "volume, amount of substance (mol), 'equiv', 'vol' (L/kg) or 'wt' (kg/kg)"
         )
 
+    def _known(self, value: float | None, material_id: str, problem: str) -> float:
+        """A material's property; if it is unknown, ``problem`` (or a :class:`Skip` when the
+        material's properties already have a reported problem)."""
+        if value is not None:
+            return value
+        if material_id in self.broken:
+            raise Skip
+        raise UnitError(problem)
+
     def _volume_to_kg(self, volume, material_id: str, where: str, text: str) -> float:
-        density = self.density(material_id)
-        if density is None:
-            if material_id in self.broken:
-                raise Skip
-            raise UnitError(
-                f"{where}: '{text}' is a volume, but the density of '{material_id}' is unknown: "
-                f'add `density = "... g/mL"` under [materials.{material_id}] or give a mass'
-            )
+        density = self._known(
+            self.density(material_id),
+            material_id,
+            f"{where}: '{text}' is a volume, but the density of '{material_id}' is unknown: "
+            f'add `density = "... g/mL"` under [materials.{material_id}] or give a mass',
+        )
         return magnitude(volume, "mL") * density / 1000.0
 
     def need_molar_mass(self, material_id: str, where: str, text: str) -> float:
-        molar_mass = self.molar_mass(material_id)
-        if molar_mass is None:
-            if material_id in self.broken:
-                raise Skip
-            raise UnitError(
-                f"{where}: '{text}' needs the molar mass of '{material_id}', which is unknown: "
-                f"add `formula` or `molar_mass` under [materials.{material_id}], or give a mass"
-            )
-        return molar_mass
+        return self._known(
+            self.molar_mass(material_id),
+            material_id,
+            f"{where}: '{text}' needs the molar mass of '{material_id}', which is unknown: "
+            f"add `formula` or `molar_mass` under [materials.{material_id}], or give a mass",
+        )
 
 
 def set_limiting(convert: StepConverter, problems: list[Problem]) -> None:

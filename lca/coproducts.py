@@ -9,41 +9,11 @@ in one currency.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from lca import units as u
 from lca.errors import Problem, UnitError
-from lca.fieldpath import item_path, step_path
+from lca.fieldpath import ROOT, item_path, step_path
+from lca.prices import parse_price
 from lca.recipe import Recipe
-
-
-@dataclass(frozen=True)
-class Price:
-    """A value per kg in one currency, e.g. 0.6 USD per kg."""
-
-    per_kg: float
-    currency: str
-
-
-CURRENCIES = ("USD", "EUR", "GBP")
-
-
-def parse_price(text: str, where: str) -> Price:
-    """Read a price such as ``'0.6 USD/kg'`` or ``'600 EUR/t'`` as currency per kg.
-
-    Raises
-    ------
-    UnitError
-        If the text is not a currency per mass.
-    """
-    quantity = u.parse_quantity(text, where)
-    for currency in CURRENCIES:
-        if quantity.dimensionality == (u.ureg(currency) / u.ureg.kg).dimensionality:
-            return Price(float(quantity.m_as(f"{currency}/kg")), currency)
-    raise UnitError(
-        f"{where}: '{text}' is not a price per mass; write e.g. '0.6 USD/kg' or '600 EUR/t' "
-        f"(currencies: {', '.join(CURRENCIES)})"
-    )
 
 
 def coproduct_problems(recipe: Recipe, index: int, producer: Mapping[str, int]) -> list[Problem]:
@@ -109,7 +79,7 @@ def coproduct_problems(recipe: Recipe, index: int, producer: Mapping[str, int]) 
         currencies = set()
         for price in (step.product.price, *(c.price for c in step.coproducts)):
             try:
-                currencies.add(parse_price(price, "").currency)
+                currencies.add(parse_price(price, ROOT).currency)
             except (UnitError, TypeError):  # missing (reported above) or unreadable (by price)
                 continue
         if len(currencies) > 1:

@@ -68,7 +68,7 @@ BIOGENIC_CO2 = "CO2_biogenic"
 _CO2_WORD = re.compile(r"(?<![\w])CO2(?![\w])")
 
 # The unit a factor is expressed per, by the dimension of that unit.
-_PER_UNITS = {
+PER_UNITS = {
     u.MASS: "kg",
     u.VOLUME: "m**3",
     u.ENERGY: "kWh",
@@ -285,7 +285,7 @@ def _canonical(value: float, unit: str, where: str) -> tuple[str, str, float]:
     # the unit tells what the factor is per, whatever its value: 0 is a valid factor (a 100 %
     # renewable electricity contract)
     per = u.Q_(1.0, "kg CO2e") / u.Q_(1.0, emission.units)
-    per_unit = _PER_UNITS.get(per.dimensionality)
+    per_unit = PER_UNITS.get(per.dimensionality)
     if per_unit is None:
         raise FactorError(
             f"{where}: unit '{unit}' is not CO2e (or a greenhouse gas) per kg, m³, kWh, mol, "

@@ -7,6 +7,7 @@ line, never a ``UnicodeDecodeError`` traceback or minutes of parsing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -36,6 +37,31 @@ def decode_text(data: bytes, where: str, error: type[Exception]) -> str:
         ) from None
 
 
+def read_bytes(
+    path: Path, what: str, error: type[Exception], max_bytes: int, too_large: Callable[[int], str]
+) -> bytes:
+    """The bytes of a file of at most ``max_bytes`` bytes (``what`` names it in messages).
+
+    ``too_large(size)`` says what is wrong with a larger file.
+
+    Raises
+    ------
+    error
+        If the file does not exist, is a folder, cannot be read or is too large.
+    """
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise error(f"{path}: {too_large(size)}")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a folder, not {what}") from None
+    except OSError as exc:
+        raise error(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+
+
 def read_text(path: Path, what: str, error: type[Exception], max_bytes: int) -> str:
     """The text of a file of at most ``max_bytes`` bytes (``what`` names it in messages).
 
@@ -44,16 +70,14 @@ def read_text(path: Path, what: str, error: type[Exception], max_bytes: int) -> 
     error
         If the file does not exist, cannot be read, is too large or is not UTF-8.
     """
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise error(
-                f"{path}: the file is {size:,} bytes, more than greenroute reads as {what} "
-                f"({max_bytes:,}); check that this is {what}"
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise error(f"{path}: no such file") from None
-    except OSError as exc:
-        raise error(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    data = read_bytes(
+        path,
+        what,
+        error,
+        max_bytes,
+        lambda size: (
+            f"the file is {size:,} bytes, more than greenroute reads as {what} "
+            f"({max_bytes:,}); check that this is {what}"
+        ),
+    )
     return decode_text(data, str(path), error)

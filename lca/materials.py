@@ -199,20 +199,17 @@ def resolve_materials(
                 problems.append(Problem(f"{where}.formula", str(exc)))
             else:
                 overrides["formula"] = props.formula
-        if props.molar_mass is not None:
+        for name, unit, dimension in (
+            ("molar_mass", "g/mol", u.MOLAR_MASS),
+            ("density", "g/mL", u.DENSITY),
+        ):
+            value = getattr(props, name)
+            if value is None:
+                continue
             try:
-                overrides["molar_mass"] = parse_property(
-                    props.molar_mass, "g/mol", u.MOLAR_MASS, f"{where}.molar_mass"
-                )
+                overrides[name] = parse_property(value, unit, dimension, f"{where / name}")
             except UnitError as exc:
-                problems.append(Problem(f"{where}.molar_mass", after_where(exc)))
-        if props.density is not None:
-            try:
-                overrides["density"] = parse_property(
-                    props.density, "g/mL", u.DENSITY, f"{where}.density"
-                )
-            except UnitError as exc:
-                problems.append(Problem(f"{where}.density", after_where(exc)))
+                problems.append(Problem(where / name, after_where(exc)))
         material = merge_material(table.get(material_id), material_id, **overrides)
         if props.formula is not None and props.molar_mass is None:
             # a new formula replaces the bundled molar mass unless one is given with it

@@ -9,16 +9,15 @@ numbers with factors (and a recipe mistake never surfaces as a factor error).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lca import units as u
 from lca.errors import Problem, RecipeError, UnitError
 from lca.fieldpath import ROUTE, FieldPath, material_path, transport_path
+from lca.prices import Price, parse_price
 from lca.recipe import Recipe
 from lca.steam import SteamHeat, steam_heat
 from lca.units import WRITTEN, Values, magnitude
-
-CURRENCIES = ("USD", "EUR", "GBP")
 
 
 @dataclass(frozen=True)
@@ -30,16 +29,6 @@ class MarketInstrument:
     share: float
     residual_kg_per_kwh: float | None
     source: str
-
-
-@dataclass(frozen=True)
-class Price:
-    """A material's purchase price per kg and its spend sector (NAICS-6, may be empty)."""
-
-    per_kg: float
-    currency: str
-    sector: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -133,20 +122,6 @@ def _market(recipe: Recipe, values: Values) -> MarketInstrument | None:
     )
 
 
-def _price(values: Values, material: str, text: str, sector: str | None) -> Price:
-    where = material_path(material) / "price"
-    quantity = values.quantity(text, where)
-    for currency in CURRENCIES:
-        try:
-            per_kg = float(quantity.m_as(f"{currency}/kg"))
-        except Exception:  # pint DimensionalityError: another currency or not per mass
-            continue
-        return Price(per_kg, currency, sector or "", text)
-    raise UnitError(
-        f"{where}: '{text}' is not a price per mass in {', '.join(CURRENCIES)} (e.g. '12 USD/kg')"
-    )
-
-
 def _legs(recipe: Recipe, values: Values) -> tuple[Leg, ...]:
     legs = []
     for position, leg in enumerate(recipe.transport):
@@ -181,7 +156,8 @@ def read_site(recipe: Recipe, values: Values = WRITTEN) -> Site:
     for material, props in recipe.materials.items():
         try:
             if props.price:
-                prices[material] = _price(values, material, props.price, props.spend_sector)
+                price = parse_price(props.price, material_path(material) / "price", values)
+                prices[material] = replace(price, sector=props.spend_sector or "")
             if props.biogenic_carbon is not None:
                 biogenic[material] = float(
                     values.fraction(

@@ -61,7 +61,8 @@ class RouteNodes:
         return np.concatenate([self.steps, route.flow_step, route.energy_step]).astype(int)
 
 
-def _indices(bwp, rows, cols) -> np.ndarray:
+def index_pairs(bwp, rows, cols) -> np.ndarray:
+    """(row, column) pairs in bw_processing's index dtype."""
     return np.array(list(zip(rows, cols, strict=True)), dtype=bwp.INDICES_DTYPE)
 
 
@@ -88,6 +89,20 @@ def technosphere_entries(inventory: Inventory, nodes: RouteNodes):
     return rows, cols, data, flip
 
 
+def add_technosphere(bwp, package, inventory: Inventory) -> RouteNodes:
+    """Add the route's technosphere (:func:`technosphere_entries`) to a datapackage."""
+    nodes = RouteNodes.of(inventory)
+    rows, cols, data, flip = technosphere_entries(inventory, nodes)
+    package.add_persistent_vector(
+        matrix="technosphere_matrix",
+        name="greenroute-technosphere",
+        indices_array=index_pairs(bwp, rows, cols),
+        data_array=np.array(data, dtype=float),
+        flip_array=np.array(flip, dtype=bool),
+    )
+    return nodes
+
+
 def route_datapackage(model: FootprintModel, inventory: Inventory):
     """The route and its footprint terms as an in-memory ``bw_processing`` datapackage.
 
@@ -97,31 +112,23 @@ def route_datapackage(model: FootprintModel, inventory: Inventory):
     """
     require_deterministic(inventory)
     (bwp,) = brightway("bw_processing")
-    nodes = RouteNodes.of(inventory)
-    rows, cols, data, flip = technosphere_entries(inventory, nodes)
     package = bwp.create_datapackage(
         name="greenroute-route", metadata={"route": inventory.recipe.route.name}
     )
-    package.add_persistent_vector(
-        matrix="technosphere_matrix",
-        name="greenroute-technosphere",
-        indices_array=_indices(bwp, rows, cols),
-        data_array=np.array(data, dtype=float),
-        flip_array=np.array(flip, dtype=bool),
-    )
+    nodes = add_technosphere(bwp, package, inventory)
     terms = model.terms
     if terms:
         ids = np.arange(len(terms))
         package.add_persistent_vector(
             matrix="biosphere_matrix",
             name="greenroute-terms",
-            indices_array=_indices(bwp, ids, [nodes.entry(t.array, t.index) for t in terms]),
+            indices_array=index_pairs(bwp, ids, [nodes.entry(t.array, t.index) for t in terms]),
             data_array=np.ones(len(terms)),
         )
         package.add_persistent_vector(
             matrix="characterization_matrix",
             name="greenroute-coefficients",
-            indices_array=_indices(bwp, ids, ids),
+            indices_array=index_pairs(bwp, ids, ids),
             data_array=np.array([t.coefficient for t in terms], dtype=float),
         )
     return package, nodes

@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from lca.backends.brightway_memory import RouteNodes, _indices, technosphere_entries
+from lca.backends.brightway_memory import add_technosphere, index_pairs
 from lca.backends.brightway_project import brightway
 from lca.errors import FactorError
 from lca.factors import FactorSet
@@ -57,16 +57,8 @@ def monte_carlo_benchmark(
     # flow 0 carries every fixed part; each uncertain component row has a flow of its own,
     # with the term's coefficient shared out by the row's share of the factor's value
     components = [(u, value, d) for u in uncertain.values() for _, value, d in u.rows]
-    nodes = RouteNodes.of(inventory)
-    rows, cols, data, flip = technosphere_entries(inventory, nodes)
     package = bwp.create_datapackage(name="greenroute-mc", sequential=False, seed=seed)
-    package.add_persistent_vector(
-        matrix="technosphere_matrix",
-        name="technosphere",
-        indices_array=_indices(bwp, rows, cols),
-        data_array=np.array(data, dtype=float),
-        flip_array=np.array(flip, dtype=bool),
-    )
+    nodes = add_technosphere(bwp, package, inventory)
     bio_rows, bio_cols, amounts = [], [], []
     for term in model.terms:
         node = nodes.entry(term.array, term.index)
@@ -81,7 +73,7 @@ def monte_carlo_benchmark(
     package.add_persistent_vector(
         matrix="biosphere_matrix",
         name="terms",
-        indices_array=_indices(bwp, bio_rows, bio_cols),
+        indices_array=index_pairs(bwp, bio_rows, bio_cols),
         data_array=np.array(amounts, dtype=float),
     )
     distributions = np.zeros(len(components) + 1, dtype=bwp.UNCERTAINTY_DTYPE)
@@ -92,7 +84,7 @@ def monte_carlo_benchmark(
     package.add_persistent_vector(
         matrix="characterization_matrix",
         name="factors",
-        indices_array=_indices(bwp, range(len(components) + 1), range(len(components) + 1)),
+        indices_array=index_pairs(bwp, range(len(components) + 1), range(len(components) + 1)),
         data_array=np.ones(len(components) + 1),
         distributions_array=distributions,
     )

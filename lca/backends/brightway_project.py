@@ -20,6 +20,7 @@ from types import ModuleType
 
 from lca import units as u
 from lca.errors import FactorError, LcaError, OutputError
+from lca.factors import PER_UNITS
 
 INSTALL_HINT = "pip install 'greenroute[brightway]'"
 LOCK_FILE = "greenroute-writer.lock"
@@ -38,19 +39,15 @@ BRIGHTWAY_UNITS = {
     "kilogram kilometer": "kg*km", "kgkm": "kg*km",
     "mole": "mol", "mol": "mol", "kilomole": "kmol",
 }  # fmt: skip
+PHYSICAL = ("kg", "m**3", "kWh", "mol", "t*km")
 # greenroute's canonical per-units (those of ``lca.factors``) → the name Brightway users read.
 BRIGHTWAY_NAMES = {
     "kg": "kilogram", "m**3": "cubic meter", "kWh": "kilowatt hour", "mol": "mole",
     "t*km": "ton kilometer", "MJ": "megajoule", "kg C": "kilogram", "USD": "USD", "EUR": "EUR",
     "GBP": "GBP",
 }  # fmt: skip
-_CANONICAL = {
-    u.MASS: "kg",
-    u.VOLUME: "m**3",
-    u.ENERGY: "kWh",
-    u.SUBSTANCE: "mol",
-    (u.ureg.t * u.ureg.km).dimensionality: "t*km",
-}
+# greenroute's physical per-units (those of lca.factors, currencies aside) by dimension
+_CANONICAL = {dimension: unit for dimension, unit in PER_UNITS.items() if unit in PHYSICAL}
 
 
 def brightway(*names: str) -> tuple[ModuleType, ...]:

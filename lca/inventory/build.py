@@ -16,7 +16,7 @@ from lca.conversion import (
     product_kg,
     set_limiting,
 )
-from lca.coproducts import Price, coproduct_problems, parse_price
+from lca.coproducts import coproduct_problems
 from lca.energy import energy_amount, mixed_energy_units, recovery_lines
 from lca.engine import CompiledRoute
 from lca.errors import Problem, RecipeError, UnitError
@@ -25,6 +25,7 @@ from lca.graph import check_graph
 from lca.inventory.model import CoproductLine, EnergyLine, Flow, Inventory
 from lca.materials import Material, resolve_materials, suggest
 from lca.modes import Campaign
+from lca.prices import Price, parse_price
 from lca.reaction import Reaction, build_reaction
 from lca.recipe import Recipe, Step
 from lca.solutions import one_stream_twice

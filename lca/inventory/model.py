@@ -15,10 +15,10 @@ from functools import cached_property
 
 import numpy as np
 
-from lca.coproducts import Price
 from lca.energy import RecoveryLine
 from lca.engine import Columns, CompiledRoute, Evaluation, evaluate, evaluate_columns, stack
 from lca.materials import Material
+from lca.prices import Price
 from lca.reaction import Reaction
 from lca.recipe import Recipe
 from lca.units import WRITTEN, Values
@@ -271,70 +271,42 @@ class Inventory:
         batches = {
             step.id: step.batches if step.mode == "batch" else 1 for step in self.recipe.steps
         }
+
+        def row(step, kind, name, role, campaign, per_step_product, per_kg, unit, origin,
+                recovered=0.0, stage=""):  # fmt: skip
+            return {
+                "step": step, "kind": kind, "name": name, "role": role,
+                "per_batch": float(campaign) / batches[step], "per_campaign": float(campaign),
+                "per_kg_step_product": float(per_step_product), "per_kg_product": float(per_kg),
+                "recovered_per_kg_product": float(recovered), "unit": unit, "origin": origin,
+                "stage": stage,
+            }  # fmt: skip
+
+        ev, index = self.result, {step_id: i for i, step_id in enumerate(self.step_ids)}
+        scale, products = ev.step_scale[0], self.product_kg
+        # fmt: off
         rows = [
-            {
-                "step": flow.step,
-                "kind": "intermediate" if flow.intermediate else "material",
-                "name": flow.material,
-                "role": flow.role,
-                "per_batch": float(charge) / batches[flow.step],
-                "per_campaign": float(charge),
-                "per_kg_step_product": float(q),
-                "per_kg_product": float(y),
-                "recovered_per_kg_product": float(y) * flow.recovered,
-                "unit": "kg",
-                "origin": flow.origin,
-                "stage": flow.stage or "",
-            }
+            row(flow.step, "intermediate" if flow.intermediate else "material", flow.material,
+                flow.role, charge, q, y, "kg", flow.origin, y * flow.recovered, flow.stage or "")
             for flow, charge, q, y in zip(
-                self.flows,
-                self.charge_kg,
-                self.result.flow_per_step_product[0],
-                self.result.flow[0],
-                strict=True,
+                self.flows, self.charge_kg, ev.flow_per_step_product[0], ev.flow[0], strict=True
             )
         ]
-        scale = self.result.step_scale[0]
-        index = {step_id: i for i, step_id in enumerate(self.step_ids)}
         rows += [
-            {
-                "step": line.step,
-                "kind": "energy",
-                "name": line.carrier,
-                "role": "energy",
-                "per_batch": float(amount) / batches[line.step],
-                "per_campaign": float(amount),
-                "per_kg_step_product": float(y / scale[index[line.step]]),
-                "per_kg_product": float(y),
-                "recovered_per_kg_product": 0.0,
-                "unit": line.unit,
-                "origin": line.origin,
-                "stage": "",
-            }
+            row(line.step, "energy", line.carrier, "energy", amount, y / scale[index[line.step]],
+                y, line.unit, line.origin)
             for line, amount, y in zip(
-                self.energy_lines, self.energy_amount, self.result.energy[0], strict=True
+                self.energy_lines, self.energy_amount, ev.energy[0], strict=True
             )
         ]
-        products = self.product_kg
         rows += [
-            {
-                "step": line.step,
-                "kind": "coproduct",
-                "name": line.material,
-                "role": "coproduct",
-                "per_batch": float(kg) / batches[line.step],
-                "per_campaign": float(kg),
-                "per_kg_step_product": float(kg / products[index[line.step]]),
-                "per_kg_product": float(y),
-                "recovered_per_kg_product": 0.0,
-                "unit": "kg",
-                "origin": "coproduct",
-                "stage": "",
-            }
+            row(line.step, "coproduct", line.material, "coproduct", kg,
+                kg / products[index[line.step]], y, "kg", "coproduct")
             for line, kg, y in zip(
                 self.coproducts, self.coproduct_kg, self.coproduct_result[0], strict=True
             )
         ]
+        # fmt: on
         return pd.DataFrame(rows)
 
 

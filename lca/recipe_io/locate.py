@@ -42,16 +42,28 @@ class Place:
     children: dict[str, str] = field(default_factory=dict)
     known: frozenset[str] = frozenset()
 
+    @staticmethod
+    def _named(rest: str, tables) -> str | None:
+        """The text of the first table (``(mapping, text)`` pairs) that names ``rest``."""
+        for table, text in tables:
+            if rest in table:
+                return text(table[rest])
+        return None
+
     def describe(self, rest: str) -> str | None:
         if self.row is None:
             return self._describe_root(rest)
         where = f"sheet '{self.sheet}' row {self.row}"
-        if rest in self.cells:
-            return f"{where} {self.cells[rest]}"
-        if rest in self.columns:
-            return f"{where} column '{rest}' ({self.columns[rest]}{self.row})"
-        if rest in self.children:
-            return f"{where} ({rest}: rows on sheet '{self.children[rest]}')"
+        named = self._named(
+            rest,
+            (
+                (self.cells, lambda cell: f"{where} {cell}"),
+                (self.columns, lambda column: f"{where} column '{rest}' ({column}{self.row})"),
+                (self.children, lambda sheet: f"{where} ({rest}: rows on sheet '{sheet}')"),
+            ),
+        )
+        if named:
+            return named
         for path in sorted({*self.cells, *self.columns}, key=len, reverse=True):
             if path and rest.startswith((path + ".", path + "[")):
                 return self.describe(path)
@@ -62,10 +74,15 @@ class Place:
         return f"{where} ({rest})"
 
     def _describe_root(self, rest: str) -> str | None:
-        if rest in self.cells:
-            return f"sheet '{self.sheet}' {self.cells[rest]}"
-        if rest in self.children:
-            return f"sheet '{self.children[rest]}'"
+        named = self._named(
+            rest,
+            (
+                (self.cells, lambda cell: f"sheet '{self.sheet}' {cell}"),
+                (self.children, lambda sheet: f"sheet '{sheet}'"),
+            ),
+        )
+        if named:
+            return named
         if rest in self.known:
             return f"sheet '{self.sheet}' field '{rest}' (no row of the sheet gives it)"
         first = re.split(r"[.\[]", rest, maxsplit=1)[0]

@@ -19,6 +19,7 @@ import zlib
 from pathlib import Path
 
 from lca.errors import RecipeError
+from lca.files import read_bytes
 
 MAX_FILE_BYTES = 10 * 2**20
 MAX_UNCOMPRESSED_BYTES = 25 * 2**20
@@ -40,20 +41,16 @@ def read_workbook_bytes(path: Path) -> bytes:
     RecipeError
         One line naming the file and what is wrong with it.
     """
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise RecipeError(
-                f"{path}: the workbook is {_mb(size)}; a recipe workbook is at most "
-                f"{_mb(MAX_FILE_BYTES)} (remove pictures and sheets that are not the recipe's)"
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise RecipeError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise RecipeError(f"{path}: is a folder, not a workbook") from None
-    except OSError as exc:
-        raise RecipeError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    data = read_bytes(
+        path,
+        "a workbook",
+        RecipeError,
+        MAX_FILE_BYTES,
+        lambda size: (
+            f"the workbook is {_mb(size)}; a recipe workbook is at most "
+            f"{_mb(MAX_FILE_BYTES)} (remove pictures and sheets that are not the recipe's)"
+        ),
+    )
     if data.startswith(OLE_MAGIC):
         raise RecipeError(
             f"{path}: an Excel 97-2003 (.xls) or password-protected workbook; save it as an "

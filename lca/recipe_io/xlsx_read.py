@@ -35,6 +35,23 @@ NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#SPILL!")
 
 
+def _unusable(value: Any, kind: str) -> str:
+    """Why a cell's value cannot be a recipe's (an Excel error, a date, a time), or ``""``."""
+    if kind == "e" or (isinstance(value, str) and value in EXCEL_ERRORS):
+        return f"the Excel error value {value}; give the value itself"
+    if isinstance(value, dt.datetime | dt.date):
+        return (
+            f"a date ({value:%Y-%m-%d}) where a value is expected: Excel turns entries such as "
+            "'1/2' or '3-4' into dates; format the cell as Text and type the value again"
+        )
+    if isinstance(value, dt.time | dt.timedelta):
+        return (
+            f"a time of day or duration ({value}); write a number and its unit, e.g. 6 h, in a "
+            "cell formatted as a number or text"
+        )
+    return ""
+
+
 class _Blank:
     """No value (an empty cell, or one whose problem was already reported)."""
 
@@ -139,22 +156,9 @@ class WorkbookReader:
                 return BAD
         if value is None or value == "":
             return BLANK
-        if kind == "e" or (isinstance(value, str) and value in EXCEL_ERRORS):
-            self.problem(where, f"the Excel error value {value}; give the value itself")
-            return BAD
-        if isinstance(value, dt.datetime | dt.date):
-            self.problem(
-                where,
-                f"a date ({value:%Y-%m-%d}) where a value is expected: Excel turns entries such "
-                "as '1/2' or '3-4' into dates; format the cell as Text and type the value again",
-            )
-            return BAD
-        if isinstance(value, dt.time | dt.timedelta):
-            self.problem(
-                where,
-                f"a time of day or duration ({value}); write a number and its unit, e.g. 6 h, "
-                "in a cell formatted as a number or text",
-            )
+        unusable = _unusable(value, kind)
+        if unusable:
+            self.problem(where, unusable)
             return BAD
         return value
 
