@@ -132,7 +132,7 @@ class Assessment:
     recipe: Recipe
     inventory: Inventory
     metrics: tuple[Metric, ...]
-    footprint: Footprint | None = None
+    footprint: Footprint
     mode_effects: tuple[ModeEffect, ...] = ()
     libraries: tuple[LibraryInfo, ...] = ()
     """name, version, GWP basis and path of each factor library the footprint was computed

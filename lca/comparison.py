@@ -11,6 +11,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lca.assessment import Assessment, assess
 from lca.factors import FactorSet, as_factor_set
@@ -236,7 +237,7 @@ class Comparison:
         """The largest differences from the baseline in mass and footprint, by flow."""
         if label == self.baseline:
             return []
-        rows = []
+        rows: list[dict[str, Any]] = []
         for kind, unit, getter in (
             ("mass", "kg/kg", _mass_by_flow),
             ("footprint", "kg CO2e/kg", _footprint_by_flow),
@@ -255,7 +256,7 @@ class Comparison:
                             "unit": unit,
                         }
                     )
-        by_kind = {}
+        by_kind: dict[str, list[dict[str, Any]]] = {}
         for kind in ("mass", "footprint"):
             ranked = sorted((r for r in rows if r["kind"] == kind), key=lambda r: -abs(r["delta"]))
             by_kind[kind] = ranked[:count]

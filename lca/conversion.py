@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
 import pint
 
 from lca import units as u
+from lca.arrays import Variable
 from lca.errors import Problem, UnitError
-from lca.fieldpath import FieldPath, item_path, step_path
+from lca.fieldpath import FieldPath, Location, item_path, step_path
 from lca.materials import Material
 from lca.modes import Campaign
 from lca.recipe import Coproduct, Input, Product, Recipe, Step
@@ -54,7 +54,7 @@ class Part:
 
     material: str
     role: str
-    kg: float | np.ndarray
+    kg: Variable
     origin: str = "charge"
     coefficient: float | None = None
     limiting: bool = False
@@ -88,11 +88,10 @@ class StepConverter:
         self.limiting: Part | None = None
         self.limiting_position: int | None = None
         self.limiting_state = "none"
-        self.limiting_kg: float | None = None
-        self.limiting_mol: float | None = None
+        self.limiting_mol: Variable | None = None
         self._parts: dict[int, list[Part] | Exception] = {}
         self._resolving: list[int] = []
-        self._product: float | Exception | None = None
+        self._product: Variable | Exception | None = None
 
     @property
     def limiting_coefficient(self) -> float:
@@ -131,12 +130,11 @@ class StepConverter:
                 "give it as a mass, volume or amount of substance"
             )
         parts = self.parts(position)
-        self.limiting = next(p for p in parts if p.limiting) if solute is not None else parts[0]
-        self.limiting_kg = self.limiting.kg
-        self.limiting_state = "ok"
-        molar_mass = self.molar_mass(self.limiting.material)
+        limiting = next(p for p in parts if p.limiting) if solute is not None else parts[0]
+        self.limiting, self.limiting_state = limiting, "ok"
+        molar_mass = self.molar_mass(limiting.material)
         if molar_mass is not None:
-            self.limiting_mol = self.limiting_kg * 1000.0 / molar_mass
+            self.limiting_mol = limiting.kg * 1000.0 / molar_mass
 
     def parts(self, position: int) -> list[Part]:
         """The parts of input line ``position``, converted once; its problem raised each time."""
@@ -209,7 +207,7 @@ class StepConverter:
                 "one: merge the lines or refer to another material"
             )
 
-    def _basis_part(self, basis: str) -> Part | float:
+    def _basis_part(self, basis: str) -> Part | Variable:
         """kg of a named basis: the part of the input line that charges it, or the product."""
         if self.step.product is not None and basis == self.step.product.material:
             return self._product_basis()
@@ -222,25 +220,24 @@ class StepConverter:
             raise Skip from None
         return next(p for p in parts if p.material == basis)
 
-    def _product_basis(self) -> float:
+    def _product_basis(self) -> Variable:
         if self._product is None:
             try:
-                self._product = output_kg(self, self.step.product, self.label / "product")
+                self._product = output_kg(self, self.step.made, self.label / "product")
             except (UnitError, Skip) as exc:
                 self._product = exc
         if isinstance(self._product, Exception):
             raise Skip
         return self._product
 
-    def basis_kg(self, basis: str | None, where: str, text: str) -> float:
+    def basis_kg(self, basis: str | None, where: Location, text: str) -> Variable:
         """kg of the material relative amounts refer to (default: the limiting reagent)."""
         if basis is None:
-            self._limiting(where, text)
-            return self.limiting_kg
+            return self._limiting(where, text).kg
         found = self._basis_part(basis)
         return found.kg if isinstance(found, Part) else found
 
-    def basis_moles(self, basis: str | None, where: str, text: str) -> float:
+    def basis_moles(self, basis: str | None, where: Location, text: str) -> Variable:
         """mol of the material ``equiv`` refer to (default: the limiting reagent)."""
         if basis is None:
             return self.limiting_moles(where, text)
@@ -256,7 +253,7 @@ class StepConverter:
             Part(liquid, role, liquid_kg, "feed solvent", liquid_coefficient),
         ]
 
-    def _over_run(self, quantity, where: str, text: str):
+    def _over_run(self, quantity, where: Location, text: str):
         """A flow rate × the run time of a continuous step; other amounts unchanged."""
         if quantity.dimensionality not in FLOW_RATES:
             return quantity
@@ -268,19 +265,20 @@ class StepConverter:
             )
         return quantity * u.Q_(self.plan.run_time_h, "h")
 
-    def _limiting(self, where: str, text: str) -> None:
+    def _limiting(self, where: Location, text: str) -> Part:
+        """The limiting reagent's part, for an amount (``text`` at ``where``) relative to it."""
         if self.limiting_state == "broken":
             raise Skip
-        if self.limiting_state == "none":
+        if self.limiting is None:
             raise UnitError(
                 f"{where}: '{text}' is relative to the limiting reagent, but step "
                 f"'{self.step.id}' has none: mark one input with limiting = true (or give "
                 "`basis`)"
             )
+        return self.limiting
 
-    def limiting_moles(self, where: str, text: str) -> float:
-        self._limiting(where, text)
-        material = self.limiting.material
+    def limiting_moles(self, where: Location, text: str) -> Variable:
+        material = self._limiting(where, text).material
         return self._known(
             self.limiting_mol,
             material,
@@ -292,10 +290,10 @@ class StepConverter:
         self,
         quantity: pint.Quantity,
         material_id: str,
-        where: str,
+        where: Location,
         text: str,
         basis: str | None = None,
-    ) -> float:
+    ) -> Variable:
         """Convert one amount (``text`` as written) to kg of ``material_id``.
 
         Relative amounts (``equiv``, ``vol``, ``wt``) refer to ``basis``, a material of the same
@@ -324,7 +322,7 @@ class StepConverter:
             "volume, amount of substance (mol), 'equiv', 'vol' (L/kg) or 'wt' (kg/kg)"
         )
 
-    def _known(self, value: float | None, material_id: str, problem: str) -> float:
+    def _known(self, value: Variable | None, material_id: str, problem: str) -> Variable:
         """A material's property; if it is unknown, ``problem`` (or a :class:`Skip` when the
         material's properties already have a reported problem)."""
         if value is not None:
@@ -333,7 +331,7 @@ class StepConverter:
             raise Skip
         raise UnitError(problem)
 
-    def _volume_to_kg(self, volume, material_id: str, where: str, text: str) -> float:
+    def _volume_to_kg(self, volume, material_id: str, where: Location, text: str) -> Variable:
         density = self._known(
             self.density(material_id),
             material_id,
@@ -342,7 +340,7 @@ class StepConverter:
         )
         return magnitude(volume, "mL") * density / 1000.0
 
-    def need_molar_mass(self, material_id: str, where: str, text: str) -> float:
+    def need_molar_mass(self, material_id: str, where: Location, text: str) -> Variable:
         return self._known(
             self.molar_mass(material_id),
             material_id,
@@ -354,7 +352,9 @@ class StepConverter:
 def set_limiting(convert: StepConverter, problems: list[Problem]) -> None:
     """Find the step's limiting reagent (an input or a solute of a stream) and convert it."""
     step = convert.step
-    marked = [(p, None, item.material) for p, item in enumerate(step.inputs) if item.limiting]
+    marked: list[tuple[int, int | None, str]] = [
+        (p, None, item.material) for p, item in enumerate(step.inputs) if item.limiting
+    ]
     marked += [
         (p, k, solute.material)
         for p, item in enumerate(step.inputs)
@@ -380,7 +380,7 @@ def set_limiting(convert: StepConverter, problems: list[Problem]) -> None:
             pass
 
 
-def output_kg(convert: StepConverter, output: Product | Coproduct, where: FieldPath) -> float:
+def output_kg(convert: StepConverter, output: Product | Coproduct, where: FieldPath) -> Variable:
     """kg of a step's product or co-product: an amount, or a molar yield on the limiting reagent.
 
     A rate is collected over the productive time of a continuous step (run time − start-up);
@@ -420,6 +420,6 @@ def output_kg(convert: StepConverter, output: Product | Coproduct, where: FieldP
     return moles * molar_mass / 1000.0
 
 
-def product_kg(convert: StepConverter) -> float:
+def product_kg(convert: StepConverter) -> Variable:
     """kg of the step's product on the step's basis (per batch, or collected over the run)."""
-    return output_kg(convert, convert.step.product, convert.label / "product")
+    return output_kg(convert, convert.step.made, convert.label / "product")

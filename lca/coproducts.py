@@ -24,7 +24,7 @@ def coproduct_problems(recipe: Recipe, index: int, producer: Mapping[str, int]) 
     seen: set[str] = set()
     for position, line in enumerate(step.coproducts):
         where = item_path(label, "coproducts", position, line.material)
-        if line.material == step.product.material:
+        if line.material == step.made.material:
             problems.append(
                 Problem(
                     f"{where}.material",
@@ -59,7 +59,7 @@ def coproduct_problems(recipe: Recipe, index: int, producer: Mapping[str, int]) 
             )
         )
     if step.allocation == "economic" and step.coproducts:
-        if step.product.price is None:
+        if step.made.price is None:
             problems.append(
                 Problem(
                     f"{label}.product.price",
@@ -71,16 +71,18 @@ def coproduct_problems(recipe: Recipe, index: int, producer: Mapping[str, int]) 
             if line.price is None:
                 problems.append(
                     Problem(
-                        item_path(label, "coproducts", position, line.material) / "price",
+                        str(item_path(label, "coproducts", position, line.material) / "price"),
                         "economic allocation needs the value of every co-product: give "
                         'price, e.g. "0.6 USD/kg"',
                     )
                 )
         currencies = set()
-        for price in (step.product.price, *(c.price for c in step.coproducts)):
+        for price in (step.made.price, *(c.price for c in step.coproducts)):
+            if price is None:
+                continue  # reported above
             try:
                 currencies.add(parse_price(price, ROOT).currency)
-            except (UnitError, TypeError):  # missing (reported above) or unreadable (by price)
+            except UnitError:  # unreadable: reported where the price is read
                 continue
         if len(currencies) > 1:
             problems.append(

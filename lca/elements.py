@@ -43,9 +43,9 @@ def parse_formula(formula: str) -> Counter[str]:
     parts = re.split(r"[·.*]", text)
     total: Counter[str] = Counter()
     for part in parts:
-        match = re.match(r"^(\d*)(.*)$", part)
-        multiplier = int(match.group(1)) if match.group(1) else 1
-        for element, count in _parse_group(match.group(2), formula).items():
+        digits = len(part) - len(part.lstrip("0123456789"))  # a hydrate's leading count
+        multiplier = int(part[:digits]) if digits else 1
+        for element, count in _parse_group(part[digits:], formula).items():
             total[element] += count * multiplier
     return total
 

@@ -7,14 +7,16 @@ kg (masses) or m³ (volumes), so lines of one carrier add up.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from lca import units as u
+from lca.arrays import Variable
 from lca.errors import Problem, UnitError
-from lca.fieldpath import FieldPath
+from lca.fieldpath import FieldPath, Location
 from lca.recipe import Energy, Input
 from lca.units import WRITTEN, Values, magnitude
 
@@ -37,8 +39,8 @@ class RecoveryLine:
 
 
 def energy_amount(
-    where: FieldPath, line: Energy, run_time_h: float | None = None, values: Values = WRITTEN
-) -> tuple[float, str]:
+    where: FieldPath, line: Energy, run_time_h: Variable | None = None, values: Values = WRITTEN
+) -> tuple[Variable, str]:
     """An energy line in its canonical unit; ``power`` alone runs for ``run_time_h``."""
     if line.amount is not None and (line.power is not None or line.duration is not None):
         raise UnitError(f"{where}: give either `amount` or `power` with `duration`, not both")
@@ -76,9 +78,7 @@ def energy_amount(
     return magnitude(quantity, unit), unit
 
 
-def recovery_lines(
-    where: FieldPath, item: Input, recovered: float | np.ndarray
-) -> tuple[RecoveryLine, ...]:
+def recovery_lines(where: FieldPath, item: Input, recovered: Variable) -> tuple[RecoveryLine, ...]:
     if item.recovery_energy and np.all(np.asarray(recovered) == 0):
         raise UnitError(
             f"{where}: recovery energy is given but `recovered` is not: add the "
@@ -98,7 +98,7 @@ def recovery_lines(
     return tuple(lines)
 
 
-def mixed_energy_units(lines: list[EnergyLine], where: list[str]) -> list[Problem]:
+def mixed_energy_units(lines: list[EnergyLine], where: Sequence[Location]) -> list[Problem]:
     """One carrier must be given in one kind of unit: kg of steam and MJ of steam do not add."""
     first: dict[str, EnergyLine] = {}
     problems = []
@@ -107,7 +107,7 @@ def mixed_energy_units(lines: list[EnergyLine], where: list[str]) -> list[Proble
         if seen.unit != line.unit:
             problems.append(
                 Problem(
-                    location,
+                    str(location),
                     f"'{line.carrier}' is given as {line.unit} here and as {seen.unit} in step "
                     f"'{seen.step}'; give one carrier in one kind of unit throughout the route",
                 )

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lca.arrays import Flags, Floats, Indices, Variable
+
 
 @dataclass(frozen=True)
 class CompiledRoute:
@@ -44,10 +46,10 @@ class CompiledRoute:
 
     n_steps: int
     final_step: int
-    order: np.ndarray
-    flow_step: np.ndarray
-    flow_producer: np.ndarray
-    energy_step: np.ndarray
+    order: Indices
+    flow_step: Indices
+    flow_producer: Indices
+    energy_step: Indices
 
     @property
     def charged_by(self) -> dict[int, list[int]]:
@@ -59,14 +61,14 @@ class CompiledRoute:
         return lines
 
     @property
-    def flow_to_step(self) -> np.ndarray:
+    def flow_to_step(self) -> Floats:
         """``(F, S)`` one-hot matrix: input line → the step it is charged to."""
         onehot = np.zeros((len(self.flow_step), self.n_steps))
         onehot[np.arange(len(self.flow_step)), self.flow_step] = 1.0
         return onehot
 
     @property
-    def is_raw(self) -> np.ndarray:
+    def is_raw(self) -> Flags:
         """``(F,)`` True for input lines that are raw materials (not intermediates)."""
         return self.flow_producer < 0
 
@@ -89,11 +91,11 @@ class Evaluation:
         ``(N, S)`` step PMI: all inputs, intermediates included, per kg of the step's product.
     """
 
-    step_scale: np.ndarray
-    flow_per_step_product: np.ndarray
-    flow: np.ndarray
-    energy: np.ndarray
-    step_pmi: np.ndarray
+    step_scale: Floats
+    flow_per_step_product: Floats
+    flow: Floats
+    energy: Floats
+    step_pmi: Floats
 
 
 @dataclass(frozen=True)
@@ -104,17 +106,17 @@ class Columns:
     Monte Carlo run pays only for the numbers that vary.
     """
 
-    step_scale: list
-    flow_per_step_product: list
-    flow: list
-    energy: list
+    step_scale: list[Variable]
+    flow_per_step_product: list[Variable]
+    flow: list[Variable]
+    energy: list[Variable]
 
 
 def evaluate_columns(
     route: CompiledRoute,
-    charges: Sequence[float | np.ndarray],
-    products: Sequence[float | np.ndarray],
-    energies: Sequence[float | np.ndarray],
+    charges: Sequence[Variable],
+    products: Sequence[Variable],
+    energies: Sequence[Variable],
 ) -> Columns:
     """Normalise charges per kg of each step's product and propagate demand from 1 kg of
     final product: ``(I - Q_int) x = e_final`` solved by substitution in reverse topological
@@ -140,7 +142,7 @@ def evaluate_columns(
     return Columns(x, q, flow, energy)
 
 
-def stack(entries: Sequence, n: int) -> np.ndarray:
+def stack(entries: Sequence[Variable], n: int) -> Floats:
     """Floats and (n,) arrays as one ``(n, len(entries))`` array."""
     if not entries:
         return np.zeros((n, 0))
@@ -149,9 +151,9 @@ def stack(entries: Sequence, n: int) -> np.ndarray:
 
 def evaluate(
     route: CompiledRoute,
-    charge_kg: np.ndarray,
-    product_kg: np.ndarray,
-    energy_amount: np.ndarray,
+    charge_kg: Floats,
+    product_kg: Floats,
+    energy_amount: Floats,
 ) -> Evaluation:
     """:func:`evaluate_columns` on ``(N, ·)`` arrays, with the results as ``(N, ·)`` arrays.
 

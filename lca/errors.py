@@ -20,10 +20,6 @@ class Problem:
     where: str
     message: str
 
-    def __post_init__(self) -> None:
-        # a structured location (lca.fieldpath.FieldPath) is kept as the text messages show
-        object.__setattr__(self, "where", str(self.where))
-
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
 

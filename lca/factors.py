@@ -38,9 +38,11 @@ import io
 import math
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from lca import units as u
 from lca.errors import FactorError, UnitError
@@ -379,7 +381,7 @@ def _check_text(row: FactorRow, regions: tuple[str, ...]) -> None:
     problem = region_problem(row.region, regions)
     if problem:
         raise FactorError(f"{row.where}: {problem}")
-    grade = re.match(r"[\w-]*", row.data_quality).group()
+    grade = re.split(r"[^\w-]", row.data_quality, maxsplit=1)[0]  # its leading word
     if row.data_quality and grade not in DATA_QUALITY:
         raise FactorError(
             f"{row.where}: data_quality '{row.data_quality}' does not start with "
@@ -527,12 +529,12 @@ def read_library(
         raise FactorError(f"GWP set '{gwp_set}' is not one of {', '.join(GWP_SETS)}")
     path = Path(path)
     if path.is_file() and path.suffix.lower() == ".csv":
-        rows, problems = _read_rows(path, path.stem, None, default_tier, "", gwp_set)
-        problems += _check_components(rows)
-        if problems:
-            raise FactorError("\n".join(problems))
+        found, trouble = _read_rows(path, path.stem, None, default_tier, "", gwp_set)
+        trouble += _check_components(found)
+        if trouble:
+            raise FactorError("\n".join(trouble))
         return FactorLibrary(
-            name=path.stem, version="", path=str(path), rows=tuple(rows), gwp_set=gwp_set
+            name=path.stem, version="", path=str(path), rows=tuple(found), gwp_set=gwp_set
         )
     meta_path = path / "library.toml"
     if not path.is_dir():
@@ -600,6 +602,22 @@ def read_library(
 def bundled_library(gwp_set: str | None = None) -> FactorLibrary:
     """The bundled open library (read once per GWP set, on first use)."""
     return read_library(data_dir("factors") / BUNDLED_LIBRARY, gwp_set, default_tier="cited")
+
+
+class FactorLookup(Protocol):
+    """What the footprint asks of its factors: a :class:`FactorSet`, or a stand-in that records
+    the keys a route needs (:func:`lca.backends.brightway_background.route_flow_keys`)."""
+
+    @property
+    def gwp_set(self) -> str: ...
+
+    def lookup(self, key: str, region: str, unit: str | None = None) -> Factor | None: ...
+
+    def lookup_material(self, key: str, production_region: str | None = None) -> Factor | None: ...
+
+    def lookup_class(self, material_class: str) -> Factor | None: ...
+
+    def class_chain(self, material_class: str) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -822,7 +840,7 @@ def load_factor_set(
 
 
 def as_factor_set(
-    factors: FactorSet | tuple[str | Path, ...] | list[str | Path] | None = None,
+    factors: FactorSet | Sequence[str | Path] | None = None,
     gwp_set: str | None = None,
 ) -> FactorSet:
     """A factor set as given, or read from paths of user libraries over the bundled one.

@@ -19,7 +19,7 @@ for people, and a path built twice for the same field is equal however it was la
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     from lca.recipe import Recipe
@@ -70,6 +70,9 @@ class FieldPath:
         """The path without labels: ``steps[1].inputs[0].amount``."""
         return ".".join(segment.canonical for segment in self.segments)
 
+
+Location: TypeAlias = "FieldPath | str"
+"""Where a message points: a field path, or text (a file and line, a cell)."""
 
 ROOT = FieldPath()
 ROUTE = ROOT / "route"

@@ -46,7 +46,7 @@ def check_graph(recipe: Recipe) -> tuple[RouteGraph | None, list[Problem]]:
         if step.product is None:
             problems.append(
                 Problem(
-                    step_path(recipe, index),
+                    str(step_path(recipe, index)),
                     f"step '{step.id}' has no product: add [steps.product] with the material it "
                     "makes and its isolated amount or yield",
                 )
@@ -83,17 +83,18 @@ def check_graph(recipe: Recipe) -> tuple[RouteGraph | None, list[Problem]]:
     if final not in producer:
         problems.append(
             Problem(
-                ROUTE / "product",
+                str(ROUTE / "product"),
                 f"the route product '{final}' is not made by any step; set route.product to the "
                 "material of the last step's [steps.product]",
             )
         )
     for index in dict.fromkeys(consumers.get(final, [])):
-        if steps[index].product is not None and steps[index].product.material == final:
+        product = steps[index].product
+        if product is not None and product.material == final:
             continue
         problems.append(
             Problem(
-                step_path(recipe, index),
+                str(step_path(recipe, index)),
                 f"the route product '{final}' is charged to step '{steps[index].id}'; the final "
                 "product cannot be an input of the route",
             )

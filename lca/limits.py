@@ -7,6 +7,7 @@ to make the request smaller, instead of running for minutes and then failing (or
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from lca.errors import LimitError
 
@@ -54,7 +55,7 @@ def parse_size(text: str) -> int:
     from lca.units import ureg
 
     try:
-        quantity = ureg.Quantity(text.strip())
+        quantity: Any = ureg.Quantity(text.strip())
         n_bytes = float(quantity.m_as("byte")) if hasattr(quantity, "m_as") else float(quantity)
     except Exception:  # pint's parser raises many types
         n_bytes = float("nan")

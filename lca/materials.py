@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lca import elements
 from lca import units as u
@@ -163,7 +163,7 @@ def suggest(name: str, known: list[str] | set[str] | Mapping[str, object]) -> st
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def merge_material(base: Material | None, material_id: str, **overrides: object) -> Material:
+def merge_material(base: Material | None, material_id: str, **overrides: Any) -> Material:
     """Recipe-local properties laid over the bundled ones (or over nothing)."""
     start = base if base is not None else Material(id=material_id, source="recipe")
     given = {key: value for key, value in overrides.items() if value is not None}
@@ -209,7 +209,7 @@ def resolve_materials(
             try:
                 overrides[name] = parse_property(value, unit, dimension, f"{where / name}")
             except UnitError as exc:
-                problems.append(Problem(where / name, after_where(exc)))
+                problems.append(Problem(str(where / name), after_where(exc)))
         material = merge_material(table.get(material_id), material_id, **overrides)
         if props.formula is not None and props.molar_mass is None:
             # a new formula replaces the bundled molar mass unless one is given with it

@@ -12,10 +12,11 @@ aqueous wash solutions other than plain water).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from lca.arrays import Flags, Floats, Labels
 from lca.engine import Evaluation
 from lca.reaction import Reaction, Species
 from lca.recipe import STAGES
@@ -28,12 +29,12 @@ ROLE_GROUPS = {
 }
 
 
-def _raw_sum(ev: Evaluation, is_raw: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+def _raw_sum(ev: Evaluation, is_raw: Flags, mask: Flags | None = None) -> Floats:
     keep = is_raw if mask is None else is_raw & mask
     return ev.flow[:, keep].sum(axis=1)
 
 
-def route_pmi(ev: Evaluation, is_raw: np.ndarray) -> np.ndarray:
+def route_pmi(ev: Evaluation, is_raw: Flags) -> Floats:
     """Cumulative (route) Process Mass Intensity [kg/kg].
 
     PMI = Σ y_m over raw materials m, where y_m is kg of m per kg of final product found by
@@ -50,7 +51,7 @@ def route_pmi(ev: Evaluation, is_raw: np.ndarray) -> np.ndarray:
     return _raw_sum(ev, is_raw)
 
 
-def step_pmi(ev: Evaluation) -> np.ndarray:
+def step_pmi(ev: Evaluation) -> Floats:
     """Step PMI [kg/kg of the step's product], ``(N, S)``.
 
     PMI_s = Σ_m q_{m,s}: all inputs charged to step s, intermediates included, per kg of its
@@ -59,7 +60,7 @@ def step_pmi(ev: Evaluation) -> np.ndarray:
     return ev.step_pmi
 
 
-def pmi_by_role(ev: Evaluation, is_raw: np.ndarray, roles: np.ndarray) -> dict[str, np.ndarray]:
+def pmi_by_role(ev: Evaluation, is_raw: Flags, roles: Labels) -> dict[str, Floats]:
     """Route PMI split into reactants (incl. reagents, catalysts), solvents, water and work-up.
 
     The groups add up to :func:`route_pmi`. This is the breakdown of the ACS GCI Pharmaceutical
@@ -73,7 +74,7 @@ def pmi_by_role(ev: Evaluation, is_raw: np.ndarray, roles: np.ndarray) -> dict[s
     }
 
 
-def solvent_intensity(ev: Evaluation, is_raw: np.ndarray, roles: np.ndarray) -> np.ndarray:
+def solvent_intensity(ev: Evaluation, is_raw: Flags, roles: Labels) -> Floats:
     """Solvent intensity [kg solvent / kg product]: raw solvents (water excluded) per kg product.
 
     SI = m(solvents) / m(product) (Constable, Curzons, Cunningham, Green Chem. 2002, 4, 521,
@@ -82,7 +83,7 @@ def solvent_intensity(ev: Evaluation, is_raw: np.ndarray, roles: np.ndarray) -> 
     return _raw_sum(ev, is_raw, roles == "solvent")
 
 
-def water_intensity(ev: Evaluation, is_raw: np.ndarray, roles: np.ndarray) -> np.ndarray:
+def water_intensity(ev: Evaluation, is_raw: Flags, roles: Labels) -> Floats:
     """Water intensity [kg water / kg product]: process water (role water) per kg product.
 
     WI = m(process water) / m(product) (ACS GCI PR convention: water is part of PMI).
@@ -90,7 +91,7 @@ def water_intensity(ev: Evaluation, is_raw: np.ndarray, roles: np.ndarray) -> np
     return _raw_sum(ev, is_raw, roles == "water")
 
 
-def complete_e_factor(pmi: np.ndarray) -> np.ndarray:
+def complete_e_factor(pmi: Floats) -> Floats:
     """Complete E-factor (cEF) [kg waste / kg product] = PMI − 1, assuming no recycling.
 
     Upper bound of the true E-factor (Roschangar, Sheldon, Senanayake, Green Chem. 2015, 17, 752,
@@ -99,7 +100,7 @@ def complete_e_factor(pmi: np.ndarray) -> np.ndarray:
     return pmi - 1.0
 
 
-def simple_e_factor(ev: Evaluation, is_raw: np.ndarray, roles: np.ndarray) -> np.ndarray:
+def simple_e_factor(ev: Evaluation, is_raw: Flags, roles: Labels) -> Floats:
     """Simple E-factor (sEF) [kg/kg]: raw materials other than solvents and water, minus product.
 
     sEF = (Σ m(reactants, reagents, catalysts, work-up) − m(product)) / m(product); a lower bound
@@ -108,12 +109,12 @@ def simple_e_factor(ev: Evaluation, is_raw: np.ndarray, roles: np.ndarray) -> np
     return _raw_sum(ev, is_raw, ~np.isin(roles, ("solvent", "water"))) - 1.0
 
 
-def recovered_mass(ev: Evaluation, is_raw: np.ndarray, recovered: np.ndarray) -> np.ndarray:
+def recovered_mass(ev: Evaluation, is_raw: Flags, recovered: Floats) -> Floats:
     """Mass recovered for reuse [kg / kg product]: Σ y_m × recovered fraction of each raw input."""
     return (ev.flow[:, is_raw] * recovered[is_raw]).sum(axis=1)
 
 
-def pmi_net_of_recovery(ev: Evaluation, is_raw: np.ndarray, recovered: np.ndarray) -> np.ndarray:
+def pmi_net_of_recovery(ev: Evaluation, is_raw: Flags, recovered: Floats) -> Floats:
     """PMI net of solvent recovery [kg/kg] = PMI − recovered mass.
 
     Reported beside, never instead of, the conventional PMI, which does not net out recycling
@@ -122,14 +123,12 @@ def pmi_net_of_recovery(ev: Evaluation, is_raw: np.ndarray, recovered: np.ndarra
     return route_pmi(ev, is_raw) - recovered_mass(ev, is_raw, recovered)
 
 
-def mass_productivity(pmi: np.ndarray) -> np.ndarray:
+def mass_productivity(pmi: Floats) -> Floats:
     """Mass productivity [%] = 100 / PMI (Constable et al. 2002, doi:10.1039/B206169B)."""
     return 100.0 / pmi
 
 
-def route_reaction_mass_efficiency(
-    ev: Evaluation, is_raw: np.ndarray, roles: np.ndarray
-) -> np.ndarray:
+def route_reaction_mass_efficiency(ev: Evaluation, is_raw: Flags, roles: Labels) -> Floats:
     """Overall reaction mass efficiency of the route [%].
 
     100 × m(final product) / Σ m(raw inputs with role reactant), i.e. the raw reactants consumed
@@ -140,7 +139,7 @@ def route_reaction_mass_efficiency(
     return 100.0 / _raw_sum(ev, is_raw, roles == "reactant")
 
 
-def stage_pmi(ev: Evaluation, is_raw: np.ndarray, stages: np.ndarray) -> dict[str, np.ndarray]:
+def stage_pmi(ev: Evaluation, is_raw: Flags, stages: Labels) -> dict[str, Floats]:
     """Route PMI of each stage [kg/kg]: raw inputs tagged reaction, work-up or purification.
 
     The split of the ACS GCI Pharmaceutical Roundtable PMI calculator (reaction, work-up,
@@ -150,9 +149,7 @@ def stage_pmi(ev: Evaluation, is_raw: np.ndarray, stages: np.ndarray) -> dict[st
     return {stage: _raw_sum(ev, is_raw, stages == stage) for stage in STAGES}
 
 
-def step_stage_pmi(
-    ev: Evaluation, flow_to_step: np.ndarray, stages: np.ndarray
-) -> dict[str, np.ndarray]:
+def step_stage_pmi(ev: Evaluation, flow_to_step: Floats, stages: Labels) -> dict[str, Floats]:
     """Step PMI of each stage [kg/kg of the step's product], ``(N, S)`` per stage.
 
     Every input of the stage, intermediates included, per kg of the step's product.
@@ -161,18 +158,17 @@ def step_stage_pmi(
     return {stage: q[:, stages == stage] @ flow_to_step[stages == stage] for stage in STAGES}
 
 
-def cumulative_stages(by_stage: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def cumulative_stages(by_stage: dict[str, Floats]) -> dict[str, Floats]:
     """PMI through each stage: reaction; reaction + work-up; + purification."""
-    totals, running = {}, 0.0
+    totals: dict[str, Floats] = {}
+    running = np.zeros_like(by_stage[STAGES[0]])
     for stage in STAGES:
         running = running + by_stage[stage]
         totals[stage] = running
     return totals
 
 
-def step_pmi_net_of_recovery(
-    ev: Evaluation, flow_to_step: np.ndarray, recovered: np.ndarray
-) -> np.ndarray:
+def step_pmi_net_of_recovery(ev: Evaluation, flow_to_step: Floats, recovered: Floats) -> Floats:
     """Step PMI net of recovery [kg/kg of the step's product], ``(N, S)``.
 
     PMI_s − Σ_m r_m · q_m over the step's lines: the fresh material the step needs if what is
@@ -181,7 +177,7 @@ def step_pmi_net_of_recovery(
     return (ev.flow_per_step_product * (1.0 - recovered)) @ flow_to_step
 
 
-def step_recovered(ev: Evaluation, flow_to_step: np.ndarray, recovered: np.ndarray) -> np.ndarray:
+def step_recovered(ev: Evaluation, flow_to_step: Floats, recovered: Floats) -> Floats:
     """Mass each step recovers for reuse [kg per kg of final product], ``(N, S)``:
     Σ_f r_f · y_f over the step's lines."""
     return (ev.flow * recovered) @ flow_to_step
@@ -189,10 +185,10 @@ def step_recovered(ev: Evaluation, flow_to_step: np.ndarray, recovered: np.ndarr
 
 def step_waste(
     ev: Evaluation,
-    coproducts_per_step_product: np.ndarray,
-    flow_to_step: np.ndarray,
-    recovered: np.ndarray,
-) -> np.ndarray:
+    coproducts_per_step_product: Floats,
+    flow_to_step: Floats,
+    recovered: Floats,
+) -> Floats:
     """Step waste [kg per kg of final product], ``(N, S)``: x_s · (PMI_s − 1 − CP_s) − R_s.
 
     What a step is charged with (intermediates included) and neither isolates as product,
@@ -206,15 +202,14 @@ def step_waste(
     return gross - step_recovered(ev, flow_to_step, recovered)
 
 
-def _complete(values: Sequence[float | int | None]) -> bool:
-    return all(value is not None for value in values)
-
-
 def _equation_mass(species: Sequence[Species]) -> float | None:
-    masses = [s.molar_mass for s in species]
-    if not _complete(masses):
-        return None
-    return sum(s.coefficient * s.molar_mass for s in species)
+    """Σ ν·M of the species [g per mole of equation], ``None`` if a molar mass is unknown."""
+    total = 0.0
+    for s in species:
+        if s.molar_mass is None:
+            return None
+        total += s.coefficient * s.molar_mass
+    return total
 
 
 def atom_economy(reaction: Reaction, coproduct_credit: bool = False) -> float | None:
@@ -272,15 +267,20 @@ def carbon_efficiency(reaction: Reaction) -> float | None:
     C = carbon atoms per molecule, n = moles (Constable et al. 2002, doi:10.1039/B206169B).
     ``None`` if a formula or molar mass is unknown or the reactants hold no carbon.
     """
-    species = (*reaction.reactants, reaction.product)
-    if not reaction.reactants or not _complete([s.moles for s in species]):
+    carbon = [_carbon_moles(s) for s in (*reaction.reactants, reaction.product)]
+    *charged, made = carbon
+    if not reaction.reactants or made is None or any(c is None for c in charged):
         return None
-    if not _complete([s.carbon for s in species]):
-        return None
-    carbon_in = sum(r.moles * r.carbon for r in reaction.reactants)
+    carbon_in = sum(c for c in charged if c is not None)
     if carbon_in == 0:
         return None
-    return float(100.0 * reaction.product.moles * reaction.product.carbon / carbon_in)
+    return float(100.0 * made / carbon_in)
+
+
+def _carbon_moles(species: Species) -> float | None:
+    """Moles of carbon atoms in a species as charged or made, ``None`` if unknown."""
+    moles, carbon = species.moles, species.carbon
+    return None if moles is None or carbon is None else moles * carbon
 
 
 def isolated_yield(reaction: Reaction) -> float | None:
@@ -317,9 +317,10 @@ def route_isolated_yield(
     scored = []
     for chain in candidates:
         values = [yields[s] for s in chain]
-        if not _complete(values):
+        known = [v for v in values if v is not None]
+        if len(known) < len(values):
             return None, chain
-        scored.append((float(np.prod([v / 100.0 for v in values])) * 100.0, chain))
+        scored.append((float(np.prod([v / 100.0 for v in known])) * 100.0, chain))
     return min(scored)
 
 
@@ -334,7 +335,7 @@ def telescoped_sequence(
 
 
 def _sequence_multipliers(
-    sequence: Sequence[int], reactions: Sequence[Reaction], order: Sequence[int], basis: str
+    sequence: Sequence[int], reactions: Mapping[int, Reaction], order: Sequence[int], basis: str
 ) -> dict[int, float] | None:
     """How often each step of a telescoped sequence runs per run of its last step.
 
@@ -366,7 +367,7 @@ def _sequence_multipliers(
 
 
 def telescoped_atom_economy(
-    sequence: Sequence[int], reactions: Sequence[Reaction], order: Sequence[int]
+    sequence: Sequence[int], reactions: Mapping[int, Reaction], order: Sequence[int]
 ) -> float | None:
     """Atom economy [%] of a telescoped sequence: its overall balanced equation.
 
@@ -392,7 +393,7 @@ def telescoped_atom_economy(
 
 
 def telescoped_reaction_mass_efficiency(
-    sequence: Sequence[int], reactions: Sequence[Reaction], order: Sequence[int]
+    sequence: Sequence[int], reactions: Mapping[int, Reaction], order: Sequence[int]
 ) -> float | None:
     """RME [%] of a telescoped sequence: isolated product per mass of its raw reactants.
 
@@ -401,6 +402,8 @@ def telescoped_reaction_mass_efficiency(
     overall RME of a synthesis plan, Andraos, Org. Process Res. Dev. 2006, 10, 212).
     """
     factor = _sequence_multipliers(sequence, reactions, order, "mass")
+    if factor is None:
+        return None
     made = {reactions[s].product.name for s in sequence}
     reactant_kg = sum(
         factor.get(s, 0.0)

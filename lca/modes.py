@@ -21,8 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from lca import units as u
+from lca.arrays import Variable
 from lca.errors import UnitError
-from lca.fieldpath import FACILITY, FieldPath
+from lca.fieldpath import FACILITY, FieldPath, Location
 from lca.recipe import Cleaning, Facility, Recipe, Step
 from lca.units import WRITTEN, Values, magnitude
 
@@ -44,10 +45,10 @@ class Campaign:
 
     mode: str
     batches: int = 1
-    good_fraction: float = 1.0
-    run_time_h: float | None = None
-    startup_h: float = 0.0
-    cycle_time_h: float | None = None
+    good_fraction: Variable = 1.0
+    run_time_h: Variable | None = None
+    startup_h: Variable = 0.0
+    cycle_time_h: Variable | None = None
 
     @property
     def charge_multiplier(self) -> float:
@@ -55,27 +56,27 @@ class Campaign:
         return float(self.batches) if self.mode == "batch" else 1.0
 
     @property
-    def output_multiplier(self) -> float:
+    def output_multiplier(self) -> Variable:
         """Per-batch (or per-run) output × batches × the share of good batches: failed batches
         are charged but make neither product nor co-products."""
         return self.charge_multiplier * self.good_fraction
 
     @property
-    def productive_fraction(self) -> float:
+    def productive_fraction(self) -> Variable:
         """Share of the run whose output is collected (continuous start-up diverted)."""
         if self.mode != "continuous" or self.run_time_h is None:
             return 1.0
         return (self.run_time_h - self.startup_h) / self.run_time_h
 
     @property
-    def occupied_h(self) -> float | None:
+    def occupied_h(self) -> Variable | None:
         """Hours the step occupies its equipment in the campaign, if known."""
         if self.mode == "continuous":
             return self.run_time_h
         return None if self.cycle_time_h is None else self.batches * self.cycle_time_h
 
 
-def _hours(text: str, where: FieldPath, values: Values = WRITTEN) -> float | np.ndarray:
+def _hours(text: str, where: FieldPath, values: Values = WRITTEN) -> Variable:
     quantity = values.quantity(text, where)
     if quantity.dimensionality != u.TIME:
         raise UnitError(
@@ -125,20 +126,18 @@ def campaign(step: Step, label: FieldPath, values: Values = WRITTEN) -> Campaign
     run = _hours(step.run_time, label / "run_time", values)
     if np.any(run <= 0):
         raise UnitError(f"{label}.run_time: '{step.run_time}' must be longer than zero")
-    startup = (
-        0.0
-        if step.startup is None
-        else _hours(step.startup.time, label / "startup" / "time", values)
-    )
-    if np.any(startup >= run):
-        raise UnitError(
-            f"{label}.startup.time: '{step.startup.time}' is not shorter than the run "
-            f"time '{step.run_time}'; nothing would be collected"
-        )
+    startup: Variable = 0.0
+    if step.startup is not None:
+        startup = _hours(step.startup.time, label / "startup" / "time", values)
+        if np.any(startup >= run):
+            raise UnitError(
+                f"{label}.startup.time: '{step.startup.time}' is not shorter than the run "
+                f"time '{step.run_time}'; nothing would be collected"
+            )
     return Campaign("continuous", run_time_h=run, startup_h=startup)
 
 
-def cleaning_multiplier(step: Step, cleaning: Cleaning, plan: Campaign, where: str) -> float:
+def cleaning_multiplier(step: Step, cleaning: Cleaning, plan: Campaign, where: Location) -> float:
     """How many times a cleaning or flush line is used in the campaign."""
     allowed = CLEANING_PERIODS[step.mode]
     if cleaning.per not in allowed:
@@ -153,8 +152,8 @@ def cleaning_multiplier(step: Step, cleaning: Cleaning, plan: Campaign, where: s
 class FacilityShare:
     """Hours the facility is occupied by this campaign and the share of overheads it bears."""
 
-    campaign_h: float
-    share: float
+    campaign_h: Variable
+    share: Variable
 
 
 def facility_share(
@@ -171,12 +170,13 @@ def facility_share(
         hours = _hours(facility.campaign_time, FACILITY / "campaign_time", values)
     else:
         occupied = [plan.occupied_h for plan in plans]
-        if any(h is None for h in occupied):
+        known = [h for h in occupied if h is not None]
+        if len(known) < len(occupied):
             raise UnitError(
                 f"{FACILITY / 'campaign_time'}: give the campaign time, or cycle_time on "
                 "every batch step, so that overheads can be allocated"
             )
-        hours = sum(occupied)
+        hours = sum(known, 0.0)
     if np.any(hours <= 0):
         raise UnitError(f"{FACILITY / 'campaign_time'}: must be longer than zero")
     other = (

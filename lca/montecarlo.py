@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from lca.arrays import Floats
 from lca.errors import OutputError
 from lca.factors import Factor, FactorSet, as_factor_set
 from lca.fieldpath import FieldPath
@@ -43,12 +44,12 @@ def _as_recipe(recipe: Recipe | str | Path) -> Recipe:
 def evaluate(
     recipe: Recipe,
     factors: FactorSet,
-    columns: Mapping[FieldPath, np.ndarray] | None = None,
-    factor_scales: Mapping[str, np.ndarray] | None = None,
+    columns: Mapping[FieldPath, Floats] | None = None,
+    factor_scales: Mapping[str, Floats] | None = None,
     size: int | None = None,
     with_gaps: bool = False,
     source: str = "the Monte Carlo draws",
-) -> dict[str, np.ndarray]:
+) -> dict[str, Floats]:
     """PMI and footprint (total and by category) of ``size`` variants, each an ``(size,)`` array.
 
     Parameters
@@ -93,10 +94,10 @@ class FactorUncertainty:
     factor: Factor
     rows: tuple[tuple[str, float, Distribution], ...]  # (stream name, row value, distribution)
 
-    def scale(self, draws: Sequence[np.ndarray]) -> np.ndarray:
+    def scale(self, draws: Sequence[Floats]) -> Floats:
         """The factor's value in each variant ÷ its value as written."""
         fixed = self.factor.value - sum(value for _, value, _ in self.rows)
-        return (fixed + sum(draws)) / self.factor.value
+        return (fixed + np.sum(draws, axis=0)) / self.factor.value
 
 
 def _rescaled(distribution: Distribution, scale: float) -> Distribution:
@@ -181,7 +182,8 @@ class Sampler:
             self._generators[name] = self.streams.generator(name)
         return self._generators[name]
 
-    def draw(self, m: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    def draw(self, m: int) -> tuple[dict[FieldPath, Floats], dict[str, Floats]]:
+        """``m`` draws of every parameter (by field) and factor stream (by name)."""
         columns = {p.where: d.sample(self._generator(p.path), m) for p, d in self.parameters}
         scales = {
             f.id: f.scale([d.sample(self._generator(name), m) for name, _, d in f.rows])
@@ -219,7 +221,7 @@ def simulate(
     outputs: Sequence[str] = OUTPUTS,
     workers: int = 2,
     max_memory: int | None = None,
-) -> dict[str, np.ndarray]:
+) -> dict[str, Floats]:
     """``n`` Monte Carlo draws of a route's PMI and footprint, reproducible from ``seed``.
 
     Draws come chunk by chunk from named streams, so the result does not depend on ``chunk``;
@@ -235,7 +237,7 @@ def simulate(
         "use fewer draws (--mc N)",
         max_memory,
     )
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in outputs}
+    parts: dict[str, list[Floats]] = {name: [] for name in outputs}
 
     def run(columns, scales, m):
         results = evaluate(recipe, factors, columns, scales, size=m, with_gaps=with_factors)
@@ -245,7 +247,7 @@ def simulate(
     # workers, since numpy releases the GIL in the array arithmetic that dominates a chunk.
     done = 0
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending = []
+        pending: list[tuple[Future, int]] = []
         while done < n or pending:
             while done < n and len(pending) < workers + 1:
                 m = min(chunk, n - done)
@@ -266,7 +268,7 @@ class MonteCarloComparison:
     """Monte Carlo draws of several routes with common random numbers."""
 
     labels: tuple[str, ...]
-    draws: tuple[dict[str, np.ndarray], ...]
+    draws: tuple[dict[str, Floats], ...]
     n: int
     seed: int
     threshold: float = DEFAULT_THRESHOLD
@@ -290,7 +292,7 @@ class MonteCarloComparison:
             )
         return rows
 
-    def probability_lower(self, metric: str, threshold: float = 0.0) -> np.ndarray:
+    def probability_lower(self, metric: str, threshold: float = 0.0) -> Floats:
         """``P[i, j]``: share of draws in which route i is lower (better) than route j by more
         than ``threshold`` of route j's value (0: lower at all)."""
         values = [d[metric] for d in self.draws]
@@ -358,21 +360,21 @@ def compare_monte_carlo(
         memory available), before any is drawn.
     """
     factors = as_factor_set(factors)
-    recipes = [_as_recipe(r) for r in recipes]
-    largest = max((chunk_memory(r, min(n, chunk)) for r in recipes), default=0)
+    routes = [_as_recipe(r) for r in recipes]
+    largest = max((chunk_memory(r, min(n, chunk)) for r in routes), default=0)
     check_memory(
-        monte_carlo_memory(n, len(recipes)) + largest,
-        f"{n:,} Monte Carlo draws of {len(recipes)} route(s)",
+        monte_carlo_memory(n, len(routes)) + largest,
+        f"{n:,} Monte Carlo draws of {len(routes)} route(s)",
         "use fewer draws (--mc N) or compare fewer routes at once",
         max_memory,
     )
     draws = tuple(
         simulate(r, n, seed, factors, chunk, progress=progress, max_memory=max_memory)
-        for r in recipes
+        for r in routes
     )
     uncovered = tuple(
         tuple(t.flow for t in gap_terms(build_footprint_model(build_inventory(r), factors)))
-        for r in recipes
+        for r in routes
     )
     return MonteCarloComparison(tuple(labels), draws, n, seed, threshold, uncovered)
 
@@ -408,9 +410,9 @@ def sensitivity(
     base = [p.value for p, _ in draws.parameters] + [value for _, _, value, _ in rows]
     k = len(draws.parameters)
 
-    def model(x: np.ndarray) -> np.ndarray:
+    def model(x: Floats) -> Floats:
         columns = {p.where: x[:, i] for i, (p, _) in enumerate(draws.parameters)}
-        scales: dict[str, np.ndarray] = {}
+        scales: dict[str, Floats] = {}
         for uncertain in draws.factors:
             picked = [x[:, k + j] for j, row in enumerate(rows) if row[0] is uncertain]
             scales[uncertain.id] = uncertain.scale(picked)
@@ -442,13 +444,13 @@ def sensitivity(
     ]
 
 
-def _grid(ranges: Sequence[tuple[float, float, int]]) -> np.ndarray:
+def _grid(ranges: Sequence[tuple[float, float, int]]) -> Floats:
     axes = [np.linspace(start, stop, count) for start, stop, count in ranges]
     mesh = np.meshgrid(*axes, indexing="ij")
     return np.column_stack([m.reshape(-1) for m in mesh])
 
 
-def _latin_hypercube(ranges: Sequence[tuple[float, float, int]], n: int, seed: int) -> np.ndarray:
+def _latin_hypercube(ranges: Sequence[tuple[float, float, int]], n: int, seed: int) -> Floats:
     """n points, each parameter's range cut into n equal strata, one point per stratum."""
     rng = np.random.default_rng(seed)
     columns = []
@@ -531,7 +533,7 @@ def sweep(
         # the whole sweep is checked before the first chunk is evaluated
         where = f"{recipe.origin}: {parameter.where}"
         check_override(points[:, i], where, parameter.unit or None, "the sweep")
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in OUTPUTS}
+    parts: dict[str, list[Floats]] = {name: [] for name in OUTPUTS}
     for begin in range(0, len(points), chunk):
         block = points[begin : begin + chunk]
         columns = {p.where: block[:, i] for i, p in enumerate(parameters)}
@@ -541,8 +543,8 @@ def sweep(
         if progress:
             progress(min(begin + chunk, len(points)), len(points))
     frame = pd.DataFrame(points, columns=[p.path for p in parameters])
-    for name, values in parts.items():
-        frame[name] = np.concatenate(values)
+    for name, chunks in parts.items():
+        frame[name] = np.concatenate(chunks)
     frame.attrs["units"] = {p.path: p.unit for p in parameters}
     return frame
 

@@ -206,7 +206,7 @@ def recipe_distributions(recipe: Recipe) -> list[tuple[Parameter, Distribution, 
             continue
         seen.add(parameter.path)
         try:
-            numbers = {
+            numbers: dict[str, float | str] = {
                 name: parameter.to_unit(value, f"{where}.{name}")
                 for name in ("min", "max", "mode", "mean", "sd", "median")
                 if (value := getattr(spec, name)) is not None

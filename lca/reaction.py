@@ -95,7 +95,9 @@ def build_reaction(
     coproduct_kg: list[float],
 ) -> Reaction:
     """The step's species on its steady-state basis; a solution's parts count separately."""
-    reactants, others, limiting = [], [], None
+    reactants: list[Species] = []
+    others: list[Species] = []
+    limiting: Species | None = None
     for position, lines in parts.items():
         where = str(convert.line(position, step.inputs[position]))
         for part in lines:
@@ -104,7 +106,7 @@ def build_reaction(
             (reactants if part.role == "reactant" else others).append(species)
             if part.limiting:
                 limiting = species
-    product = step.product
+    product = step.made
     coproducts = tuple(
         _species(
             convert,

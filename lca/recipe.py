@@ -328,6 +328,20 @@ class Step(_Model):
     cleaning: list[Cleaning] = Field(default_factory=list)
     notes: str = ""
 
+    @property
+    def made(self) -> Product:
+        """The step's product. A step without one is refused by the route checks
+        (:func:`lca.graph.check_graph`); code that runs after them reads the product here.
+
+        Raises
+        ------
+        RecipeError
+            If the step has no product.
+        """
+        if self.product is None:
+            raise RecipeError(f"step '{self.id}' has no product: add [steps.product]")
+        return self.product
+
 
 class Steam(_Model):
     """The steam the site buys or raises: its state and the feedwater, for heat per kg."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lca import metrics as m
+from lca.arrays import Floats
 from lca.footprint import Footprint
 from lca.inventory import Inventory
 
@@ -27,7 +28,7 @@ class Metric:
     note: str = ""
 
 
-def _scalar(values: np.ndarray) -> float | None:
+def _scalar(values: Floats) -> float | None:
     value = float(values[0])
     return value if math.isfinite(value) else None
 
@@ -169,7 +170,7 @@ def _step_rows(inventory: Inventory) -> list[Metric]:
     coproduct_step = inventory.coproduct_step
     stages = m.step_stage_pmi(ev, onehot, inventory.stages) if inventory.stages_tagged else None
     suppliers = _suppliers(inventory)
-    isolated = [step.product.isolated for step in inventory.recipe.steps]
+    isolated = [step.made.isolated for step in inventory.recipe.steps]
     rows = []
     for index, step_id in enumerate(inventory.step_ids):
         in_step = inventory.route.flow_step == index
@@ -221,14 +222,15 @@ def _telescoped_rows(inventory: Inventory, sequence: tuple[int, ...]) -> list[Me
     step_id = inventory.step_ids[sequence[0]]
     names = " → ".join(inventory.step_ids[s] for s in reversed(sequence))
     note = f"telescoped sequence {names}"
-    if any(reactions[s] is None for s in sequence):
+    known = {s: r for s in sequence if (r := reactions[s]) is not None}
+    if len(known) < len(sequence):
         return [
             Metric(step_id, name, None, "%", "not computed for variants")
             for name in ("atom_economy_telescoped", "reaction_mass_efficiency_telescoped")
         ]
     order = [int(s) for s in inventory.route.order]
-    ae = m.telescoped_atom_economy(sequence, reactions, order)
-    rme = m.telescoped_reaction_mass_efficiency(sequence, reactions, order)
+    ae = m.telescoped_atom_economy(sequence, known, order)
+    rme = m.telescoped_reaction_mass_efficiency(sequence, known, order)
     return [
         Metric(
             step_id,

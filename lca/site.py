@@ -8,16 +8,20 @@ numbers with factors (and a recipe mistake never surfaces as a factor error).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from lca import units as u
+from lca.arrays import Variable
 from lca.errors import Problem, RecipeError, UnitError
 from lca.fieldpath import ROUTE, FieldPath, material_path, transport_path
 from lca.prices import Price, parse_price
 from lca.recipe import Recipe
 from lca.steam import SteamHeat, steam_heat
 from lca.units import WRITTEN, Values, magnitude
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class Leg:
 
     material: str
     mode: str
-    km: object  # float, or an (N,) array of variants
+    km: Variable
     distance: str
     position: int
 
@@ -140,17 +144,18 @@ def read_site(recipe: Recipe, values: Values = WRITTEN) -> Site:
         With every problem, each naming its field.
     """
     problems: list[Problem] = []
-    found: dict[str, object] = {}
-    readers = {
-        "steam": lambda: _steam(recipe, values),
-        "market": lambda: _market(recipe, values),
-        "legs": lambda: _legs(recipe, values),
-    }
-    for name, reader in readers.items():
+
+    def read(reader: Callable[[Recipe, Values], T], default: T) -> T:
         try:
-            found[name] = reader()
+            return reader(recipe, values)
         except UnitError as exc:
             problems.append(Problem("", str(exc)))
+            return default
+
+    steam = read(_steam, SteamHeat(0.0, ""))
+    market = read(_market, None)
+    no_legs: tuple[Leg, ...] = ()
+    legs = read(_legs, no_legs)
     prices: dict[str, Price] = {}
     biogenic: dict[str, float] = {}
     for material, props in recipe.materials.items():
@@ -169,10 +174,10 @@ def read_site(recipe: Recipe, values: Values = WRITTEN) -> Site:
     if problems:
         raise RecipeError(recipe.locate(problems), source=recipe.origin)
     return Site(
-        steam=found["steam"],
-        market=found["market"],
+        steam=steam,
+        market=market,
         energy_recovery_cutoff=recipe.route.incineration_energy_recovery,
         prices=prices,
         biogenic=biogenic,
-        legs=found["legs"],
+        legs=legs,
     )

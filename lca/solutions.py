@@ -17,7 +17,7 @@ import numpy as np
 
 from lca import units as u
 from lca.errors import UnitError
-from lca.fieldpath import FieldPath
+from lca.fieldpath import FieldPath, Location
 from lca.recipe import Input, Step
 from lca.units import magnitude, parse_property
 
@@ -132,6 +132,8 @@ def _solutes(convert, position: int, item: Input) -> list[SoluteSpec]:
                 "dissolved in itself"
             )
         where = convert.where(position, item, "concentration")
+        if item.concentration is None:
+            raise UnitError(f"{where}: a solution feed needs the concentration of its solute")
         return [
             SoluteSpec(
                 item.material,
@@ -234,7 +236,7 @@ def _solution_from_equiv(convert, position, item, solute: SoluteSpec, total, den
     return solute_kg, litres * density
 
 
-def one_stream_twice(origin: str, label: str, step: Step) -> list[str]:
+def one_stream_twice(origin: str, label: Location, step: Step) -> list[str]:
     """Solution feeds of one step that share their liquid and amount: probably one stream whose
     liquid the recipe counts once per solute."""
     groups: dict[tuple, list[int]] = {}

@@ -11,7 +11,6 @@ at the input to fix.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 from lca import metrics as m
@@ -94,18 +93,19 @@ def _against_limiting(reaction: Reaction) -> list[Problem]:
     return problems
 
 
-def _atoms(species: Sequence[Species]) -> Counter[str] | None:
-    total: Counter[str] = Counter()
+def _atoms(species: Sequence[Species]) -> dict[str, float] | None:
+    """Atoms of each element across ``species``, weighted by their coefficients."""
+    total: dict[str, float] = {}
     for s in species:
         atoms = s.atoms
         if atoms is None:
             return None
         for element, count in atoms.items():
-            total[element] += s.coefficient * count
+            total[element] = total.get(element, 0.0) + s.coefficient * count
     return total
 
 
-def _short(need: Counter[str], have: Counter[str]) -> dict[str, tuple[float, float]]:
+def _short(need: dict[str, float], have: dict[str, float]) -> dict[str, tuple[float, float]]:
     return {
         e: (need[e], have.get(e, 0)) for e in need if need[e] > have.get(e, 0) * (1 + TOLERANCE)
     }
@@ -151,7 +151,7 @@ def _balance_culprit(reaction: Reaction, outputs: Sequence[Species]) -> tuple[st
             trial = list(reaction.reactants)
             trial[index] = Species(reactant.name, reactant.kg, reactant.molar_mass, coefficient,
                                    reactant.formula)  # fmt: skip
-            if not _short(need, _atoms(trial)):
+            if not _short(need, _atoms(trial) or {}):
                 fixes.append((coefficient - reactant.coefficient, reactant, coefficient))
                 break
     element, (needed, given) = next(iter(short.items()))
@@ -179,12 +179,12 @@ def _mass_culprit(reaction: Reaction) -> tuple[str, str]:
             for r in reaction.reactants
             if r.moles is not None and r.moles / r.coefficient < extent * (1 - TOLERANCE)
         ]
-        if short:
-            first = short[0]
+        if short and short[0].moles is not None:
+            first, moles = short[0], short[0].moles
             return (
                 first.where,
-                f"'{first.name}' ({first.moles:.4g} mol, coefficient {first.coefficient:g}) can "
-                f"give at most {first.moles / first.coefficient * product.coefficient:.4g} mol "
+                f"'{first.name}' ({moles:.4g} mol, coefficient {first.coefficient:g}) can "
+                f"give at most {moles / first.coefficient * product.coefficient:.4g} mol "
                 f"of '{product.name}', but the step makes {product.moles:.4g} mol: check its "
                 "amount and coefficient",
             )

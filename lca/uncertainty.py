@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lca.arrays import Floats
 from lca.errors import UnitError
 
 KINDS = ("uniform", "range", "triangular", "normal", "lognormal")
@@ -41,7 +42,7 @@ class Distribution:
     low: float = 0.0
     high: float = math.inf
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def sample(self, rng: np.random.Generator, n: int) -> Floats:
         """``n`` draws from ``rng``."""
         p = self.params
         if self.kind in ("uniform", "range"):
@@ -152,7 +153,7 @@ DEFAULTED = {"triangular": "mode", "normal": "mean", "lognormal": "median"}
 
 
 def parse_distribution(
-    spec: Mapping[str, float],
+    spec: Mapping[str, float | str],
     base: float,
     where: str,
     low: float = 0.0,
@@ -175,7 +176,7 @@ def parse_distribution(
     UnitError
         For an unknown kind, a missing or inconsistent parameter.
     """
-    kind = spec.get("distribution")
+    kind = str(spec.get("distribution"))
     if kind not in KINDS:
         raise UnitError(f"{where}.distribution: {kind!r} is not one of {', '.join(KINDS)}")
     missing = [name for name in REQUIRED[kind] if name not in spec]
@@ -247,17 +248,17 @@ class Streams:
         key = zlib.crc32(name.encode("utf-8"))
         return np.random.default_rng(np.random.SeedSequence(entropy=self.seed, spawn_key=(key,)))
 
-    def draw(self, name: str, distribution: Distribution, n: int) -> np.ndarray:
+    def draw(self, name: str, distribution: Distribution, n: int) -> Floats:
         return distribution.sample(self.generator(name), n)
 
 
 def sobol_indices(
-    model: Callable[[np.ndarray], np.ndarray],
+    model: Callable[[Floats], Floats],
     distributions: Sequence[Distribution],
     n: int,
     streams: Streams,
     names: Sequence[str] | None = None,
-) -> dict[str, np.ndarray]:
+) -> dict[str, Floats]:
     """First-order and total Sobol indices of ``model`` by the Saltelli (2010) design.
 
     ``model`` maps an ``(m, k)`` array of parameter values to ``m`` outputs. Evaluates it on
@@ -299,7 +300,7 @@ def sobol_indices(
 
 
 def tornado(
-    model: Callable[[np.ndarray], np.ndarray],
+    model: Callable[[Floats], Floats],
     distributions: Sequence[Distribution],
     base: Sequence[float],
     quantiles: tuple[float, float] = (0.05, 0.95),

@@ -25,14 +25,16 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pint
 
+from lca.arrays import Floats, Variable
 from lca.errors import UnitError
-from lca.fieldpath import FieldPath
+from lca.fieldpath import FieldPath, Location
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 ureg.define("equivalent = [equivalent] = equiv = eq = eqv")
 ureg.define("vol = liter / kilogram")
 ureg.define("wt = [mass_ratio]")
@@ -169,7 +171,7 @@ def parse_quantity(text: str | float | int, where: str) -> pint.Quantity:
             "write 't' or 'tonne' for the metric tonne, or 'short_ton' if you mean the US ton"
         )
     try:
-        quantity = Q_(text)
+        quantity: pint.Quantity = Q_(text)
     except Exception as exc:  # pint's parser raises many types (tokenize.TokenError among them)
         raise UnitError(f"{where}: cannot read '{text}' as an amount ({exc}); {EXAMPLES}") from None
     if not isinstance(quantity, pint.Quantity):
@@ -205,7 +207,7 @@ def check_magnitude(value: float, text: str, where: str) -> None:
 
 
 def check_values(
-    values: np.ndarray, where: str, fraction: bool, source: str, base: np.ndarray | None = None
+    values: Floats, where: Location, fraction: bool, source: str, base: Floats | None = None
 ) -> None:
     """The checks a written amount (or fraction) gets, applied to N values that replace it.
 
@@ -240,7 +242,7 @@ def parse_fraction(value: str | float | int, where: str) -> float:
         raise UnitError(f"{where}: expected a fraction such as 0.85 or '85 %', got {value!r}")
     if isinstance(value, str):
         try:
-            quantity = Q_(value)
+            quantity: Any = Q_(value)  # a Quantity, or a plain number
         except Exception:  # pint's parser raises many types (tokenize.TokenError among them)
             raise UnitError(
                 f"{where}: cannot read '{value}' as a fraction; write 0.85 or '85 %'"
@@ -301,7 +303,7 @@ def dimension_name(quantity: pint.Quantity) -> str:
     return names.get(quantity.dimensionality, f"of dimension {quantity.dimensionality}")
 
 
-def magnitude(quantity: pint.Quantity, unit: str) -> float | np.ndarray:
+def magnitude(quantity: pint.Quantity, unit: str) -> Variable:
     """The magnitude in ``unit``: a float, or an array when the quantity holds variants."""
     value = quantity.m_as(unit)
     return value if isinstance(value, np.ndarray) else float(value)
@@ -318,7 +320,7 @@ class Values:
     code as the recipe itself (N = 1).
     """
 
-    overrides: Mapping[FieldPath, np.ndarray] = field(default_factory=dict)
+    overrides: Mapping[FieldPath, Floats] = field(default_factory=dict)
     source: str = "an override"
 
     @property
@@ -336,7 +338,7 @@ class Values:
             return Q_(values, quantity.units)
         return quantity
 
-    def fraction(self, value: str | float, where: FieldPath) -> float | np.ndarray:
+    def fraction(self, value: str | float, where: FieldPath) -> Variable:
         """The fraction of a field: as written, or its N overriding values."""
         fraction = parse_fraction(value, str(where))
         if where in self.overrides:
@@ -344,7 +346,7 @@ class Values:
         return fraction
 
 
-def check_override(values, where: FieldPath | str, unit, source: str) -> np.ndarray:
+def check_override(values, where: Location, unit, source: str) -> Floats:
     """N values that replace a recipe field, after the checks a written value gets.
 
     ``unit`` is the field's unit (``None`` for a fraction: yield, recovered, failure rate).

@@ -65,7 +65,8 @@ def check_recipe(
         recipe = read_recipe(recipe)
     factors = as_factor_set(factors)
     problems: list[Problem] = []
-    inventory = distributions = None
+    inventory: Inventory | None = None
+    distributions: tuple | None = None
     try:
         inventory = build_inventory(recipe)
     except RecipeError as exc:
@@ -85,7 +86,7 @@ def check_recipe(
     region = region_problem(recipe.route.region, declared)
     if region:
         problems.append(Problem(f"{recipe.origin}: route.region", region))
-    if problems:
+    if problems or inventory is None or distributions is None:  # none without a problem
         raise RecipeError(list(dict.fromkeys(problems)))
     _check_finite(inventory)
     model = build_footprint_model(inventory, factors)

@@ -25,6 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lca.backends.brightway_mapping import (
     LinkedActivity,
@@ -36,6 +37,10 @@ from lca.backends.brightway_mapping import (
 from lca.backends.brightway_project import brightway, switched_project
 from lca.errors import FactorError
 from lca.factors import GLOBAL, FactorLibrary, FactorRow, FactorSet, load_factor_set
+
+if TYPE_CHECKING:
+    from lca.assessment import Assessment
+    from lca.inventory import Inventory
 
 CO2_EQ_UNIT = re.compile(r"\bCO2[\s_-]*(e\b|eq|equivalent)", re.IGNORECASE)
 PER_UNIT_TEXT = {"t*km": "(t*km)"}
@@ -227,7 +232,7 @@ class BackgroundFactors:
     unmatched: tuple[str, ...] = ()
 
 
-def route_flow_keys(inventory) -> set[str]:
+def route_flow_keys(inventory: Inventory) -> set[str]:
     """The factor keys a route's footprint asks for (materials, mixture components, energy,
     waste, transport), found by building its footprint model against an empty factor set."""
     from lca.footprint import build_footprint_model
@@ -240,14 +245,17 @@ def route_flow_keys(inventory) -> set[str]:
         def __init__(self) -> None:
             self.keys: set[str] = set()
 
-        def lookup(self, key: str, region: str, unit: str | None = None):
+        def lookup(self, key: str, region: str, unit: str | None = None) -> None:
             self.keys.add(key)
 
-        def lookup_material(self, key: str, production_region: str | None = None):
+        def lookup_material(self, key: str, production_region: str | None = None) -> None:
             self.keys.add(key)
 
-        def lookup_class(self, material_class: str):
+        def lookup_class(self, material_class: str) -> None:
             return None  # class proxies have no activity of their own
+
+        def class_chain(self, material_class: str) -> list[str]:
+            return [material_class]
 
     recorder = Recorder()
     build_footprint_model(inventory, recorder)
@@ -358,7 +366,7 @@ class MethodAssessment:
     """One route assessed with one method's background factors."""
 
     background: BackgroundFactors
-    assessment: object
+    assessment: Assessment
 
     @property
     def method(self) -> tuple[str, ...]:

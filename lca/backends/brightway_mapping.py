@@ -160,7 +160,9 @@ def parse_mapping(data: dict, origin: str = "<mapping>") -> tuple[MappingRow, ..
 
 
 def _validated(entries: list[tuple[dict, str]], origin: str) -> tuple[MappingRow, ...]:
-    problems, rows, seen = [], [], {}
+    problems: list[str] = []
+    rows: list[MappingRow] = []
+    seen: dict[str, str] = {}
     for values, where in entries:
         flow = values.get("flow", "")
         if not (FLOW_KEY.match(flow) or flow == CO2_FOSSIL):

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lca.arrays import Floats, Indices
 from lca.backends.brightway_project import brightway, require_deterministic
 from lca.footprint import Footprint, FootprintModel
 from lca.inventory import Inventory
@@ -37,9 +38,9 @@ from lca.inventory import Inventory
 class RouteNodes:
     """Integer ids of the datapackage's activities (ids of products are the same numbers)."""
 
-    steps: np.ndarray
-    flows: np.ndarray
-    energy: np.ndarray
+    steps: Indices
+    flows: Indices
+    energy: Indices
 
     @classmethod
     def of(cls, inventory: Inventory) -> RouteNodes:
@@ -55,13 +56,13 @@ class RouteNodes:
         """The activity whose supply is the inventory entry ``(array, index)``."""
         return int({"flow": self.flows, "energy": self.energy, "step": self.steps}[array][index])
 
-    def step_of(self, inventory: Inventory) -> np.ndarray:
+    def step_of(self, inventory: Inventory) -> Floats:
         """Step index of every activity id."""
         route = inventory.route
         return np.concatenate([self.steps, route.flow_step, route.energy_step]).astype(int)
 
 
-def index_pairs(bwp, rows, cols) -> np.ndarray:
+def index_pairs(bwp, rows, cols) -> Floats:
     """(row, column) pairs in bw_processing's index dtype."""
     return np.array(list(zip(rows, cols, strict=True)), dtype=bwp.INDICES_DTYPE)
 
@@ -76,16 +77,20 @@ def technosphere_entries(inventory: Inventory, nodes: RouteNodes):
     every = np.concatenate([nodes.steps, nodes.flows, nodes.energy])
     rows, cols = list(every), list(every)
     data, flip = [1.0] * len(every), [False] * len(every)  # production of every node
+
+    def consumes(row: int, col: int, amount: float) -> None:
+        rows.append(row)
+        cols.append(col)
+        data.append(amount)
+        flip.append(True)
+
     for f, step in enumerate(route.flow_step):
-        rows.append(nodes.flows[f]), cols.append(nodes.steps[step])
-        data.append(q[f]), flip.append(True)
+        consumes(nodes.flows[f], nodes.steps[step], q[f])
         producer = route.flow_producer[f]
         if producer >= 0:
-            rows.append(nodes.steps[producer]), cols.append(nodes.flows[f])
-            data.append(1.0), flip.append(True)
+            consumes(nodes.steps[producer], nodes.flows[f], 1.0)
     for e, step in enumerate(route.energy_step):
-        rows.append(nodes.energy[e]), cols.append(nodes.steps[step])
-        data.append(energy[e]), flip.append(True)
+        consumes(nodes.energy[e], nodes.steps[step], energy[e])
     return rows, cols, data, flip
 
 
@@ -156,11 +161,11 @@ class BrightwaySolution:
     """
 
     score: float
-    contributions: np.ndarray
+    contributions: Floats
     by_step: dict[str, float]
-    flow: np.ndarray
-    energy: np.ndarray
-    step_scale: np.ndarray
+    flow: Floats
+    energy: Floats
+    step_scale: Floats
     seconds: float
     activities: int
 
@@ -212,7 +217,7 @@ def brightway_footprint(
     solution = solution or solve_route(model, inventory)
     values = {"flow": solution.flow, "energy": solution.energy, "step": solution.step_scale}
 
-    def amounts(items) -> np.ndarray:
+    def amounts(items) -> Floats:
         return np.array([values[i.array][i.index] * i.multiplier for i in items], dtype=float)
 
     return Footprint(

@@ -14,6 +14,7 @@ import warnings
 
 import numpy as np
 
+from lca.arrays import Variable
 from lca.backends.brightway_memory import add_technosphere, index_pairs
 from lca.backends.brightway_project import brightway
 from lca.errors import FactorError
@@ -59,7 +60,7 @@ def monte_carlo_benchmark(
     components = [(u, value, d) for u in uncertain.values() for _, value, d in u.rows]
     package = bwp.create_datapackage(name="greenroute-mc", sequential=False, seed=seed)
     nodes = add_technosphere(bwp, package, inventory)
-    bio_rows, bio_cols, amounts = [], [], []
+    flows: list[tuple[int, int, Variable]] = []  # (characterised flow, activity, amount)
     for term in model.terms:
         node = nodes.entry(term.array, term.index)
         owner = uncertain.get(term.stream) if term.factor is not None else None
@@ -67,9 +68,10 @@ def monte_carlo_benchmark(
         for k, (u, value, _) in enumerate(components, start=1):
             if u is owner:
                 share = value / u.factor.value
-                bio_rows.append(k), bio_cols.append(node), amounts.append(term.coefficient * share)
+                flows.append((k, node, term.coefficient * share))
                 fixed_share -= share
-        bio_rows.append(0), bio_cols.append(node), amounts.append(term.coefficient * fixed_share)
+        flows.append((0, node, term.coefficient * fixed_share))
+    bio_rows, bio_cols, amounts = zip(*flows, strict=True) if flows else ((), (), ())
     package.add_persistent_vector(
         matrix="biosphere_matrix",
         name="terms",
@@ -95,12 +97,12 @@ def monte_carlo_benchmark(
         lca.lci()
         lca.lcia()
         start = time.perf_counter()
-        scores = []
+        drawn = []
         for _ in range(n):
             next(lca)
-            scores.append(lca.score)
+            drawn.append(lca.score)
         bw_seconds = time.perf_counter() - start
-    scores = np.array(scores)
+    scores = np.array(drawn)
     start = time.perf_counter()
     ours = simulate(
         recipe, greenroute_draws, seed=seed, factors=factors, outputs=("carbon_footprint",)

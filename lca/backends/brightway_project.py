@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
 import re
 import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from lca import units as u
 from lca.errors import FactorError, LcaError, OutputError
 from lca.factors import PER_UNITS
+
+if TYPE_CHECKING:
+    from lca.inventory import Inventory
 
 INSTALL_HINT = "pip install 'greenroute[brightway]'"
 LOCK_FILE = "greenroute-writer.lock"
@@ -83,7 +86,7 @@ def brightway(*names: str) -> tuple[ModuleType, ...]:
     return tuple(modules)
 
 
-def require_deterministic(inventory) -> None:
+def require_deterministic(inventory: Inventory) -> None:
     """Brightway gets one route, not a set of Monte Carlo or sweep variants."""
     variants = getattr(inventory, "variants", 1)
     if variants != 1:
@@ -169,7 +172,7 @@ def _writer_lock(project_dir: Path, name: str) -> Iterator[None]:
     handle = path.open("a+b")
     try:
         try:
-            if os.name == "nt":
+            if sys.platform == "win32":
                 import msvcrt
 
                 msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)

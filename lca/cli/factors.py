@@ -140,7 +140,7 @@ def _resolve_for_show(factor_set, key: str, region: str | None):
         return factor, ""
     material = bundled_materials().get(key.removeprefix("material:"))
     proxy = factor_set.lookup_class(material.material_class) if material else None
-    if proxy is None:
+    if material is None or proxy is None:
         raise FactorError(
             f"no factor '{key}' in any library and no class proxy for it; "
             "`lca factors search` lists what there is"

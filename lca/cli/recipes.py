@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -139,5 +140,9 @@ def examples_copy(
 
         for path in chosen:
             target = destination / path.name
-            write_atomically(target, lambda tmp, source=path: shutil.copyfile(source, tmp), force)
+            write_atomically(target, functools.partial(_copy, path), force)
             echo_err(f"copied {target}")
+
+
+def _copy(source: Path, target: Path) -> None:
+    shutil.copyfile(source, target)

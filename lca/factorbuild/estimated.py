@@ -27,7 +27,7 @@ import math
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from lca.errors import FactorError
 from lca.uncertainty import Z95
 
 if TYPE_CHECKING:
+    from lca.factors import FactorRow
     from lca.recipe import Recipe
 
 RECIPES = "factors/build/estimated"
@@ -225,7 +226,7 @@ def _own_biogenic_co2(footprint) -> float:
 
 
 def _precursors(footprint) -> tuple[tuple[str, str, str, float, str], ...]:
-    found = {}
+    found: dict[str, tuple[str, str, str, float, str]] = {}
     for term in footprint.model.terms:
         if term.factor is None or term.category not in ("materials", "energy", "transport"):
             continue
@@ -327,8 +328,11 @@ def factor_row(fields: dict[str, str], gwp_set: str, where: str):
     from lca.factors import FactorRow
 
     value = float(fields["value"])
+    text: dict[str, Any] = {
+        k: v for k, v in fields.items() if k not in ("value", "tier", "gwp_basis")
+    }
     return FactorRow(
-        **{k: v for k, v in fields.items() if k not in ("value", "tier", "gwp_basis")},
+        **text,
         value=value,
         library="greenroute-open",
         where=where,
@@ -348,7 +352,7 @@ def build(root: Path) -> list[Estimate]:
     estimates: dict[str, Estimate] = {}
     for gwp_set in GWP_SETS:
         library = base_library(root, gwp_set)
-        made = []
+        made: list[FactorRow] = []
         for material, depends in order:
             relative, recipe = recipes[material]
             factors = _factor_set(library, made, gwp_set)

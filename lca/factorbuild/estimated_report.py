@@ -9,7 +9,7 @@ figures (ours, theirs, ratio, source and its licence status).
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from lca.factorbuild.estimated import DRAWS, GWP_SETS, SEED, fmt
 
@@ -43,7 +43,8 @@ def equation(step, materials) -> str:
     ]
     if any(not formula(name) for _, name in reactants + outputs):
         return "n/a (a formula is unknown)"
-    left, charged = Counter(), Counter()
+    left: defaultdict[str, float] = defaultdict(float)
+    charged: defaultdict[str, float] = defaultdict(float)
     for coefficient, name in reactants:
         for element, count in parse_formula(formula(name)).items():
             left[element] += coefficient * count
@@ -119,7 +120,7 @@ def _step_lines(estimate, materials) -> list[str]:
 
 def _comparison_rows(estimate, comparisons) -> list[tuple[str, ...]]:
     ours = estimate.results["AR6"].value
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for entry in comparisons.get(estimate.material, []):
         theirs = float(entry["value"])
         rows.append(

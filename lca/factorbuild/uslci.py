@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -75,13 +76,13 @@ class System:
     """The linked technosphere of the activities reachable from the demanded ones."""
 
     activities: list[Activity]
-    technosphere: object  # scipy.sparse.csc_matrix (n, n)
+    technosphere: Any  # scipy.sparse.csc_matrix (n, n)
     emissions: dict[str, np.ndarray]  # gas id -> kg per activity column
     cutoff_mass: np.ndarray  # kg of cut-off inputs (kg-unit only) per activity column
     cutoff_flows: list[set[str]]  # names of cut-off inputs per activity
     choices: list[set[Choice]]  # provider choices used by each activity
     unmapped_ghg: dict[str, np.ndarray] = field(default_factory=dict)  # flow -> kg per column
-    _lu: object = None
+    _lu: Any = None  # scipy.sparse.linalg.SuperLU, factorised on first use
 
     def solve(self, index: int, amount: float = 1.0) -> np.ndarray:
         """Scaling vector x for ``amount`` of activity ``index``'s product (A x = f)."""

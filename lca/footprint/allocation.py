@@ -19,13 +19,19 @@ burned as fossil CO2.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lca.errors import RecipeError
 from lca.footprint.model import Apart, Entry, Gap, Term
+from lca.prices import Price
+
+if TYPE_CHECKING:
+    from lca.inventory import Inventory
 
 
-def _product_shares(inventory) -> list:
+def _product_shares(inventory: Inventory) -> list:
     """Per step, the share of its own burden its product bears (floats or (N,) arrays)."""
     shares: list = [1.0] * len(inventory.step_ids)
     lines = inventory.coproducts
@@ -43,13 +49,21 @@ def _product_shares(inventory) -> list:
         if method == "mass":
             shares[step_index] = product / (product + sum(kg for kg, _ in mine))
         else:
-            price = inventory.product_price[step_index].per_kg
-            value = product * price
-            shares[step_index] = value / (value + sum(kg * line.price.per_kg for kg, line in mine))
+            # economic allocation has a price on the product and each co-product
+            # (lca.coproducts.coproduct_problems refuses the recipe otherwise)
+            value = product * _per_kg(inventory.product_price[step_index])
+            others = sum(kg * _per_kg(line.price) for kg, line in mine)
+            shares[step_index] = value / (value + others)
     return shares
 
 
-def burden_shares(inventory) -> list:
+def _per_kg(price: Price | None) -> float:
+    if price is None:
+        raise RecipeError("economic allocation needs a price on the product and co-products")
+    return price.per_kg
+
+
+def burden_shares(inventory: Inventory) -> list:
     """Per step, the share of its burden that 1 kg of final product bears: its own product share
     times that of the step(s) consuming its product (weighted by what each consumes)."""
     own = _product_shares(inventory)
@@ -84,7 +98,7 @@ def allocate(terms, apart, inventory) -> tuple[list[Term], list[Apart]]:
     return [shared(t) for t in terms], [replace(a, term=shared(a.term)) for a in apart]
 
 
-def expansion_terms(inventory, resolver) -> tuple[list[Term], list[Gap]]:
+def expansion_terms(inventory: Inventory, resolver) -> tuple[list[Term], list[Gap]]:
     """Credits for the production co-products displace (system expansion)."""
     terms: list[Term] = []
     gaps: list[Gap] = []

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from lca.factors import FactorSet
+from lca.factors import FactorLookup
 from lca.fieldpath import transport_path
 from lca.footprint.allocation import allocate, expansion_terms
 from lca.footprint.energy import EnergyFactors, double_counting, energy_terms
@@ -13,8 +14,11 @@ from lca.footprint.model import ROOT_CLASS, Apart, Entry, FootprintModel, Gap, T
 from lca.footprint.waste import BIOGENIC, waste_terms
 from lca.site import Site
 
+if TYPE_CHECKING:
+    from lca.inventory import Inventory
 
-def transport_terms(inventory, factors: FactorSet, site: Site, region: str):
+
+def transport_terms(inventory: Inventory, factors: FactorLookup, site: Site, region: str):
     """Freight of raw materials: kg of material × km → t·km × the mode's factor."""
     from lca.errors import FactorError
 
@@ -46,7 +50,7 @@ def transport_terms(inventory, factors: FactorSet, site: Site, region: str):
     return terms, gaps
 
 
-def build_footprint_model(inventory, factors: FactorSet) -> FootprintModel:
+def build_footprint_model(inventory: Inventory, factors: FactorLookup) -> FootprintModel:
     """Compile the footprint terms and gaps of an inventory under a factor set.
 
     Raises

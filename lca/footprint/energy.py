@@ -9,11 +9,16 @@ lacks a part is used and flagged, never silently mixed with complete ones.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from lca.factors import Factor, FactorSet
+from lca.factors import Factor, FactorLookup
 from lca.footprint.model import Entry, Gap, Term, factor_id
 from lca.site import Site
+
+if TYPE_CHECKING:
+    from lca.inventory import Inventory
 
 ELECTRICITY_PARTS = ("generation", "upstream", "T&D losses")
 FUELS = ("natural-gas", "fuel-oil", "gas-oil", "diesel", "lpg", "coal", "biomass")
@@ -46,7 +51,7 @@ def electricity_parts(factor: Factor) -> set[str]:
 class EnergyFactors:
     """Finds the factor of a carrier in a unit, for one site."""
 
-    def __init__(self, factors: FactorSet, site: Site, region: str):
+    def __init__(self, factors: FactorLookup, site: Site, region: str):
         self.factors = factors
         self.site = site
         self.region = region
@@ -101,7 +106,7 @@ def _line_term(energy: EnergyFactors, entry: Entry, carrier: str, basis: str) ->
     return entry.with_factor(factor, conversion=conversion, basis=basis, note=note, carrier=carrier)
 
 
-def energy_terms(inventory, energy: EnergyFactors) -> tuple[list[Term], list[Gap]]:
+def energy_terms(inventory: Inventory, energy: EnergyFactors) -> tuple[list[Term], list[Gap]]:
     """Terms of every energy line and of the energy of solvent recovery."""
     items: list[Term | Gap] = []
     for index, line in enumerate(inventory.energy_lines):
@@ -127,13 +132,14 @@ def energy_terms(inventory, energy: EnergyFactors) -> tuple[list[Term], list[Gap
                 )
             )
             continue
-        for line in flow.recovery_energy:
+        for spent in flow.recovery_energy:
             entry = recovery.at(
-                multiplier=flow.recovered * line.per_kg,
-                amount_unit=line.unit,
-                flow=f"{label} ({line.carrier})",
+                multiplier=flow.recovered * spent.per_kg,
+                amount_unit=spent.unit,
+                flow=f"{label} ({spent.carrier})",
             )
-            items.append(_line_term(energy, entry, line.carrier, f"recovery energy: {line.source}"))
+            basis = f"recovery energy: {spent.source}"
+            items.append(_line_term(energy, entry, spent.carrier, basis))
     terms = [item for item in items if isinstance(item, Term)]
     gaps = [item for item in items if isinstance(item, Gap)]
     return terms, gaps

@@ -14,16 +14,20 @@ A material's factor is found in this order (each choice recorded in the term's `
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from lca.elements import parse_formula
 from lca.errors import FactorError
-from lca.factors import Factor, FactorSet
+from lca.factors import Factor, FactorLookup
 from lca.fieldpath import material_path
 from lca.footprint.model import Entry, Gap, Term, factor_id
 from lca.materials import Material
 from lca.site import Site
+
+if TYPE_CHECKING:
+    from lca.inventory import Inventory
 
 SPEND_SECTORS = {"organic": "325199", "inorganic": "325180"}
 # Order-of-magnitude bounds [USD/kg] outside which a price given for a spend-based estimate is
@@ -59,7 +63,7 @@ def inferred_class(material: Material) -> str | None:
 class MaterialFactors:
     """Resolves material factors for one route under one factor set."""
 
-    def __init__(self, recipe, materials, factors: FactorSet, site: Site):
+    def __init__(self, recipe, materials, factors: FactorLookup, site: Site):
         self.recipe = recipe
         self.materials = materials
         self.factors = factors
@@ -236,7 +240,7 @@ def _kg_conversion(factor: Factor, material: Material, site: Site, material_id: 
     )
 
 
-def material_terms(inventory, resolver: MaterialFactors) -> tuple[list[Term], list[Gap]]:
+def material_terms(inventory: Inventory, resolver: MaterialFactors) -> tuple[list[Term], list[Gap]]:
     """Production (gross of recovery) and recovery credits of every raw-material line."""
     terms: list[Term] = []
     gaps: list[Gap] = []

@@ -15,14 +15,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from numpy.typing import NDArray
 
+from lca.arrays import Floats, Variable
 from lca.engine import Columns, Evaluation
 from lca.factors import Factor
 from lca.steam import SteamHeat
+
+if TYPE_CHECKING:
+    from lca.site import MarketInstrument
 
 CATEGORIES = ("materials", "energy", "waste treatment", "transport", "credits")
 ROOT_CLASS = "chemical"
@@ -46,7 +49,7 @@ class Entry:
 
     array: Array
     index: int
-    multiplier: float | NDArray[np.float64] = 1.0
+    multiplier: Variable = 1.0
     amount_unit: str
     step: str
     category: str
@@ -102,7 +105,7 @@ class Term(Entry):
     conversion: float = 1.0
     value: float
     sign: float = 1.0
-    allocation: float | NDArray[np.float64] = 1.0
+    allocation: Variable = 1.0
     basis: str = "factor"
     factor: Factor | None = None
     tier: str
@@ -111,13 +114,13 @@ class Term(Entry):
     carrier: str = ""
 
     @property
-    def factor_units(self) -> float | NDArray[np.float64]:
+    def factor_units(self) -> Variable:
         """Units of the factor (or of ``value``'s denominator) per unit of the inventory entry,
         signed and allocated: ``sign × multiplier × allocation × conversion``."""
         return self.sign * self.multiplier * self.allocation * self.conversion
 
     @property
-    def coefficient(self) -> float | NDArray[np.float64]:
+    def coefficient(self) -> Variable:
         """kg CO2e per unit of the inventory entry: :attr:`factor_units` × ``value``."""
         return self.factor_units * self.value
 
@@ -150,7 +153,7 @@ class FootprintModel:
     gaps: tuple[Gap, ...]
     steam: SteamHeat
     apart: tuple[Apart, ...] = ()
-    market: object = None  # lca.site.MarketInstrument | None
+    market: MarketInstrument | None = None
     warnings: tuple[str, ...] = field(default=())
     root_proxy: Factor | None = None
     """the factor set's proxy of the broadest class (:data:`ROOT_CLASS`), if it has one"""
@@ -170,12 +173,12 @@ class FootprintModel:
         return {"flow": ev.flow, "energy": ev.energy, "step": ev.step_scale}
 
     @staticmethod
-    def _size(entries: dict[str, list], extra: Mapping[str, np.ndarray] | None) -> int:
+    def _size(entries: dict[str, list], extra: Mapping[str, Floats] | None) -> int:
         sizes = [np.size(v) for values in entries.values() for v in values]
         sizes += [np.size(v) for v in (extra or {}).values()]
         return max([1, *sizes])
 
-    def _matrix(self, ev, items, weight) -> np.ndarray:
+    def _matrix(self, ev, items, weight) -> Floats:
         """``(N, len(items))``: each item's inventory entry × ``weight(item)``.
 
         N is the number of variants of the inventory or of the weights: a term's multiplier
@@ -192,8 +195,8 @@ class FootprintModel:
         return np.column_stack([np.broadcast_to(column, (n,)) for column in columns])
 
     def contributions(
-        self, ev: Evaluation | Columns, scales: Mapping[str, np.ndarray] | None = None
-    ) -> np.ndarray:
+        self, ev: Evaluation | Columns, scales: Mapping[str, Floats] | None = None
+    ) -> Floats:
         """``(N, T)`` kg CO2e per kg of final product of every term.
 
         ``scales`` maps a stream name (:attr:`Term.stream`) to N multipliers of the value
@@ -209,8 +212,8 @@ class FootprintModel:
         return matrix
 
     def totals(
-        self, ev: Evaluation | Columns, scales: Mapping[str, np.ndarray] | None = None
-    ) -> dict[str, np.ndarray]:
+        self, ev: Evaluation | Columns, scales: Mapping[str, Floats] | None = None
+    ) -> dict[str, Floats]:
         """``(N,)`` footprint by category and in total, without forming the (N, T) matrix.
 
         The same sums as :meth:`contributions`, accumulated term by term, so memory stays at a
@@ -238,14 +241,14 @@ class FootprintModel:
             if scale is not None:
                 coefficient = coefficient * scale
             sums[term.category] += entries[term.array][term.index] * coefficient
-        sums["total"] = sum(sums[category] for category in CATEGORIES)
+        sums["total"] = np.sum([sums[category] for category in CATEGORIES], axis=0)
         return sums
 
-    def amounts(self, ev: Evaluation | Columns, items=None) -> np.ndarray:
+    def amounts(self, ev: Evaluation | Columns, items=None) -> Floats:
         """``(N, T)`` amount of each term (or of ``items``) in its ``amount_unit``."""
         return self._matrix(ev, self.terms if items is None else items, lambda t: t.multiplier)
 
-    def gap_amounts(self, ev: Evaluation | Columns) -> np.ndarray:
+    def gap_amounts(self, ev: Evaluation | Columns) -> Floats:
         return self._matrix(ev, self.gaps, lambda g: g.multiplier)
 
     def factors_used(self) -> dict[str, Factor]:

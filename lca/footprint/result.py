@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from lca.arrays import Floats
 from lca.footprint.model import CATEGORIES, FootprintModel
 from lca.footprint.waste import BIOGENIC, CUT_OFF
 from lca.tiers import TIERS
+
+if TYPE_CHECKING:
+    from lca.inventory import Inventory
 
 UNCOVERED = "uncovered"
 
@@ -18,11 +23,11 @@ class Footprint:
     """A route's footprint [kg CO2e / kg product] with contributions, provenance and coverage."""
 
     model: FootprintModel
-    inventory: object  # lca.inventory.Inventory
-    contributions: np.ndarray
-    amounts: np.ndarray
-    gap_amounts: np.ndarray
-    apart_values: np.ndarray
+    inventory: Inventory
+    contributions: Floats
+    amounts: Floats
+    gap_amounts: Floats
+    apart_values: Floats
 
     @property
     def total(self) -> float:
@@ -394,7 +399,7 @@ class Footprint:
         return pd.DataFrame(self.provenance())
 
 
-def evaluate_footprint(model: FootprintModel, inventory) -> Footprint:
+def evaluate_footprint(model: FootprintModel, inventory: Inventory) -> Footprint:
     """The deterministic footprint of an inventory (variant axis of length 1)."""
     ev = inventory.result
     apart_terms = tuple(a.term for a in model.apart)

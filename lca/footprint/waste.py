@@ -14,13 +14,18 @@ energy (TfS PCF Guideline), and the result says so.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from lca.elements import ATOMIC_WEIGHTS
-from lca.factors import FactorSet
+from lca.factors import FactorLookup
 from lca.footprint.model import Apart, Entry, Gap, Term
 from lca.materials import Material
 from lca.site import Site
+
+if TYPE_CHECKING:
+    from lca.inventory import Inventory
 
 CO2_PER_C = (ATOMIC_WEIGHTS["C"] + 2 * ATOMIC_WEIGHTS["O"]) / ATOMIC_WEIGHTS["C"]  # 44.009/12.011
 BIOGENIC = "biogenic CO2: reported apart, not in the fossil footprint (ISO 14067, GHG Protocol)"
@@ -46,7 +51,7 @@ def _computed(entry: Entry, carbon: float, basis: str) -> Term:
 class Waste:
     """Collects the waste terms of one route."""
 
-    def __init__(self, inventory, factors: FactorSet, site: Site, region: str):
+    def __init__(self, inventory: Inventory, factors: FactorLookup, site: Site, region: str):
         self.inventory = inventory
         self.factors = factors
         self.site = site
@@ -63,17 +68,19 @@ class Waste:
     def carbon(self, material_id: str) -> tuple[float, float] | None:
         """(fossil, biogenic) kg C per kg of a material, ``None`` when its carbon is unknown."""
         material = self.material(material_id)
-        if material.formula:
-            carbon = material.carbon_fraction
+        carbon = material.carbon_fraction  # from the formula
+        if carbon is not None:
             share = self.site.biogenic.get(material_id, 0.0)
             return carbon * (1.0 - share), carbon * share
         if material.composition:
-            parts = [(self.carbon(c), s) for c, s in material.composition]
-            if all(p is not None for p, _ in parts):
-                return (
-                    sum(p[0] * s for p, s in parts),
-                    sum(p[1] * s for p, s in parts),
-                )
+            fossil = biogenic = 0.0
+            for component, share in material.composition:
+                known = self.carbon(component)
+                if known is None:
+                    return None
+                fossil += known[0] * share
+                biogenic += known[1] * share
+            return fossil, biogenic
         return None
 
     def _add(self, term: Term, incinerated: bool) -> None:
@@ -185,7 +192,7 @@ class Waste:
         ev = self.inventory.result
         entries = {"flow": ev.flow[0], "step": ev.step_scale[0]}
         carbon = sum(
-            float(np.mean(sign)) * float(entries[array][index]) * sum(self.carbon(name))
+            float(np.mean(sign)) * float(entries[array][index]) * sum(self.carbon(name) or ())
             for array, index, name, sign in members
         )
         if carbon < 0:
@@ -197,7 +204,7 @@ class Waste:
             )
 
 
-def waste_terms(inventory, factors: FactorSet, site: Site, region: str) -> Waste:
+def waste_terms(inventory: Inventory, factors: FactorLookup, site: Site, region: str) -> Waste:
     """Every waste term, gap and apart-reported contribution of a route."""
     waste = Waste(inventory, factors, site, region)
     waste.spent_solvent_and_water()

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from lca import modes
+from lca.arrays import Flags, Variable
 from lca.conversion import (
     Part,
     Skip,
@@ -20,7 +21,7 @@ from lca.coproducts import coproduct_problems
 from lca.energy import energy_amount, mixed_energy_units, recovery_lines
 from lca.engine import CompiledRoute
 from lca.errors import Problem, RecipeError, UnitError
-from lca.fieldpath import FACILITY, FieldPath, item_path, step_path
+from lca.fieldpath import FACILITY, FieldPath, Location, item_path, step_path
 from lca.graph import check_graph
 from lca.inventory.model import CoproductLine, EnergyLine, Flow, Inventory
 from lca.materials import Material, resolve_materials, suggest
@@ -75,7 +76,7 @@ class _Builder:
         }
         self.warnings: list[str] = []
         self.flows: list[Flow] = []
-        self.charges: list[float] = []
+        self.charges: list[Variable] = []
         self.flow_step: list[int] = []
         self.energy_lines: list[EnergyLine] = []
         self.energy_amounts: list[float] = []
@@ -99,8 +100,9 @@ class _Builder:
                 self.report(exc)
                 plans.append(None)
             self.add_step(index, step, plans[-1])
-        if self.recipe.facility is not None and self.graph and all(plans):
-            self.add_facility(self.recipe.facility, plans)
+        campaigns = [plan for plan in plans if plan is not None]
+        if self.recipe.facility is not None and self.graph and len(campaigns) == len(plans):
+            self.add_facility(self.recipe.facility, campaigns, self.graph.final_step)
         recovery = [
             (
                 EnergyLine(f.step, line.carrier, line.unit),
@@ -113,7 +115,7 @@ class _Builder:
             [*self.energy_lines, *(line for line, _ in recovery)],
             [*self.energy_where, *(where for _, where in recovery)],
         )
-        if self.problems:
+        if self.problems or self.graph is None:  # no graph without a problem saying why
             raise RecipeError(self.recipe.locate(self.problems), source=self.recipe.origin)
         route = CompiledRoute(
             n_steps=len(self.recipe.steps),
@@ -145,12 +147,12 @@ class _Builder:
             product_price=tuple(self.product_price),
         )
 
-    def add_flow(self, index: int, flow: Flow, kg: float, where: FieldPath) -> None:
+    def add_flow(self, index: int, flow: Flow, kg: Variable, where: FieldPath) -> None:
         """Add one input line; ``where`` locates it (``steps[0] (s).inputs[1] (water)``)."""
         if flow.intermediate and np.any(flow.recovered > 0):
             self.problems.append(
                 Problem(
-                    where / "recovered",
+                    str(where / "recovered"),
                     f"'{flow.material}' is an intermediate (made by step "
                     f"'{self.recipe.steps[self.producer[flow.material]].id}'); `recovered` "
                     "applies to raw materials such as solvents: remove it",
@@ -191,7 +193,7 @@ class _Builder:
                 location,
             )
 
-    def warn(self, where: str, message: str) -> None:
+    def warn(self, where: Location, message: str) -> None:
         self.warnings.append(f"{self.recipe.origin}: {where}: {message}")
 
     def add_step(self, index: int, step: Step, plan: Campaign | None) -> None:
@@ -218,7 +220,7 @@ class _Builder:
         if not step.product.isolated and step.product.material == self.recipe.route.product:
             self.problems.append(
                 Problem(
-                    convert.label / "product" / "isolated",
+                    str(convert.label / "product" / "isolated"),
                     f"the route product '{step.product.material}' must be isolated: metrics are "
                     "per kg of isolated product; remove `isolated = false`",
                 )
@@ -248,7 +250,7 @@ class _Builder:
                 self.residue_warning(index, convert.label)
         self.reactions.append(reaction)
 
-    def residue_warning(self, index: int, label: str) -> None:
+    def residue_warning(self, index: int, label: Location) -> None:
         """The process residue the footprint incinerates (a step's non-solvent, non-water
         inputs − its outputs, campaign totals) must not be negative."""
         charged = sum(
@@ -406,9 +408,9 @@ class _Builder:
         )
         self.add_flow(index, flow, kg * uses, where)
 
-    def add_facility(self, facility, plans: list[Campaign]) -> None:
-        """Facility overheads and changeover, per campaign of the final product."""
-        index = self.graph.final_step
+    def add_facility(self, facility, plans: list[Campaign], index: int) -> None:
+        """Facility overheads and changeover, per campaign of the final product (charged to
+        the final step, ``index``)."""
         try:
             share = modes.facility_share(facility, plans, self.values)
         except UnitError as exc:
@@ -447,14 +449,14 @@ def _product_problems(
     total = np.asarray(sum(part.kg for lines in parts.values() for part in lines), dtype=float)
     n = max(product.size, made.size, total.size)
 
-    def which(bad: np.ndarray) -> str:
+    def which(bad: Flags) -> str:
         return "" if n == 1 else f" in {int(bad.sum())} of the {n} variants of {source}"
 
     empty = np.broadcast_to(product <= 0, (n,))
     if empty.any():
         return [
             Problem(
-                where,
+                str(where),
                 f"step '{step.id}' makes no product (0 kg){which(empty)}; give its isolated "
                 "amount or a yield above zero",
             )
@@ -466,12 +468,12 @@ def _product_problems(
         def shown(values) -> float:
             return float(np.broadcast_to(values, (n,))[first])
 
-        what = f"{shown(product):.6g} kg of '{step.product.material}'"
+        what = f"{shown(product):.6g} kg of '{step.made.material}'"
         if step.coproducts:
             what += f" and {shown(made - product):.6g} kg of co-products"
         return [
             Problem(
-                where,
+                str(where),
                 f"step '{step.id}' isolates {what} from {shown(total):.6g} kg of inputs"
                 f"{which(created)}; mass cannot be created: check the product amount or yield "
                 "and the charges",

@@ -15,6 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
+from lca.arrays import Floats, Labels, Variable
 from lca.energy import RecoveryLine
 from lca.engine import Columns, CompiledRoute, Evaluation, evaluate, evaluate_columns, stack
 from lca.materials import Material
@@ -32,7 +33,7 @@ class Flow:
     material: str
     role: str
     intermediate: bool
-    recovered: float
+    recovered: Variable
     amount: str
     recovery_energy: tuple[RecoveryLine, ...] = ()
     origin: str = "charge"
@@ -77,12 +78,12 @@ class StepBalance:
     step metrics, the Sankey and every report read it.
     """
 
-    inflow: np.ndarray
-    raw: np.ndarray
-    product: np.ndarray
-    coproducts: np.ndarray
-    recovered: np.ndarray
-    waste: np.ndarray
+    inflow: Floats
+    raw: Floats
+    product: Floats
+    coproducts: Floats
+    recovered: Floats
+    waste: Floats
 
 
 @dataclass(frozen=True)
@@ -109,34 +110,34 @@ class Inventory:
     """per step: the value of its product per kg, if the recipe gives one"""
 
     @cached_property
-    def charge_kg(self) -> np.ndarray:
+    def charge_kg(self) -> Floats:
         """kg of each input line on its step's basis: ``(F,)``, or ``(N, F)`` for variants."""
         return stack_columns(self.charge_columns, self.variants)
 
     @cached_property
-    def product_kg(self) -> np.ndarray:
+    def product_kg(self) -> Floats:
         """kg of each step's product on the same basis: ``(S,)`` or ``(N, S)``."""
         return stack_columns(self.product_columns, self.variants)
 
     @cached_property
-    def coproduct_kg(self) -> np.ndarray:
+    def coproduct_kg(self) -> Floats:
         """kg of each co-product on its step's basis (campaign totals, like ``product_kg``):
         ``(C,)``, or ``(N, C)`` for variants."""
         return stack_columns(self.coproduct_columns, self.variants)
 
     @property
-    def coproduct_step(self) -> np.ndarray:
+    def coproduct_step(self) -> Floats:
         """``(C,)`` index of the step that makes each co-product."""
         index = {step_id: i for i, step_id in enumerate(self.step_ids)}
         return np.array([index[line.step] for line in self.coproducts], dtype=int)
 
     @cached_property
-    def coproduct_result(self) -> np.ndarray:
+    def coproduct_result(self) -> Floats:
         """kg of each co-product per kg of final product, ``(N, C)``: made alongside the
         ``step_scale`` kg of its step's product that 1 kg of final product needs."""
         return self.coproduct_flow(self.result.step_scale, np.atleast_2d(self.product_kg))
 
-    def coproduct_flow(self, step_scale, products) -> np.ndarray:
+    def coproduct_flow(self, step_scale, products) -> Floats:
         """Co-products per kg of final product from a step scale ``(N, S)`` and the steps'
         products on their own basis ``(N, S)`` (for evaluations other than :attr:`result`)."""
         steps = self.coproduct_step
@@ -153,7 +154,7 @@ class Inventory:
             for kg, step in zip(self.coproduct_columns, self.coproduct_step, strict=True)
         ]
 
-    def coproducts_per_step_product(self) -> np.ndarray:
+    def coproducts_per_step_product(self) -> Floats:
         """``(N, S)`` kg of co-products per kg of each step's product."""
         products = np.atleast_2d(self.product_kg)
         totals = np.zeros_like(products)
@@ -162,7 +163,7 @@ class Inventory:
         return totals
 
     @property
-    def stages(self) -> np.ndarray:
+    def stages(self) -> Labels:
         """``(F,)`` the stage of each input line ("" for cleaning and changeover)."""
         return np.array([flow.stage or "" for flow in self.flows])
 
@@ -172,7 +173,7 @@ class Inventory:
         return any("stage" in item.model_fields_set for s in self.recipe.steps for item in s.inputs)
 
     @cached_property
-    def energy_amount(self) -> np.ndarray:
+    def energy_amount(self) -> Floats:
         """Each energy line on the same basis: ``(E,)`` or ``(N, E)``."""
         return stack_columns(self.energy_columns, self.variants)
 
@@ -209,11 +210,11 @@ class Inventory:
         return tuple(step.id for step in self.recipe.steps)
 
     @property
-    def roles(self) -> np.ndarray:
+    def roles(self) -> Labels:
         return np.array([flow.role for flow in self.flows])
 
     @property
-    def recovered(self) -> np.ndarray:
+    def recovered(self) -> Floats:
         return np.array([flow.recovered for flow in self.flows])
 
     def raw_totals(self, *fields: str) -> dict[tuple, float]:
@@ -255,9 +256,10 @@ class Inventory:
             key = (line.carrier, line.unit)
             totals[key] = totals.get(key, 0.0) + float(amount)
         for flow, amount in zip(self.flows, self.result.flow[0], strict=True):
-            for line in flow.recovery_energy:
-                key = (line.carrier, line.unit)
-                totals[key] = totals.get(key, 0.0) + float(amount) * flow.recovered * line.per_kg
+            for recovery in flow.recovery_energy:
+                key = (recovery.carrier, recovery.unit)
+                spent = float(amount * flow.recovered * recovery.per_kg)
+                totals[key] = totals.get(key, 0.0) + spent
         return totals
 
     def to_frame(self):
@@ -310,7 +312,7 @@ class Inventory:
         return pd.DataFrame(rows)
 
 
-def stack_columns(values: Sequence, n: int) -> np.ndarray:
+def stack_columns(values: Sequence, n: int) -> Floats:
     """Scalars and (n,) arrays as one array: (len(values),) for n == 1, else (n, len(values))."""
     if n == 1:
         return np.array([float(np.asarray(v).reshape(-1)[0]) for v in values], dtype=float)

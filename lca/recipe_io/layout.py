@@ -267,7 +267,7 @@ def _table(
     name = _sheet_name(path, taken)
     taken.add(name)
     keys = parent.keys + ((parent.item_key,) if parent.item_key else ())
-    kind = "dict" if container is dict else "list"
+    kind: Literal["list", "dict"] = "dict" if container is dict else "list"
     key_columns = [Column(k.header, (), f"key-{k.by}", True) for k in keys]
     own_key = None
     if kind == "dict":
@@ -276,7 +276,9 @@ def _table(
     pending: list[Any] = []
     if _is_model(item):
         columns = _walk_model(item, (), True, parent, pending)
-        by = "key" if kind == "dict" else ("id" if "id" in item.model_fields else "position")
+        by: Literal["id", "position", "key"] = (
+            "key" if kind == "dict" else ("id" if "id" in item.model_fields else "position")
+        )
         scalar = False
         description = description or _doc(item)
     else:

@@ -35,8 +35,8 @@ def recipe_to_toml(recipe: Recipe, comment: str = "") -> str:
 def write_recipe_toml(recipe: Recipe, path: str | Path, force: bool = False) -> Path:
     """Write ``recipe`` as a TOML file (atomically; an existing file only with ``force``)."""
     from lca import __version__
-    from lca.reporting.output import write_atomically
+    from lca.reporting.output import write_text
 
     comment = f"Written by greenroute {__version__} from {Path(recipe.origin).name}."
     text = recipe_to_toml(recipe, comment)
-    return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)
+    return write_text(path, text, force)

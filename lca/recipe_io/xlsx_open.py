@@ -118,10 +118,11 @@ def load_book(data: bytes, source: str, *, data_only: bool = False):
                 io.BytesIO(data), data_only=data_only, keep_vba=False, keep_links=False
             )
     except Exception as exc:  # any parser failure of an untrusted file is one line
-        while (exc.__cause__ or exc.__context__) is not None:  # openpyxl re-raises: the cause
-            exc = exc.__cause__ or exc.__context__
-        detail = (str(exc).splitlines() or [""])[0]
+        cause: BaseException = exc
+        while (cause.__cause__ or cause.__context__) is not None:  # openpyxl re-raises: the cause
+            cause = cause.__cause__ or cause.__context__ or cause
+        detail = (str(cause).splitlines() or [""])[0]
         raise RecipeError(
-            f"{source}: not a readable Excel workbook ({type(exc).__name__}: {detail}); "
+            f"{source}: not a readable Excel workbook ({type(cause).__name__}: {detail}); "
             "save it again from Excel as .xlsx"
         ) from None

@@ -126,7 +126,7 @@ class WorkbookReader:
         self.book, self.data, self.source, self.layout = book, data, source, layout
         self.problems: list[Problem] = []
         self.locator = Locator()
-        self._cached = None
+        self._cached: Any = None  # the workbook read again for saved formula results
 
     # -- cells ---------------------------------------------------------------------------------
     def problem(self, where: str, message: str) -> None:
@@ -419,7 +419,7 @@ class WorkbookReader:
             container = _container(parent.item, sheet)
             if sheet.container == "dict":
                 where = f"{at} column '{sheet.own_key}' ({_letter(columns[sheet.own_key])}{row})"
-                own = self.key("key", values[sheet.own_key], where, sheet.own_key)
+                own = self.key("key", values[sheet.own_key], where, sheet.own_key or "key")
                 if own is BLANK:
                     continue
                 if (tuple(keys), own) in seen:

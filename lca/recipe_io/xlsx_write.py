@@ -76,14 +76,15 @@ def recipe_rows(recipe: Recipe, layout: Layout) -> dict[str, list[tuple[tuple, A
     below: dict[str, list[tuple[tuple, Any]]] = {layout.root.name: [((), data)]}
     for sheet in layout.sheets[1:]:
         rows[sheet.name], below[sheet.name] = [], []
-        for keys, parent in below[sheet.parent]:
+        for keys, parent in below[sheet.parent or layout.root.name]:
             container = _get(parent, sheet.within)
             if not container:
                 continue
             pairs = container.items() if sheet.container == "dict" else enumerate(container, 1)
             for own, item in pairs:
                 rows[sheet.name].append((keys, own, item))
-                name = item.get("id") if sheet.item_key.by == "id" else own
+                by_id = sheet.item_key is not None and sheet.item_key.by == "id"
+                name = item.get("id") if by_id else own
                 below[sheet.name].append(((*keys, name), item))
     return rows
 
@@ -193,7 +194,8 @@ def _write_root(ws, sheet: Sheet, data: dict, layout: Layout) -> None:
             _validation(ws, column, "B", cells=f"B{row}")
         if column.kind == "amount":
             unit_column = sheet.column(column.header + UNIT_SUFFIX)
-            _validation(ws, unit_column, "C", cells=f"C{row}")
+            if unit_column is not None:
+                _validation(ws, unit_column, "C", cells=f"C{row}")
         row += 1
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 70

@@ -53,7 +53,7 @@ def assessment_to_dict(assessment: Assessment) -> dict:
                 "id": step.id,
                 "name": step.name,
                 "mode": step.mode,
-                "product": step.product.material,
+                "product": step.made.material,
                 "metrics": by_scope.get(step.id, {}),
             }
             for step in recipe.steps

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from lca.errors import OutputError
 from lca.reporting import charts, labels
-from lca.reporting.output import check_target, write_atomically
+from lca.reporting.output import check_target, write_text
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -201,9 +201,7 @@ def _route(
             "by_category": footprint.by_category(),
             "by_step": footprint.by_step(),
             "mass_coverage": 100.0 * footprint.mass_coverage(),
-            "energy_coverage": None
-            if footprint.energy_coverage() is None
-            else 100.0 * footprint.energy_coverage(),
+            "energy_coverage": _percent(footprint.energy_coverage()),
         },
         "provenance": footprint.provenance() if footprint is not None else [],
         "gaps": footprint.gaps if footprint is not None else [],
@@ -414,4 +412,8 @@ def write_html(
     if isinstance(comparison, Assessment):
         comparison = Comparison((comparison,), (comparison.name,), comparison.name)
     text = render_html(comparison, template, progress)
-    return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)
+    return write_text(path, text, force)
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else 100.0 * share

@@ -49,7 +49,7 @@ def remove_stale_temporaries(folder: str | Path) -> list[Path]:
     A file is stale when the process that made it (on this host) no longer runs, or when it has
     not been touched for :data:`STALE_AFTER_S` seconds. Returns the files removed.
     """
-    removed = []
+    removed: list[Path] = []
     now = time.time()
     try:
         candidates = list(Path(folder).glob(f".*{TEMP_SUFFIX}"))
@@ -133,6 +133,15 @@ def write_atomically(path: str | Path, write: Callable[[Path], None], force: boo
     finally:
         tmp_path.unlink(missing_ok=True)
     return path
+
+
+def write_text(path: str | Path, text: str, force: bool = False) -> Path:
+    """Write ``text`` as UTF-8 through :func:`write_atomically`."""
+
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return write_atomically(path, write, force)
 
 
 class Terminated(SystemExit):

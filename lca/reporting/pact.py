@@ -445,7 +445,7 @@ def pact_footprint(
             f"{100 * exempted.uncovered_mass_share:.3g} % of the non-water raw-material mass has "
             "no emission factor: check that the emissions left out are within the 5 % PACT allows"
         )
-    if inputs.problems:
+    if inputs.problems or start is None or end is None:  # a missing date is among the problems
         raise PactError("\n".join(dict.fromkeys(inputs.problems)))
 
     late = end > BIOGENIC_FIELDS_FROM
@@ -553,8 +553,7 @@ def to_pact(assessment, **options) -> dict:
 
 def write_pact(footprint: PactFootprint, path: str | Path, force: bool = False) -> Path:
     """Write a ProductFootprint as JSON (UTF-8), atomically; never over a file without ``force``."""
-    from lca.reporting.output import write_atomically
+    from lca.reporting.output import write_text
     from lca.reporting.safe import to_json
 
-    text = to_json(footprint.document) + "\n"
-    return write_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), force)
+    return write_text(path, to_json(footprint.document) + "\n", force)

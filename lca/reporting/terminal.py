@@ -19,6 +19,7 @@ from lca.reporting.safe import markdown_cell, printable
 
 if TYPE_CHECKING:
     from lca.assessment import Assessment
+    from lca.footprint import Footprint
 
 STEP_COLUMNS = (
     ("scale", "kg/kg API"), ("step_pmi", "step PMI"), ("raw_materials", "raw kg/kg API"),
@@ -87,7 +88,7 @@ def print_assessment(assessment: Assessment) -> None:
     for step in assessment.recipe.steps:
         steps.add_row(
             step.id,
-            step.product.material,
+            step.made.material,
             *(format_number(assessment.value(metric, step.id)) for metric, _ in STEP_COLUMNS),
         )
     console.print(steps)
@@ -110,10 +111,11 @@ def print_assessment(assessment: Assessment) -> None:
     totals = assessment.inventory.raw_totals("material", "role")
     pmi = assessment.value("pmi")
     for (material, role), value in sorted(totals.items(), key=lambda item: -item[1]):
-        raw.add_row(material, role, format_number(value), f"{100 * value / pmi:.1f} %")
+        share = "n/a" if not pmi else f"{100 * value / pmi:.1f} %"
+        raw.add_row(material, role, format_number(value), share)
     console.print(raw)
     if assessment.footprint is not None:
-        print_footprint(console, assessment)
+        print_footprint(console, assessment.footprint)
     if assessment.mode_effects:
         print_mode_effects(console, assessment)
     notes = [
@@ -125,9 +127,8 @@ def print_assessment(assessment: Assessment) -> None:
         console.print("n/a: " + "; ".join(notes), style="dim")
 
 
-def print_footprint(console: Console, assessment: Assessment) -> None:
+def print_footprint(console: Console, footprint: Footprint) -> None:
     """Footprint by category and step, top contributors, coverage and every gap."""
-    footprint = assessment.footprint
     table = Table(
         title="Carbon footprint, cradle-to-gate (kg CO2e per kg of final product)",
         title_justify="left",

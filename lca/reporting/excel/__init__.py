@@ -109,7 +109,7 @@ def _build(comparison: Comparison, w: Writer, say: Callable[[str], None]):
     factors = provenance_sheet(ws["Provenance"], w, routes)
     say(f"Provenance: {len(factors.numbers)} factors")
     totals, terms = inventory_sheet(ws["Inventory"], w, routes, factors)
-    count = sum(len(r.assessment.footprint.model.terms) for r in routes if r.assessment.footprint)
+    count = sum(len(r.assessment.footprint.model.terms) for r in routes)
     say(f"Inventory: {count} footprint terms with their totals")
     categories = contributions_sheet(ws["Contributions"], w, routes, terms)
     pmi = steps_sheet(ws["Steps"], w, routes, totals)

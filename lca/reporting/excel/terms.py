@@ -145,7 +145,7 @@ def _term_rows(route: Route, factors: Factors, top: int) -> list[list]:
             flow = inventory.flows[term.index]
             material, origin = flow.material, flow.origin
         elif term.array == "step":
-            material, origin = route.assessment.recipe.steps[term.index].product.material, "product"
+            material, origin = route.assessment.recipe.steps[term.index].made.material, "product"
         else:
             material, origin = "", inventory.energy_lines[term.index].origin
         known = inventory.materials.get(material)
@@ -179,14 +179,17 @@ def inventory_sheet(ws, w: Writer, routes: list[Route], factors: Factors):
         "steam heat for one per kWh, molar mass, price for spend-based factors); −1 for credits. "
         "Factor key 'computed': a coefficient from the formula, per unit of the amount.",
     )
-    rows = []
+    rows: list[list] = []
     for route in routes:
         rows += _term_rows(route, factors, FIRST_ROW + len(rows))
     first, last = w.table(ws, HEADER_ROW, INVENTORY_COLUMNS, rows, freeze="G5")
     terms = Rows(first, max(last, first))  # an empty table still gives valid, empty ranges
     top = terms.last + 3
     w.put(ws, top - 1, 1, "Totals (formulas over the rows above)", font=w.title_font)
-    lines = []  # (key, step #, step, category, formula, greenroute's figure)
+    # (key: route #, step # or None, category or None; step #; step; category; formula;
+    # greenroute's own figure)
+    lines: list[tuple[tuple[int, int | None, str | None], int | None, str, str, Formula, float]]
+    lines = []
     for route in routes:
         n, footprint = route.number, route.assessment.footprint
         if footprint is None:
