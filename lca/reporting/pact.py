@@ -457,7 +457,7 @@ def pact_footprint(
         )
     dq = quality.data_quality(footprint, primary_libraries)
     reports, gwp_other = quality.ipcc_sources(footprint)
-    versions = {layer.name: layer.version for layer in _layers(factors, footprint.gwp_set)}
+    versions = {library.name: library.version for library in assessment.libraries}
     secondary = quality.secondary_sources(footprint, versions, primary_libraries)
     material = assessment.inventory.materials.get(recipe.route.product)
     name = inputs.get("product_name") or (material.name if material and material.name else None)
@@ -517,15 +517,6 @@ def pact_footprint(
         "pcf": pcf,
     }
     return PactFootprint(document, tuple(warnings))
-
-
-def _layers(factors, gwp_set: str):
-    """The libraries whose versions are reported: those given, else the bundled one."""
-    if factors is not None:
-        return factors.layers
-    from lca.factors import bundled_library
-
-    return (bundled_library(gwp_set),)
 
 
 def _description(assessment) -> str:
