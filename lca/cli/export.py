@@ -130,7 +130,6 @@ def export_pact(
             status=status.value,
             version=pf_version,
             pf_id=pf_id,
-            factors=chosen,
             primary_libraries=primary_library or (),
         )
         warn(assessment.warnings)

@@ -320,10 +320,11 @@ def _comment(assessment, gwp_other, sources, primary_libraries, late: bool) -> s
         + (f" (bases not stated as an IPCC report: {', '.join(gwp_other)})." if gwp_other else ".")
     )
     parts.append(
-        "Biogenic CO2 emitted by the route (otherBiogenicGhgEmissions) is not in "
-        "pCfExcludingBiogenic. Not modelled, hence not given: removals (uptake) of biogenic carbon "
-        "in the supply chain, biogenic CO2 inside the factors' supply chains, land-use change and "
-        "land management; pCfIncludingBiogenic is therefore not given."
+        "Biogenic CO2 emitted by the route and in factors that give it per gas "
+        "(otherBiogenicGhgEmissions) is not in pCfExcludingBiogenic. Not modelled, hence not "
+        "given: removals (uptake) of biogenic carbon in the supply chain, biogenic CO2 of factors "
+        "published only in CO2e, land-use change and land management; pCfIncludingBiogenic is "
+        "therefore not given."
     )
     if late:
         parts.append(
@@ -365,15 +366,14 @@ def pact_footprint(
     version: int = 1,
     pf_id: str | None = None,
     created: datetime.datetime | None = None,
-    factors=None,
     primary_libraries: Sequence[str] = (),
 ) -> PactFootprint:
     """The ProductFootprint of an assessed route, with the warnings it carries.
 
     Keyword arguments override the recipe's ``[pact]`` fields of the same name (see
     :class:`lca.recipe.Pact`); ``pf_id`` (a UUID v4) and ``created`` default to a new one and now.
-    ``factors`` (the :class:`~lca.factors.FactorSet` of the assessment) gives the versions of
-    user libraries; ``primary_libraries`` names libraries of supplier-specific (primary) factors.
+    Library versions come from the assessment's record of its factor libraries;
+    ``primary_libraries`` names libraries of supplier-specific (primary) factors.
 
     Raises
     ------
