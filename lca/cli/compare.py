@@ -111,8 +111,8 @@ def compare(
                     threshold=threshold,
                     max_memory=memory_limit(max_memory),
                 )
-    for assessment in comparison.assessments:
-        warn(assessment.warnings)
+    # a warning shared by several routes (the same grid factor, say) is said once
+    warn(dict.fromkeys(w for a in comparison.assessments for w in a.warnings))
     warn(comparison.warnings)
     if output_format is CompareFormat.json:
         from lca.reporting.documents import comparison_to_dict
@@ -187,8 +187,7 @@ def report(
             comparison = compare_routes(
                 recipes, baseline=baseline, factors=chosen, strict=strict, backend=backend.value
             )
-        for assessment in comparison.assessments:
-            warn(assessment.warnings)
+        warn(dict.fromkeys(w for a in comparison.assessments for w in a.warnings))
         warn(comparison.warnings)
         if xlsx is not None:
             from lca.reporting.excel import write_workbook
