@@ -273,10 +273,14 @@ def run(root: Path) -> dict[str, str]:
     characterised = _characterised(inputs, datasets)
     found = unmapped_ghg_flows(datasets, ghg["uslci_air_flows"], characterised)
     defaults, used = energy.process_energy(datasets, inputs.table("uslci-energy.toml"))
+    readme = root / "factors" / "greenroute-open" / "README.md"
     return {
         OUTPUTS["csv"]: _csv(results),
         OUTPUTS["report"]: report.render(results, system, ghg, found, defaults, used),
         OUTPUTS["energy"]: energy.to_csv(defaults),
+        "factors/greenroute-open/README.md": report.readme(
+            readme.read_text(encoding="utf-8"), results
+        ),
     }
 
 
