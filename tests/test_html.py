@@ -25,7 +25,7 @@ from conftest import ROOT, require_tool
 from lca.assessment import assess
 from lca.comparison import compare
 from lca.errors import OutputError
-from lca.reporting import charts
+from lca.reporting import charts, compare_charts, sankey
 from lca.reporting.html import render_html, write_html
 from lca.resources import example_paths
 
@@ -119,18 +119,24 @@ def check_golden(name: str, actual: dict):
 
 @pytest.mark.parametrize(
     "function",
-    [charts.footprint_by_category, charts.pmi_breakdown, charts.comparison_deltas],
+    [
+        charts.footprint_by_category, charts.pmi_breakdown, charts.comparison_deltas,
+        compare_charts.indexed, compare_charts.top_contributions,
+    ],
     ids=lambda f: f.__name__,
-)
+)  # fmt: skip
 def test_comparison_figure_matches_golden(flagship, function):
     check_golden(function.__name__, plain_data(function(flagship).to_dict()["data"]))
 
 
 @pytest.mark.parametrize(
     "function",
-    [charts.footprint_by_step, charts.pmi_by_step, charts.sankey],
+    [
+        charts.footprint_by_step, charts.pmi_by_step, sankey.sankey, sankey.co2e_sankey,
+        compare_charts.pareto,
+    ],
     ids=lambda f: f.__name__,
-)
+)  # fmt: skip
 def test_route_figure_matches_golden(flagship, function):
     actual = {
         path.stem: plain_data(function(assessment).to_dict()["data"])
@@ -202,14 +208,20 @@ def test_colours_are_the_same_for_a_category_in_every_figure(flagship):
                 assert colours.setdefault(trace.name, trace.marker.color) == trace.marker.color
 
 
-def sankey_balance(assessment):
-    fig = charts.sankey(assessment)
-    (trace,) = fig.data
-    labels = list(trace.node.label)
+def sankey_balance(assessment, links=sankey.sankey_links):
+    """(node identities, sources, targets, values) of a Sankey: a step's node is its id, an
+    output node ``<kind> (<step>)``, the product ``product``."""
+    nodes, edges = links(assessment)
+    labels = [
+        n["key"] if n["kind"] in ("step", "raw", "material", "energy", "category")
+        else n["kind"] if n["kind"] in ("product", "net", "credits")
+        else f"{n['kind']} ({n['key']})"
+        for n in nodes
+    ]  # fmt: skip
     sources, targets, values = (
-        np.asarray(trace.link.source),
-        np.asarray(trace.link.target),
-        np.asarray(trace.link.value, dtype=float),
+        np.asarray([e["source"] for e in edges]),
+        np.asarray([e["target"] for e in edges]),
+        np.asarray([e["value"] for e in edges], dtype=float),
     )
     return labels, sources, targets, values
 
@@ -226,7 +238,7 @@ def test_sankey_conserves_mass_at_every_step(examples, stem):
         # what goes in is what the step charges per kg of final product
         charged = assessment.value("step_pmi", step) * assessment.value("scale", step)
         assert inflow == pytest.approx(charged, rel=1e-9)
-    product = labels.index(f"{assessment.recipe.route.product} (product)")
+    product = labels.index("product")
     assert values[targets == product].sum() == pytest.approx(1.0, abs=1e-12)
     assert not (sources == product).any()
     # raw materials in = PMI; waste + recovered out = PMI - 1 (the route balances as a whole)
@@ -241,6 +253,7 @@ def test_sankey_shows_recovered_solvent_and_intermediates(examples):
     assessment = examples["lidocaine-solvent-recovery"]
     labels, sources, targets, values = sankey_balance(assessment)
     recovered = [i for i, label in enumerate(labels) if label.startswith("recovered (")]
+    assert recovered
     assert recovered
     assert values[np.isin(targets, recovered)].sum() == pytest.approx(
         assessment.value("recovered_mass"), rel=1e-9
@@ -265,7 +278,8 @@ def test_figures_are_not_shown_or_written(flagship, monkeypatch, tmp_path):
     monkeypatch.setattr(go.Figure, "show", lambda *a, **k: pytest.fail("a chart called show()"))
     for function in (charts.footprint_by_category, charts.pmi_breakdown, charts.comparison_deltas):
         assert isinstance(function(flagship), go.Figure)
-    for function in (charts.footprint_by_step, charts.pmi_by_step, charts.sankey):
+    for function in (charts.footprint_by_step, charts.pmi_by_step, sankey.sankey,
+                     sankey.co2e_sankey, compare_charts.pareto):  # fmt: skip
         assert isinstance(function(flagship.assessments[0]), go.Figure)
     assert list(tmp_path.iterdir()) == []
 
@@ -282,7 +296,9 @@ def test_report_is_self_contained(flagship, tmp_path):
     assert not re.search(r"<link[^>]*href\s*=\s*[\"']?https?:", text, re.IGNORECASE)
     plotly_js = get_plotlyjs()
     assert text.count(plotly_js[:500]) == 1  # the library inline, once
-    assert text.count('class="plotly-graph-div"') == 3 + 3 * len(flagship.labels)
+    # indexed, top contributions, by category, PMI, deltas; per route two Sankeys, the Pareto
+    # and the two by-step charts
+    assert text.count('class="plotly-graph-div"') == 5 + 5 * len(flagship.labels)
     assert "cdn.plot.ly" not in text.replace(plotly_js, "")
 
 
@@ -291,8 +307,8 @@ def test_report_has_every_section_and_route(flagship, tmp_path):
     for label in flagship.labels:
         assert html.escape(label) in text
     for heading in (
-        "Summary", "Comparison charts", "Mass flows", "Mode effects", "Coverage and gaps",
-        "Provenance", "Sources", "Method", "What drives the difference",
+        "All figures, side by side", "Comparison charts", "Mass and CO2e flows", "Mode effects",
+        "Coverage and gaps", "Provenance", "Sources", "Method", "What drives the difference",
     ):  # fmt: skip
         assert f">{heading}" in text, heading
     assert "1 kg of the route's final" in text  # the declared unit, in the method statement
@@ -341,7 +357,8 @@ def test_one_route_is_a_comparison_of_one(examples, tmp_path):
     text = write_html(assessment, tmp_path / "one.html").read_text(encoding="utf-8")
     assert html.escape(assessment.name) in text
     assert 'id="comparison-comparison-deltas"' not in text
-    assert text.count('class="plotly-graph-div"') == 2 + 3
+    assert 'id="comparison-indexed"' not in text
+    assert text.count('class="plotly-graph-div"') == 3 + 5
 
 
 def test_progress_is_reported(flagship):
@@ -479,3 +496,221 @@ def test_sankey_waste_is_the_steps_tables_waste(examples, name):
             if nodes[link["target"]]["kind"] == "waste" and nodes[link["source"]]["label"] == step
         )
         assert drawn == pytest.approx(assessment.value("waste", step), abs=1e-12), step
+
+
+# -- the answer first (issue 13) --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def monte_carlo(flagship):
+    from lca.montecarlo import compare_monte_carlo
+
+    return compare_monte_carlo(
+        [a.recipe for a in flagship.assessments], flagship.labels, 400, seed=3
+    )
+
+
+def test_the_answer_names_the_lower_route_and_by_how_much(flagship):
+    from lca.reporting.headline import headline
+
+    answer = headline(flagship)
+    pmi = answer.finding("pmi")
+    values = {label: flagship.value(label, "pmi") for label in flagship.labels}
+    lowest = min(values, key=values.get)
+    assert pmi.lower == lowest == "Lidocaine, continuous flow in a modular facility"
+    assert pmi.reference == flagship.baseline  # the baseline is not the lowest
+    # batch 53.4 kg/kg, modular 22.5 kg/kg: 30.8 kg/kg less, 30.8 / 53.4 = 58 %
+    assert pmi.difference == pytest.approx(values[flagship.baseline] - values[lowest])
+    assert pmi.relative == pytest.approx(pmi.difference / values[flagship.baseline])
+    assert "30.8 kg/kg (58 %)" in pmi.sentence
+    footprint = answer.finding("carbon_footprint")
+    assert footprint.lower == "Lidocaine, continuous flow (stick-built plant)"
+    # every route is a lower bound (flows without a factor): the badge says so
+    assert all(q.lower_bound and q.flag.startswith("lower bound: ") for q in answer.quality)
+    assert all(sum(q.coverage_by_tier.values()) == pytest.approx(1.0) for q in answer.quality)
+
+
+def test_when_the_baseline_is_lowest_it_is_compared_with_the_next(flagship):
+    from lca.comparison import compare as compare_routes
+    from lca.reporting.headline import headline
+
+    modular = compare_routes(list(reversed(FLAGSHIP)))  # modular is now the baseline
+    pmi = headline(modular).finding("pmi")
+    assert pmi.lower == modular.baseline
+    assert pmi.reference == "Lidocaine, continuous flow (stick-built plant)"  # 25.4 > 22.5
+
+
+def test_the_answer_carries_the_monte_carlo_interval(flagship, monte_carlo, tmp_path):
+    from lca.reporting.headline import headline
+
+    finding = headline(flagship, monte_carlo).finding("carbon_footprint")
+    row = next(
+        r for r in monte_carlo.deltas("carbon_footprint")
+        if r["route"] == finding.lower and r["versus"] == finding.reference
+    )  # fmt: skip
+    assert (finding.interval.p5, finding.interval.p95) == (row["p5"], row["p95"])
+    i, j = (monte_carlo.labels.index(x) for x in (finding.lower, finding.reference))
+    assert (
+        finding.interval.probability_lower
+        == monte_carlo.probability_lower("carbon_footprint")[i, j]
+    )
+    text = write_html(flagship, tmp_path / "mc.html", monte_carlo=monte_carlo).read_text("utf-8")
+    assert 'id="comparison-monte-carlo"' in text
+    assert "Monte Carlo, paired draws" in text and "400 paired draws per route, seed 3" in text
+
+
+def test_the_monte_carlo_plot_is_the_paired_difference(flagship, monte_carlo):
+    fig = compare_charts.difference_distribution(flagship, monte_carlo)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert len(bars) == 2 * (len(flagship.labels) - 1)  # two metrics, each route but the base
+    for bar in bars:
+        assert sum(bar.y) == pytest.approx(100.0)  # per cent of the draws
+    markers = [t for t in fig.data if t.type == "scatter"]
+    base = monte_carlo.labels.index(flagship.baseline)
+    difference = monte_carlo.draws[1]["pmi"] - monte_carlo.draws[base]["pmi"]
+    assert list(markers[0].x) == pytest.approx(list(np.percentile(difference, [5, 50, 95])))
+
+
+def test_indexed_bars_put_the_baseline_at_100(flagship):
+    fig = compare_charts.indexed(flagship)
+    base = fig.data[0]
+    assert list(base.y) == [100.0, 100.0]
+    modular = fig.data[2]
+    # PMI 22.5 / 53.4 = 42 % of the baseline
+    expected = (
+        100 * flagship.value(flagship.labels[2], "pmi") / flagship.value(flagship.labels[0], "pmi")
+    )
+    assert modular.y[0] == pytest.approx(expected) and round(expected) == 42
+
+
+def test_top_contributions_and_the_rest_add_up_to_each_total(flagship):
+    fig = compare_charts.top_contributions(flagship, count=5)
+    for trace, assessment in zip(fig.data, flagship.assessments, strict=True):
+        assert len(trace.x) == 6 and trace.y[-1] == "rest"
+        assert sum(trace.x) == pytest.approx(assessment.footprint.total, rel=1e-12)
+
+
+def test_pareto_bars_are_sorted_and_add_up(flagship):
+    fig = compare_charts.pareto(flagship.assessments[0])
+    mass, co2e = fig.data[0], fig.data[2]
+    assert list(mass.y[:-1]) == sorted(mass.y[:-1], reverse=True)  # the last may be the rest
+    assert sum(mass.y) == pytest.approx(flagship.assessments[0].value("pmi"), rel=1e-12)
+    assert fig.data[1].y[-1] == pytest.approx(100.0) and fig.data[3].y[-1] == pytest.approx(100.0)
+    materials = flagship.assessments[0].footprint.by_category()["materials"]
+    assert sum(co2e.y) == pytest.approx(materials, rel=1e-12)
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in example_paths()])
+def test_co2e_sankey_balances_and_ends_in_the_total(examples, stem):
+    assessment = examples[stem]
+    labels, sources, targets, values = sankey_balance(assessment, sankey.co2e_sankey_links)
+    assert (values > 0).all()
+    for step in assessment.inventory.step_ids:
+        node = labels.index(step)
+        assert values[targets == node].sum() == pytest.approx(
+            values[sources == node].sum(), rel=1e-9, abs=1e-12
+        )
+    net = labels.index("net")
+    assert values[targets == net].sum() == pytest.approx(assessment.footprint.total, rel=1e-9)
+
+
+def test_sankey_nodes_show_names_and_values(examples):
+    assessment = examples["lidocaine-batch"]
+    nodes, _ = sankey.sankey_links(assessment)
+    by_key = {n["key"]: n for n in nodes if n["kind"] == "raw"}
+    # the material's name, not its id, and its amount on the node itself
+    dimethylaniline = by_key["2-6-dimethylaniline"]
+    assert dimethylaniline["text"].startswith("2,6-")
+    assert dimethylaniline["text"].endswith(" kg") and "  " in dimethylaniline["text"]
+    trace = sankey.sankey(assessment).data[0]
+    assert trace.textfont.shadow == "auto"  # a halo: links do not strike the labels through
+
+
+def test_negative_process_residue_rows_are_explained(examples, tmp_path):
+    assessment = examples["lidocaine-batch"]
+    negative = [
+        r for r in assessment.footprint.provenance()
+        if "process residue" in r["flow"] and r["kg_co2e"] < 0
+    ]  # fmt: skip
+    assert negative
+    text = write_html(assessment, tmp_path / "one.html").read_text(encoding="utf-8")
+    assert text.count('<div class="residue">negative: the residue is what') == len(negative)
+
+
+def test_each_table_downloads_as_safe_csv(hostile, tmp_path):
+    import csv
+    import io
+    from urllib.parse import unquote
+
+    text = write_html(hostile, tmp_path / "report.html").read_text(encoding="utf-8")
+    links = re.findall(r'download="([^"]+)" href="data:text/csv;charset=utf-8,([^"]+)"', text)
+    names = [name for name, _ in links]
+    for expected in ("summary.csv", "sources.csv", "1-lidocaine-batch-stick-built-plant-steps.csv"):
+        assert expected in names, expected
+    assert sum(name.endswith("-provenance.csv") for name in names) == 2
+    summary = dict(links)["summary.csv"]
+    rows = list(csv.reader(io.StringIO(unquote(html.unescape(summary)))))
+    assert rows[0][:3] == ["metric", "key", "unit"]
+    assert rows[0][4] == f"Flow & {ATTACK}"
+    pmi = next(r for r in rows if r[1] == "pmi")
+    assert float(pmi[3]) == hostile.value(hostile.labels[0], "pmi")  # full precision
+    steps = dict(links)["2-flow-script-alert-1-script-steps.csv"]
+    assert f"Acylation {ATTACK}" in unquote(html.unescape(steps))
+
+
+def test_energy_has_its_own_unit_column_and_steps_their_yield(flagship, tmp_path):
+    text = write_html(flagship, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<h4>Energy per kg of final product" in text
+    assert "<td>kWh/kg</td>" in text
+    assert '<th class="n">yield %</th>' in text
+
+
+def test_provenance_and_factor_tables_are_collapsed(flagship, tmp_path):
+    text = write_html(flagship, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert text.count('<details class="provenance">') == len(flagship.labels)
+    assert '<details class="factors">' in text
+    assert "<details open" not in text
+
+
+def test_the_headline_is_in_the_first_viewport(chromium, flagship, monte_carlo):
+    """At 1400 × 900 the first screen shows the winner and the % difference; the page reaches
+    the first provenance table within about six screens."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = write_html(flagship, ARTIFACTS / "report-mc.html", force=True, monte_carlo=monte_carlo)
+    chromium.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1400, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+    )
+    try:
+        figures = path.read_text(encoding="utf-8").count('class="plotly-graph-div"')
+        open_report(chromium, path, figures)
+        seen = chromium.execute_script(
+            """
+            const out = [];
+            for (const card of document.querySelectorAll('.card.headline')) {
+              for (const sel of ['.route', '.pct']) {
+                const e = card.querySelector(sel), r = e.getBoundingClientRect();
+                const visible = r.top >= 0 && r.bottom <= window.innerHeight && r.width > 0
+                  && getComputedStyle(e).visibility === 'visible';
+                out.push([e.textContent, visible]);
+              }
+            }
+            return out;
+            """
+        )
+        provenance = chromium.execute_script(
+            "return document.querySelector('details.provenance').getBoundingClientRect().top"
+            " + window.scrollY"
+        )
+    finally:
+        chromium.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    pmi = {label: flagship.value(label, "pmi") for label in flagship.labels}
+    cf = {label: flagship.value(label, "carbon_footprint") for label in flagship.labels}
+    base = flagship.baseline
+    pmi_share = f"({100 * (pmi[base] - min(pmi.values())) / pmi[base]:.0f} %)"  # (58 %)
+    cf_share = f"({100 * (cf[base] - min(cf.values())) / cf[base]:.0f} %)"  # (25 %)
+    assert seen == [
+        [min(pmi, key=pmi.get), True], [pmi_share, True],
+        [min(cf, key=cf.get), True], [cf_share, True],
+    ]  # fmt: skip
+    assert provenance <= 6.5 * 900, f"{provenance / 900:.1f} screens before the provenance"

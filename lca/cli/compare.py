@@ -157,13 +157,27 @@ def report(
     factors: FactorsOption = None,
     strict: StrictOption = False,
     gwp: GwpOption = Gwp.AR6,
+    mc: Annotated[
+        int,
+        typer.Option(
+            "--mc",
+            help="Monte Carlo draws per route for the HTML report's intervals (0: none).",
+            min=0,
+        ),
+    ] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo draws.")] = 0,
     backend: BackendOption = Backend.greenroute,
     brightway_project: ProjectOption = None,
     method: MethodOption = None,
     mapping: MappingOption = None,
     database: DatabaseOption = None,
+    max_memory: MaxMemoryOption = None,
 ) -> None:
-    """Excel and/or HTML report of one route or a comparison of several."""
+    """Excel and/or HTML report of one route or a comparison of several.
+
+    With --mc N, the HTML report's answer carries the Monte Carlo intervals of the differences
+    (N paired draws per route, --seed S) and a plot of their distribution.
+    """
     from lca.comparison import compare as compare_routes
 
     def progress(message: str) -> None:
@@ -179,6 +193,11 @@ def report(
                 check_target(target, force)
         chosen = load_factors(factors, gwp)
         if brightway_project is not None or method or mapping is not None or database:
+            if mc:
+                raise FactorError(
+                    "--mc draws greenroute's factor distributions; it cannot be combined with "
+                    "--brightway-project"
+                )
             chosen = background_factor_set(
                 recipes, brightway_project, method, mapping, database, factors
             )
@@ -189,6 +208,20 @@ def report(
             )
         warn(dict.fromkeys(w for a in comparison.assessments for w in a.warnings))
         warn(comparison.warnings)
+        monte_carlo = None
+        if mc:
+            from lca.montecarlo import compare_monte_carlo
+
+            with progress_bar(f"Monte Carlo, {mc} draws × {len(recipes)} routes") as step:
+                monte_carlo = compare_monte_carlo(
+                    [a.recipe for a in comparison.assessments],
+                    comparison.labels,
+                    mc,
+                    seed,
+                    chosen,
+                    progress=step,
+                    max_memory=memory_limit(max_memory),
+                )
         if xlsx is not None:
             from lca.reporting.excel import write_workbook
 
@@ -200,6 +233,11 @@ def report(
 
             progress(f"writing the HTML report {html}…")
             written = write_html(
-                comparison, html, force=force, template=template, progress=progress
+                comparison,
+                html,
+                force=force,
+                template=template,
+                progress=progress,
+                monte_carlo=monte_carlo,
             )
             echo(f"wrote {written}")

@@ -280,149 +280,6 @@ def pmi_by_step(assessment: Assessment) -> go.Figure:
     return _bar_layout(fig, "PMI by step", "kg per kg of final product", steps, assessment.name)
 
 
-def _rgba(colour: str, alpha: float) -> str:
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red},{green},{blue},{alpha})"
-
-
-def sankey_links(assessment: Assessment) -> tuple[list[dict], list[dict]]:
-    """Nodes and links of the mass-flow Sankey, per kg of final product.
-
-    Nodes: raw materials (one per material, whatever step or origin), steps, the final product,
-    and per step its recovered solvent, its waste and its co-products. Links: raw material →
-    step (kg charged), step → consuming step (the intermediate), final step → product (1 kg),
-    step → recovered, waste and co-products.
-
-    The outputs are the step's mass balance computed in the core
-    (:attr:`lca.inventory.Inventory.step_balance`): inflow = product + recovered + co-products
-    + waste, so each step node balances and its waste is the Steps table's.
-
-    Returns
-    -------
-    nodes : list of dict
-        ``kind`` (raw, step, product, recovered, waste, coproduct), ``label``, ``hover``,
-        ``colour``.
-    links : list of dict
-        ``source``, ``target`` (node positions), ``value`` [kg / kg product], ``label``.
-    """
-    inventory = assessment.inventory
-    steps = inventory.step_ids
-    names = {step.id: step.name or step.id for step in assessment.recipe.steps}
-    amounts = inventory.result.flow[0]
-    group_of = {role: group for group, roles in ROLE_GROUPS.items() for role in roles}
-
-    nodes: list[dict] = []
-    index: dict[tuple[str, str], int] = {}
-
-    def node(kind: str, key: str, label: str, hover: str, colour: str) -> int:
-        if (kind, key) not in index:
-            index[(kind, key)] = len(nodes)
-            nodes.append({"kind": kind, "label": label, "hover": hover, "colour": colour})
-        return index[(kind, key)]
-
-    links: dict[tuple[int, int], dict] = {}
-
-    def link(source: int, target: int, value: float, label: str) -> None:
-        entry = links.setdefault(
-            (source, target), {"source": source, "target": target, "value": 0.0, "label": label}
-        )
-        entry["value"] += value
-
-    # raw materials first, so plotly places them in the first column in a stable order
-    for flow in inventory.flows:
-        if not flow.intermediate:
-            group = group_of.get(flow.role, "reactants")
-            node("raw", flow.material, flow.material, ROLE_LABELS[group], ROLE_COLOURS[group])
-    for step in steps:
-        node("step", step, step, names[step], NODE_COLOURS["step"])
-    product = assessment.recipe.route.product
-    final = steps[inventory.route.final_step]
-    product_node = node(
-        "product", product, f"{product} (product)", "final product", NODE_COLOURS["product"]
-    )
-
-    producers = inventory.route.flow_producer
-    for flow, amount, made_by in zip(inventory.flows, amounts, producers, strict=True):
-        target = index[("step", flow.step)]
-        if flow.intermediate:
-            link(index[("step", steps[made_by])], target, float(amount), flow.material)
-        else:
-            link(index[("raw", flow.material)], target, float(amount), flow.material)
-    balance = inventory.step_balance
-    final_position = inventory.route.final_step
-    link(index[("step", final)], product_node, float(balance.product[final_position]), product)
-    outputs = (
-        ("recovered", balance.recovered, "recovered", "solvent recovered for reuse",
-         "recovered solvent"),
-        ("waste", balance.waste, "waste", "charged, neither isolated nor recovered", "waste"),
-        ("coproduct", balance.coproducts, "co-products", "co-products, leaving as products",
-         "co-products"),
-    )  # fmt: skip
-    for position, step in enumerate(steps):
-        source = index[("step", step)]
-        for kind, values, name, hover, label in outputs:
-            if values[position] > 0:
-                target = node(kind, step, f"{name} ({step})", hover, NODE_COLOURS[kind])
-                link(source, target, float(values[position]), label)
-    return nodes, [entry for entry in links.values() if entry["value"] > 0]
-
-
-def sankey(assessment: Assessment) -> go.Figure:
-    """Mass flows of one route [kg / kg final product]: raw materials → steps → product.
-
-    Waste and recovered solvent leave each step; intermediates go from step to step. Every step
-    node's inflow equals its outflow (see :func:`sankey_links`), and the product node receives
-    exactly 1 kg. Energy is not a mass flow and is not shown.
-    """
-    import plotly.graph_objects as go
-
-    nodes, links = sankey_links(assessment)
-    colours = [entry["colour"] for entry in nodes]
-    # a link takes the colour of what it carries: the raw material, the waste, the recovered
-    # solvent, the product; an intermediate is a product on its way
-    link_colours = [
-        colours[entry["source"]]
-        if nodes[entry["source"]]["kind"] == "raw"
-        else NODE_COLOURS["product"]
-        if nodes[entry["target"]]["kind"] == "step"
-        else colours[entry["target"]]
-        for entry in links
-    ]
-    fig = go.Figure(
-        go.Sankey(
-            arrangement="snap",
-            valueformat=".3g",
-            valuesuffix=" kg",
-            node={
-                "label": [plain(entry["label"]) for entry in nodes],
-                "customdata": [plain(entry["hover"]) for entry in nodes],
-                "color": colours,
-                "pad": 14,
-                "thickness": 16,
-                "line": {"width": 0},
-                "hovertemplate": "%{label}<br>%{customdata}<br>%{value} per kg of final product"
-                "<extra></extra>",
-            },
-            link={
-                "source": [entry["source"] for entry in links],
-                "target": [entry["target"] for entry in links],
-                "value": [entry["value"] for entry in links],
-                "label": [plain(entry["label"]) for entry in links],
-                "color": [_rgba(colour, 0.35) for colour in link_colours],
-                "hovertemplate": "%{source.label} → %{target.label}<br>%{label}: %{value}"
-                " per kg of final product<extra></extra>",
-            },
-        )
-    )
-    fig.update_layout(
-        template=_template(),
-        title=_title("Mass flows per kg of final product", assessment.name),
-        height=max(420, 26 * len(nodes)),
-        margin={"l": 20, "r": 20, "t": 80, "b": 20},
-    )
-    return fig
-
-
 def comparison_deltas(comparison: Comparison) -> go.Figure:
     """PMI and carbon footprint of each route minus the baseline's, side by side.
 
@@ -536,3 +393,12 @@ def sweep_figure(frame, metric: str = "carbon_footprint") -> go.Figure:
     if len(parameters) == 1 or not grid:
         fig.update_layout(yaxis_title=plain(label))
     return fig
+
+
+def __getattr__(name: str):
+    # the Sankey diagrams live in lca.reporting.sankey; older code imports them from here
+    if name in ("sankey", "sankey_links", "co2e_sankey", "co2e_sankey_links"):
+        from lca.reporting import sankey
+
+        return getattr(sankey, name)
+    raise AttributeError(name)

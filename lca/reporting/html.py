@@ -24,11 +24,13 @@ if TYPE_CHECKING:
 
     from lca.assessment import Assessment
     from lca.comparison import Comparison
+    from lca.montecarlo import MonteCarloComparison
 
 TEMPLATE_NAME = "report.html.j2"
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
-STEP_METRICS = ("scale", "step_pmi", "raw_materials", "waste", "footprint", "atom_economy",
-                "reaction_mass_efficiency", "carbon_efficiency")  # fmt: skip
+STEP_METRICS = ("scale", "step_pmi", "raw_materials", "waste", "isolated_yield", "footprint",
+                "atom_economy", "reaction_mass_efficiency", "carbon_efficiency")  # fmt: skip
+RESIDUE = "process residue"
 LOWER_IS_BETTER = ("pmi", "complete_e_factor", "simple_e_factor", "solvent_intensity",
                    "water_intensity", "carbon_footprint", "footprint:", "energy")  # fmt: skip
 HIGHER_IS_BETTER = ("mass_productivity", "reaction_mass_efficiency", "atom_economy",
@@ -129,11 +131,14 @@ def _steps(assessment: Assessment) -> list[dict]:
 
 
 def _inventory_rows(assessment: Assessment) -> list[dict]:
+    from lca.reporting.sankey import material_name
+
     inventory = assessment.inventory
     return [
         {
             "step": flow.step,
             "material": flow.material,
+            "name": material_name(assessment, flow.material),
             "role": flow.role,
             "origin": flow.origin,
             "intermediate": flow.intermediate,
@@ -153,25 +158,124 @@ def _energy_rows(assessment: Assessment) -> list[dict]:
     ]  # fmt: skip
 
 
+def csv_download(name: str, header: list[str], rows: list[list]) -> dict:
+    """A table as a CSV file to download from the page: ``file`` (its name) and ``href`` (a
+    ``data:`` URI, so the page stays one file). Text cells go through
+    :func:`lca.reporting.safe.csv_cell` (never read as formulas); numbers keep full precision."""
+    import csv
+    import io
+    from urllib.parse import quote
+
+    from lca.reporting.safe import csv_cell
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([csv_cell(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else csv_cell(v) for v in row])
+    return {"file": name, "href": "data:text/csv;charset=utf-8," + quote(buffer.getvalue())}
+
+
+def _slug(text: str) -> str:
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "route"
+
+
+def _route_downloads(slug: str, route: dict) -> dict:
+    steps = route["steps"]
+    inventory, energy = route["inventory"], route["energy"]
+    return {
+        "steps": csv_download(
+            f"{slug}-steps.csv",
+            ["step", "name", "mode", "product", *STEP_METRICS],
+            [[s["id"], s["name"], s["mode"], s["product"],
+              *(s["metrics"][m] for m in STEP_METRICS)] for s in steps],
+        ),
+        "inventory": csv_download(
+            f"{slug}-inventory.csv",
+            ["step", "material", "name", "role", "origin", "intermediate", "kg per kg product",
+             "recovered kg per kg product"],
+            [[r["step"], r["material"], r["name"], r["role"], r["origin"], r["intermediate"],
+              r["amount"], r["recovered"]] for r in inventory],
+        ),
+        "energy": csv_download(
+            f"{slug}-energy.csv",
+            ["step", "carrier", "origin", "amount per kg product", "unit"],
+            [[r["step"], r["carrier"], r["origin"], r["amount"], r["unit"]] for r in energy],
+        ),
+        "gaps": csv_download(
+            f"{slug}-not-covered.csv",
+            ["step", "category", "flow", "amount per kg product", "unit", "why"],
+            [[g["step"], g["category"], g["flow"], g["amount"], g["unit"], g["reason"]]
+             for g in route["gaps"]],
+        ),
+        "provenance": csv_download(
+            f"{slug}-provenance.csv",
+            ["step", "category", "flow", "amount", "unit", "factor key", "factor region",
+             "factor value", "factor unit", "kg CO2e per kg product", "tier", "source",
+             "licence", "data quality", "fallback", "basis", "note"],
+            [[r["step"], r["category"], r["flow"], r["amount"], r["unit"], r["factor_key"],
+              r["factor_region"], r["factor_value"], r["factor_unit"], r["kg_co2e"], r["tier"],
+              r["source"], r["licence"], r["data_quality"], r["fallback"], r["basis"],
+              r["note"]] for r in route["provenance"]],
+        ),
+        "drivers": csv_download(
+            f"{slug}-drivers.csv",
+            ["kind", "flow", "this route", "baseline", "difference", "unit"],
+            [[r["kind"], r["flow"], r["route"], r["baseline"], r["delta"], r["unit"]]
+             for r in route["drivers"]],
+        ),
+        "mode_effects": csv_download(
+            f"{slug}-mode-effects.csv",
+            ["feature", "PMI added kg/kg", "footprint added kg CO2e/kg", "what it is"],
+            [[e["feature"], e["pmi"], e["footprint"], e["description"]]
+             for e in route["mode_effects"]],
+        ),
+    }  # fmt: skip
+
+
+def _residue_note(row: dict) -> str:
+    """Why a process-residue row is negative (a person reading the table asks)."""
+    if RESIDUE not in row["flow"] or row["kg_co2e"] >= 0:
+        return ""
+    return (
+        "negative: the residue is what the non-solvent inputs charge less what leaves in the "
+        "product and co-products; carbon leaving in the product is not incinerated, and where "
+        "the product takes carbon from solvent-role inputs (see the warnings) this corrects "
+        "the full incineration counted for those solvents"
+    )
+
+
 def _route(
     comparison: Comparison, label: str, position: int, progress: Callable[[str], None]
 ) -> dict:
-    """One route's part of the template context, with its three figures."""
+    """One route's part of the template context, with its figures."""
+    from lca.reporting import compare_charts, sankey
+    from lca.reporting.headline import Quality
+
     assessment = comparison[label]
     recipe = assessment.recipe
     route = recipe.route
     footprint = assessment.footprint
     facility = recipe.facility
     progress(f"figures of {label}…")
+    builders = [
+        ("sankey", sankey.sankey),
+        ("pareto", compare_charts.pareto),
+        ("footprint_by_step", charts.footprint_by_step),
+        ("pmi_by_step", charts.pmi_by_step),
+    ]
+    if footprint is not None:
+        builders.insert(1, ("co2e_sankey", sankey.co2e_sankey))
     figures = {
         name: _figure_html(function(assessment), f"route-{position}-{name.replace('_', '-')}")
-        for name, function in (
-            ("sankey", charts.sankey),
-            ("footprint_by_step", charts.footprint_by_step),
-            ("pmi_by_step", charts.pmi_by_step),
-        )
+        for name, function in builders
     }
-    return {
+    provenance = footprint.provenance() if footprint is not None else []
+    for row in provenance:
+        row["residue_note"] = _residue_note(row)
+    result = {
         "label": label,
         "anchor": f"route-{position}",
         "is_baseline": label == comparison.baseline,
@@ -202,8 +306,17 @@ def _route(
             "by_step": footprint.by_step(),
             "mass_coverage": 100.0 * footprint.mass_coverage(),
             "energy_coverage": _percent(footprint.energy_coverage()),
+            "lower_bound": footprint.is_lower_bound,
+            "quality": Quality(
+                label,
+                footprint.coverage_by_tier(),
+                footprint.is_lower_bound,
+                len(footprint.gaps),
+                footprint.gwp_set,
+            ),
         },
-        "provenance": footprint.provenance() if footprint is not None else [],
+        "provenance": provenance,
+        "negative_residue": any(row["residue_note"] for row in provenance),
         "gaps": footprint.gaps if footprint is not None else [],
         "mode_effects": [
             {
@@ -217,6 +330,8 @@ def _route(
         "drivers": comparison.drivers(label),
         "figures": figures,
     }
+    result["downloads"] = _route_downloads(f"{position}-{_slug(label)}", result)
+    return result
 
 
 def _cite_sources(routes: list[dict]) -> list[dict]:
@@ -248,16 +363,23 @@ def _cite_sources(routes: list[dict]) -> list[dict]:
     return list(sources.values())
 
 
-def report_context(comparison: Comparison, progress: Callable[[str], None] | None = None) -> dict:
+def report_context(
+    comparison: Comparison,
+    progress: Callable[[str], None] | None = None,
+    monte_carlo: MonteCarloComparison | None = None,
+) -> dict:
     """Everything the report template receives (documented in ``reports/README.md``).
 
     Figures are ready-made HTML (``Markup``); numbers are plain floats, formatted in the
-    template with the ``num``, ``signed`` and ``pct`` filters.
+    template with the ``num``, ``signed`` and ``pct`` filters. ``monte_carlo`` (a run of the same
+    routes) adds its intervals to the answer and the distribution of the differences.
     """
     from markupsafe import Markup
     from plotly.offline import get_plotlyjs
 
     from lca import __version__
+    from lca.reporting import compare_charts
+    from lca.reporting.headline import headline
 
     progress = progress or _quiet
     routes = [
@@ -269,14 +391,35 @@ def report_context(comparison: Comparison, progress: Callable[[str], None] | Non
     figures = {
         "footprint_by_category": charts.footprint_by_category(comparison),
         "pmi_breakdown": charts.pmi_breakdown(comparison),
+        "top_contributions": compare_charts.top_contributions(comparison),
     }
     if len(comparison.labels) > 1:
+        figures["indexed"] = compare_charts.indexed(comparison, monte_carlo)
         figures["comparison_deltas"] = charts.comparison_deltas(comparison)
+        if monte_carlo is not None:
+            figures["monte_carlo"] = compare_charts.difference_distribution(comparison, monte_carlo)
     products = sorted({a.recipe.route.product for a in comparison.assessments})
     if len(routes) == 1:
         title = f"greenroute report: {routes[0]['name']}"
     else:
         title = f"greenroute comparison: {len(routes)} routes to {', '.join(products)}"
+    summary = _summary_rows(comparison)
+    downloads = {
+        "summary": csv_download(
+            "summary.csv",
+            ["metric", "key", "unit", *comparison.labels,
+             *(f"Δ {label}" for label in comparison.labels if label != comparison.baseline)],
+            [[row["label"], row["metric"], labels.unit_label(row["unit"]),
+              *(c["value"] for c in row["cells"]),
+              *(c["delta"] for c in row["cells"] if c["route"] != comparison.baseline)]
+             for row in summary],
+        ),
+        "sources": csv_download(
+            "sources.csv", ["#", "source", "licence", "library", "factors used"],
+            [[s["ref"], s["source"], s["licence"], s["library"], "; ".join(s["factors"])]
+             for s in sources],
+        ),
+    }  # fmt: skip
     return {
         "title": title,
         "version": __version__,
@@ -285,11 +428,16 @@ def report_context(comparison: Comparison, progress: Callable[[str], None] | Non
         "labels": list(comparison.labels),
         "products": products,
         "routes": routes,
-        "summary": _summary_rows(comparison),
+        "summary": summary,
+        "answer": headline(comparison, monte_carlo),
+        "monte_carlo": None
+        if monte_carlo is None
+        else {"n": monte_carlo.n, "seed": monte_carlo.seed, "threshold": monte_carlo.threshold},
         "warnings": list(comparison.warnings),
         "robustness": [row["statement"] for row in comparison.robustness()],
         "gwp_basis": comparison.gwp_basis,
         "sources": sources,
+        "downloads": downloads,
         "figures": {
             name: _figure_html(fig, f"comparison-{name.replace('_', '-')}")
             for name, fig in figures.items()
@@ -309,7 +457,12 @@ def _environment(folder: Path):
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    from lca.reporting.headline import percent, signed_percent
+
     env.filters.update(
+        share=lambda value: labels.MISSING if value is None else percent(value),
+        signed_share=lambda value: labels.MISSING if value is None else signed_percent(value),
+        val=labels.format_value,
         num=labels.format_number,
         signed=labels.format_signed,
         pct=labels.format_percent,
@@ -338,6 +491,7 @@ def render_html(
     comparison: Comparison,
     template: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
+    monte_carlo: MonteCarloComparison | None = None,
 ) -> str:
     """The report as a string (see :func:`write_html`).
 
@@ -357,7 +511,7 @@ def render_html(
             f"{TEMPLATE_NAME} from `{data_dir('reports')}` to restyle it)"
         )
     progress = progress or _quiet
-    context = report_context(comparison, progress)
+    context = report_context(comparison, progress, monte_carlo)
     progress("rendering the template…")
     try:
         return _environment(path.parent).get_template(path.name).render(context)
@@ -378,6 +532,7 @@ def write_html(
     force: bool = False,
     template: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
+    monte_carlo: MonteCarloComparison | None = None,
 ) -> Path:
     """Write the self-contained HTML report of a comparison (or of one route).
 
@@ -393,6 +548,9 @@ def write_html(
         A Jinja2 template (a copy of ``reports/report.html.j2``); default: the bundled one.
     progress : callable, optional
         Called with a short message before each long part of the work.
+    monte_carlo : MonteCarloComparison, optional
+        A Monte Carlo run of the same routes (:func:`lca.montecarlo.compare_monte_carlo`): its
+        intervals go into the answer, and a plot of the differences' distribution is added.
 
     Returns
     -------
@@ -411,7 +569,7 @@ def write_html(
     check_target(path, force)  # refuse before the figures are built, not after
     if isinstance(comparison, Assessment):
         comparison = Comparison((comparison,), (comparison.name,), comparison.name)
-    text = render_html(comparison, template, progress)
+    text = render_html(comparison, template, progress, monte_carlo)
     return write_text(path, text, force)
 
 

@@ -11,7 +11,12 @@ CSV of ``to_frame()``) keep the metric keys, pint's unit strings and full precis
   ``footprint_share:<tier>``, ``pmi_stage:<stage>``...) are labelled by rule, never shown raw;
 - :func:`unit_label`: ``m³`` for pint's ``m**3``, ``t·km`` for ``t*km``;
 - :func:`format_number` and :func:`format_signed`: three significant figures, and every digit
-  before the decimal point (1,141 stays 1,141), thousands separated; ``n/a`` for a missing value.
+  before the decimal point (1,141 stays 1,141), thousands separated; ``n/a`` for a missing value;
+  :func:`format_value` writes a count as an integer;
+- :func:`decimals` and :func:`excel_format`: the same rounding as a spreadsheet number format, so
+  a cell shows what the other reports show and keeps its full precision;
+- :func:`tier_label`, :func:`role_label`, :func:`parameter_label`: factor tiers, PMI role groups
+  and the parameter paths of sensitivity runs and sweeps, in words.
 """
 
 from __future__ import annotations
@@ -95,6 +100,16 @@ def _tier(name: str) -> str:
     return UNCOVERED_LABEL if name == UNCOVERED_LABEL else _words(name)
 
 
+def tier_label(name: str) -> str:
+    """A factor tier (or ``uncovered``) in words: ``estimated from chemistry``."""
+    return _tier(name)
+
+
+def role_label(group: str) -> str:
+    """A PMI role group (:data:`lca.metrics.ROLE_GROUPS`) in words: ``work-up materials``."""
+    return metric_label(f"pmi_{group}").text
+
+
 def _stage(name: str) -> str:
     return STAGE_WORDS.get(name, _words(name))
 
@@ -128,12 +143,83 @@ def metric_label(metric: str) -> Label:
 
 
 _POWERS = {"**2": "²", "**3": "³"}
+_LONG_UNITS = {"kilowatt_hour": "kWh", "kilogram": "kg", "megajoule": "MJ", "kilowatt": "kW",
+               "cubic_meter": "m³", "liter": "L", "tonne": "t", "kilometer": "km", "hour": "h",
+               "equivalent": "equiv", "dimensionless": ""}  # fmt: skip
+_LONG_UNIT = re.compile(r"\b(" + "|".join(_LONG_UNITS) + r")\b")
 _POWER = re.compile(r"\*\*[23]")
 
 
 def unit_label(unit: str) -> str:
-    """A unit as people write it: ``m**3/kg`` → ``m³/kg``, ``t*km`` → ``t·km``."""
-    return _POWER.sub(lambda m: _POWERS[m.group()], unit).replace("*", "·")
+    """A unit as people write it: ``m**3/kg`` → ``m³/kg``, ``t*km`` → ``t·km``; pint's long
+    names as symbols (``kilowatt_hour`` → ``kWh``); a ``count`` or ``flag`` has none."""
+    if unit in ("count", "flag"):
+        return ""
+    text = _POWER.sub(lambda m: _POWERS[m.group()], unit)
+    text = _LONG_UNIT.sub(lambda m: _LONG_UNITS[m.group()], text)
+    return text.replace("*", "·")
+
+
+# what the last part of a parameter path is, in words
+_FIELDS = {"amount": "charge", "yield": "yield", "recovered": "recovered fraction",
+           "power": "power", "duration": "duration", "failure_rate": "failure rate",
+           "cycle_time": "cycle time", "run_time": "run time"}  # fmt: skip
+
+
+def parameter_label(path: str) -> str:
+    """A parameter path of ``lca parameters`` / ``--vary`` / a sensitivity input in words:
+    ``amination.inputs.toluene.recovered`` → ``amination: toluene recovered fraction``,
+    ``factor:energy:electricity@GB:value`` → ``factor: energy: electricity (GB)``."""
+    text = str(path)
+    if text.startswith("factor:"):
+        stream, _, part = text[len("factor:") :].rpartition(":")
+        key, _, region = stream.partition("@")
+        name = f"factor: {_words(key).replace(':', ': ')}" + (f" ({region})" if region else "")
+        return name if part in ("value", "0", "") else f"{name}, {_words(part)}"
+    parts = text.split(".")
+    if len(parts) < 2:
+        return _words(text)
+    step, rest = parts[0], parts[1:]
+    field = _FIELDS.get(rest[-1], _words(rest[-1]))
+    if rest[0] in ("inputs", "energy", "cleaning") and len(rest) >= 3:
+        what = " ".join(rest[1:-1])
+        prefix = "cleaning " if rest[0] == "cleaning" else ""
+        return f"{step}: {prefix}{what} {field}"
+    if rest[0] == "product" and len(rest) == 2:
+        return f"{step}: {field}"
+    return (
+        f"{step}: "
+        + " ".join(_words(p) for p in rest[:-1])
+        + (" " if len(rest) > 1 else "")
+        + (field)
+    )
+
+
+def decimals(value: float, digits: int = 3) -> int:
+    """Decimal places that show ``value`` to ``digits`` significant figures, and never fewer
+    than its whole digits (0 for 1,141; 1 for 53.4; 4 for 0.0123)."""
+    if value == 0 or not math.isfinite(value):
+        return 0
+    rounded = float(f"{value:.{digits}g}")
+    whole = math.floor(math.log10(abs(rounded))) + 1
+    return max(digits - whole, 0)
+
+
+def excel_format(value: float | None, digits: int = 3) -> str:
+    """A spreadsheet number format showing ``value`` as :func:`format_number` does
+    (``#,##0.0`` for 53.4, ``0.0123`` as ``#,##0.0000``); ``General`` when unknown."""
+    if value is None or not math.isfinite(value):
+        return "General"
+    places = decimals(value, digits)
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def format_value(value: float | None, unit: str = "", digits: int = 3) -> str:
+    """A figure in its unit's way: a ``count`` as an integer, anything else by
+    :func:`format_number`."""
+    if unit == "count" and value is not None and math.isfinite(value):
+        return f"{round(value):,d}"
+    return format_number(value, digits)
 
 
 def format_number(value: float | None, digits: int = 3) -> str:
