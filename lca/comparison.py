@@ -151,13 +151,17 @@ class Comparison:
         """A route's figure; ``None`` if it could not be computed.
 
         Figures that exist only where they apply are known zeros elsewhere: no cleaning lines
-        means 0 kg/kg from cleaning, no recovery means 0 recovered and a net PMI equal to the PMI.
+        means 0 kg/kg from cleaning, no recovery means 0 recovered and a net PMI equal to the PMI,
+        no electricity 0 kWh/kg, no mass on a factor tier a 0 % share of it.
         """
         try:
             return self[label].value(metric)
         except KeyError:
-            if metric.startswith(("pmi_from:", "energy_from:")) or metric == "recovered_mass":
-                return 0.0
+            zero = ("pmi_from:", "energy_from:", "energy:", "coverage_mass:", "footprint_share:")
+            if metric.startswith(zero) or metric == "recovered_mass":
+                # a share of a footprint the route has; none without one
+                share = metric.startswith(("coverage_mass:", "footprint_share:"))
+                return None if share and self[label].footprint is None else 0.0
             if metric == "pmi_net_of_recovery":
                 return self.value(label, "pmi")
             return None

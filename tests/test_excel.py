@@ -153,7 +153,28 @@ def edits(workbook, tmp_path_factory):
     reverse_rows(book["Inventory"], rows)
     reverse_rows(book["Provenance"], table_rows(book["Provenance"]))
     book.save(out / "sorted.xlsx")
-    edited = [out / name for name in ("edited-row.xlsx", "edited-factor.xlsx", "sorted.xlsx")]
+    # a charge of the baseline's final step, raised by 100 kg per campaign
+    book = openpyxl.load_workbook(workbook)
+    balance = book["Mass balance"]
+    head = columns(balance)
+    final = [r for r in table_rows(balance) if balance.cell(row=r, column=1).value == 1
+             and balance.cell(row=r, column=head["Step"]).value == "amination"
+             and balance.cell(row=r, column=head["Material"]).value == "toluene"]  # fmt: skip
+    charge = balance.cell(row=final[0], column=head["Charge [kg per campaign]"])
+    steps = row_of(balance, 1, "Route #", start=final[0] + 1)
+    product = next(
+        balance.cell(row=r, column=5).value
+        for r in range(steps + 1, steps + 10)
+        if balance.cell(row=r, column=1).value == 1 and balance.cell(row=r, column=4).value
+        == "amination"
+    )  # fmt: skip
+    expected["charge"] = (charge.value, product)
+    charge.value = charge.value + 100.0
+    book.save(out / "edited-charge.xlsx")
+    edited = [
+        out / name
+        for name in ("edited-row.xlsx", "edited-factor.xlsx", "sorted.xlsx", "edited-charge.xlsx")
+    ]
     return recalculate(out, workbook, *edited), expected
 
 
@@ -231,7 +252,7 @@ def test_workbook_has_the_sheets_and_live_formulas(flagship, workbook):
     totals = [ws.cell(row=r, column=6) for r in range(top + 1, ws.max_row + 1)]
     assert totals and all(c.data_type == "f" and c.value.startswith("=SUM") for c in totals)
     assert totals[0].value == f"=SUMIFS($Q${rows[0]}:$Q${rows[-1]},$A${rows[0]}:$A${rows[-1]},1)"
-    summary = book["Summary"]
+    summary = book["Figures"]
     footprint_row = row_of(summary, 2, "carbon_footprint")
     for c in range(4, 4 + len(flagship.labels)):
         assert summary.cell(row=footprint_row, column=c).value.startswith("=Inventory!$F$")
@@ -242,7 +263,7 @@ def test_workbook_has_the_sheets_and_live_formulas(flagship, workbook):
         assert cell.startswith("=Inventory!$F$") or (
             cell == "not assessed" and category == "transport"
         ), category
-    contributions = book["Contributions"]
+    contributions = book["Charts"]
     assert contributions.cell(row=HEADER_ROW + 1, column=2).value.startswith("=SUMIFS(Inventory!")
     assert summary.freeze_panes == "D5" and ws.freeze_panes == "G5"
     assert ws.auto_filter.ref.startswith(f"A{HEADER_ROW}:")
@@ -250,15 +271,13 @@ def test_workbook_has_the_sheets_and_live_formulas(flagship, workbook):
     assert len(book["Charts"]._charts) == 2
 
 
-def test_summary_puts_routes_side_by_side_with_deltas_against_the_baseline(flagship, workbook):
-    ws = openpyxl.load_workbook(workbook)["Summary"]
+def test_figures_put_routes_side_by_side_with_deltas_against_the_baseline(flagship, workbook):
+    ws = openpyxl.load_workbook(workbook)["Figures"]
     head = columns(ws)
     assert [head[label] for label in flagship.labels] == [4, 5, 6]
     assert head["Unit"] == 3
     pmi = row_of(ws, 2, "pmi")
-    assert ws.cell(row=pmi, column=4).value == pytest.approx(
-        flagship.value(flagship.labels[0], "pmi")
-    )
+    assert ws.cell(row=pmi, column=4).value.startswith("='Mass balance'!$C$")  # live
     assert ws.cell(row=pmi, column=head[f"Δ {flagship.labels[1]}"]).value == f"=E{pmi}-D{pmi}"
     assert f"Δ {flagship.labels[0]}" not in head  # no delta of the baseline with itself
 
@@ -281,9 +300,9 @@ def test_libreoffice_recalculation_reproduces_greenroute(flagship, edits):
             assert recalculated == pytest.approx(own, rel=REL, abs=1e-12)
             worst = max(worst, relative(recalculated, own))
     print(f"largest relative difference, LibreOffice vs greenroute: {worst:.2e}")
-    summary = book["Summary"]
+    summary = book["Figures"]
     row = row_of(summary, 2, "carbon_footprint")
-    contributions = book["Contributions"]
+    contributions = book["Charts"]
     steps = book["Steps"]
     pmi_total = row_of(steps, 1, "Total")
     for c, assessment in enumerate(flagship.assessments, 4):
@@ -324,6 +343,156 @@ def test_changing_a_factor_moves_the_totals_by_amount_times_change(flagship, edi
         assert by_sorted[n] == pytest.approx(before[n], rel=REL)
 
 
+def mass_balance(book) -> tuple[dict, dict]:
+    """(route # → PMI, (route #, step) → waste) as the Mass balance sheet computes them."""
+    ws = book["Mass balance"]
+    steps = row_of(ws, 1, "Route #", start=HEADER_ROW + 1)
+    head = columns(ws, steps)
+    waste = {}
+    r = steps + 1
+    while ws.cell(row=r, column=1).value is not None:
+        key = (ws.cell(row=r, column=1).value, ws.cell(row=r, column=4).value)
+        waste[key] = ws.cell(row=r, column=head["Waste [kg/kg]"]).value
+        r += 1
+    routes = row_of(ws, 1, "Route #", start=r)
+    pmi = {}
+    r = routes + 1
+    while ws.cell(row=r, column=1).value is not None:
+        pmi[ws.cell(row=r, column=1).value] = ws.cell(row=r, column=3).value
+        r += 1
+    return pmi, waste
+
+
+def test_the_mass_balance_reproduces_the_pmi_and_step_waste(flagship, edits):
+    files, _ = edits
+    pmi, waste = mass_balance(openpyxl.load_workbook(files["flagship.xlsx"], data_only=True))
+    for number, assessment in enumerate(flagship.assessments, 1):
+        assert pmi[number] == pytest.approx(assessment.value("pmi"), rel=REL)
+        for step in assessment.inventory.step_ids:
+            assert waste[number, step] == pytest.approx(
+                assessment.value("waste", step), rel=REL, abs=1e-12
+            )
+
+
+def test_editing_a_charge_moves_the_pmi(flagship, edits):
+    """100 kg more toluene per campaign in the baseline's final step (amination, whose scale is
+    1 kg per kg of final product) adds 100 / P kg/kg to the PMI, P the step's kg of product per
+    campaign; the other routes do not move."""
+    files, expected = edits
+    _, product = expected["charge"]
+    before, _ = mass_balance(openpyxl.load_workbook(files["flagship.xlsx"], data_only=True))
+    book = openpyxl.load_workbook(files["edited-charge.xlsx"], data_only=True)
+    after, _ = mass_balance(book)
+    assert after[1] - before[1] == pytest.approx(100.0 / product, rel=REL)
+    assert after[2] == pytest.approx(before[2], rel=REL)
+    assert after[3] == pytest.approx(before[3], rel=REL)
+    # the Summary's headline PMI and the Figures sheet follow
+    summary = book["Summary"]
+    r = row_of(summary, 1, flagship.labels[0], start=HEADER_ROW)
+    assert summary.cell(row=r, column=2).value == pytest.approx(after[1], rel=REL)
+    figures = book["Figures"]
+    assert figures.cell(row=row_of(figures, 2, "pmi"), column=4).value == pytest.approx(
+        after[1], rel=REL
+    )
+
+
+def pdf_pages(pdf: Path) -> list[tuple[float, float]]:
+    """(width, height) of each page of a PDF LibreOffice wrote (its page objects are plain)."""
+    import re
+
+    data = pdf.read_bytes()
+    pages = []
+    for match in re.finditer(rb"/Type\s*/Page\b(?!s)", data):
+        start = data.rfind(b"obj", 0, match.start())
+        end = data.find(b"endobj", match.end())
+        box = re.search(rb"/MediaBox\s*\[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)",
+                        data[start:end])  # fmt: skip
+        x0, y0, x1, y1 = (float(v) for v in box.groups())
+        pages.append((x1 - x0, y1 - y0))
+    return pages
+
+
+def test_libreoffice_prints_the_three_lidocaine_routes_on_ten_landscape_pages(workbook, tmp_path):
+    soffice = require_tool("soffice", "libreoffice")
+    command = [
+        soffice, "--headless", "--norestore",
+        f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+        "--convert-to", "pdf", "--outdir", str(tmp_path), str(workbook),
+    ]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    pages = pdf_pages(tmp_path / "flagship.pdf")
+    print(f"{len(pages)} pages")
+    assert 1 <= len(pages) <= 10
+    assert all(width > height for width, height in pages)  # landscape
+
+
+def test_every_sheet_prints_landscape_to_the_page_width(workbook):
+    book = openpyxl.load_workbook(workbook)
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert book["Inventory"].print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+    assert book["Summary"].page_setup.fitToHeight == 1  # one page
+
+
+def test_numbers_show_three_significant_figures_and_keep_full_precision(flagship, workbook):
+    book = openpyxl.load_workbook(workbook)
+    figures = book["Figures"]
+    pmi = figures.cell(row=row_of(figures, 2, "pmi"), column=4)
+    assert pmi.number_format == "#,##0.0"  # 53.4
+    inventory = book["Inventory"]
+    head = columns(inventory)
+    for r in table_rows(inventory):
+        cell = inventory.cell(row=r, column=head["Amount [unit per kg product]"])
+        places = len(cell.number_format.partition(".")[2])
+        # 3 significant figures: 0.0123 has 4 decimals, 12.3 one, 123 none
+        from lca.reporting.labels import decimals
+
+        assert places == decimals(cell.value), (cell.value, cell.number_format)
+        assert not isinstance(cell.value, str)  # a number, unrounded
+
+
+def test_figures_a_mode_does_not_make_are_zero_so_deltas_show(flagship, workbook):
+    ws = openpyxl.load_workbook(workbook)["Figures"]
+    head = columns(ws)
+    partial = [
+        m for m, _ in flagship.route_metrics()
+        if m.startswith(("pmi_from:", "energy_from:", "energy:", "coverage_mass:"))
+        and any(_route_has_not(a, m) for a in flagship.assessments)
+    ]  # fmt: skip
+    assert partial
+    for metric in partial:
+        r = row_of(ws, 2, metric)
+        for label, assessment in zip(flagship.labels, flagship.assessments, strict=True):
+            if _route_has_not(assessment, metric):
+                assert ws.cell(row=r, column=head[label]).value == 0, (metric, label)
+        for label in flagship.labels[1:]:
+            assert str(ws.cell(row=r, column=head[f"Δ {label}"]).value).startswith("=")
+
+
+def _route_has_not(assessment, metric) -> bool:
+    return not any(m.metric == metric and m.scope == "route" for m in assessment.metrics)
+
+
+def test_charts_have_the_html_colours_formatted_axes_and_legends_below(workbook):
+    from lca.reporting.charts import CATEGORY_COLOURS, ROLE_COLOURS
+
+    charts = openpyxl.load_workbook(workbook)["Charts"]._charts
+    # openpyxl reads charts back without their data; check the written XML instead
+    assert len(charts) == 2
+    import zipfile
+
+    with zipfile.ZipFile(workbook) as archive:
+        xml = "".join(
+            archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/")
+        )
+    for colour in (*CATEGORY_COLOURS.values(), ROLE_COLOURS["solvents"], ROLE_COLOURS["water"]):
+        if colour != CATEGORY_COLOURS["transport"]:  # no route has transport: still a series
+            assert colour.lstrip("#").upper() in xml.upper(), colour
+    assert 'formatCode="#,##0.##" sourceLinked="0"' in xml
+    assert xml.count('<legendPos val="b"/>') == 2
+
+
 # -- safety -----------------------------------------------------------------------------------
 def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     comparison = compare([injection_recipe()])
@@ -342,7 +511,7 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
                     ("+", "-", "@", "\t", "\r")
                 ):
                     assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
-    summary = book["Summary"]
+    summary = book["Figures"]
     assert summary.cell(row=HEADER_ROW, column=4).value == PAYLOAD  # the route's name
     inventory = book["Inventory"]
     names = [inventory.cell(row=r, column=columns(inventory)["Material name"]).value
@@ -350,10 +519,10 @@ def test_text_that_looks_like_a_formula_stays_text(tmp_path):
     assert PAYLOAD in names  # the material's name
     steps = book["Steps"]
     assert steps.cell(row=HEADER_ROW + 1, column=columns(steps)["Step name"]).value == PAYLOAD
-    assert {"Summary", "Inventory", "Steps", "Assumptions", "Coverage"} <= set(found)
+    assert {"Summary", "Figures", "Inventory", "Steps", "Assumptions", "Coverage"} <= set(found)
     # a real spreadsheet program keeps it as text as well
     converted = recalculate(tmp_path, path)["injection.xlsx"]
-    again = openpyxl.load_workbook(converted)["Summary"].cell(row=HEADER_ROW, column=4)
+    again = openpyxl.load_workbook(converted)["Figures"].cell(row=HEADER_ROW, column=4)
     assert again.value == PAYLOAD and again.data_type == "s"
 
 
@@ -393,7 +562,7 @@ def test_a_copied_style_restyles_the_workbook(flagship, tmp_path):
         encoding="utf-8",
     )
     book = openpyxl.load_workbook(write_workbook(flagship, tmp_path / "styled.xlsx", style=style))
-    summary = book["Summary"]
+    summary = book["Figures"]
     assert summary.cell(row=HEADER_ROW, column=1).fill.fgColor.rgb.endswith("FF0000")
     assert summary.cell(row=row_of(summary, 2, "pmi"), column=4).number_format == "0.0"
     assert summary.column_dimensions["D"].width == 50
@@ -436,7 +605,7 @@ def test_workbook_structure_matches_golden(tmp_path):
             values.pop()
         return values
 
-    contributions = book["Contributions"]
+    contributions = book["Charts"]
     routes = [c.value for c in contributions[HEADER_ROW][1:] if c.value is not None]
     inventory = book["Inventory"]
     head = columns(inventory)

@@ -218,11 +218,11 @@ def headline(comparison: Comparison, monte_carlo: MonteCarloComparison | None = 
     """The answer of a comparison (one route: its figures and data quality, no finding)."""
     findings = []
     for metric, name, unit in HEADLINE_METRICS:
-        values = {
-            label: comparison.value(label, metric)
-            for label in comparison.labels
-            if comparison.value(label, metric) is not None
-        }
+        values: dict[str, float] = {}
+        for label in comparison.labels:
+            value = comparison.value(label, metric)
+            if value is not None:
+                values[label] = float(value)
         if len(values) < 2:
             continue
         ranked = sorted(values, key=lambda label: (values[label], label != comparison.baseline))

@@ -273,15 +273,15 @@ def co2e_sankey_links(assessment: Assessment) -> tuple[list[dict], list[dict]]:
         key = (source_of(term), term.step)
         net[key] = net.get(key, 0.0) + float(value)
     graph = _Graph()
-    for (kind, key, label, colour), _ in sorted(net, key=lambda k: -net[k]):
-        graph.node(kind, key, label, f"{kind}: {label}", colour)
+    for (kind, name, label, colour), _ in sorted(net, key=lambda k: -net[k]):
+        graph.node(kind, name, label, f"{kind}: {label}", colour)
     for step in assessment.inventory.step_ids:
         graph.node("step", step, step, "step", NODE_COLOURS["step"])
     total = graph.node("net", "", "net footprint", "the route's total", NODE_COLOURS["product"])
     credits = None
-    for ((kind, key, label, _), step), value in net.items():
-        if value > 0:
-            graph.link(graph.index[(kind, key)], graph.index[("step", step)], value, label)
+    for ((kind, name, label, _), at), amount in net.items():
+        if amount > 0:
+            graph.link(graph.index[(kind, name)], graph.index[("step", at)], amount, label)
     for step in assessment.inventory.step_ids:
         into = sum(v for (_, s), v in net.items() if s == step and v > 0)
         off = -sum(v for (_, s), v in net.items() if s == step and v < 0)

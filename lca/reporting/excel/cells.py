@@ -29,7 +29,19 @@ ROUTE_NO, STEP_NO, CATEGORY, AMOUNT, FACTOR_NO, FACTOR, MULTIPLIER, CONTRIB = "A
 
 
 class Formula(str):
-    """A cell formula. Only values of this type are written as formulas; text never is."""
+    """A cell formula. Only values of this type are written as formulas; text never is.
+
+    ``expected`` is the value greenroute computed for it, when known: a ``sigN`` number format
+    (:func:`Writer.number_format`) is chosen from it, as for a plain number.
+    """
+
+    expected: float | None
+
+    def __new__(cls, text: str, expected: float | None = None):
+        formula = super().__new__(cls, text)
+        number = isinstance(expected, int | float) and not isinstance(expected, bool)
+        formula.expected = float(expected) if number and expected is not None else None
+        return formula
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,17 @@ def _overlay(base: dict, user: dict, origin: str, where: str) -> None:
             base[key] = value
 
 
+def _significant(value: Any, number_format: str) -> str:
+    """The spreadsheet format of ``sigN`` for a value (:func:`.labels.excel_format`)."""
+    from lca.reporting.labels import excel_format
+
+    digits = int(number_format[3:] or 3)
+    number = value.expected if isinstance(value, Formula) else value
+    if isinstance(number, str) or number is None:
+        return "#,##0.000"
+    return excel_format(float(number), digits)
+
+
 class Writer:
     """Writes cells in the workbook's style: the one place values reach a worksheet."""
 
@@ -113,7 +136,15 @@ class Writer:
         return None if column.number_format is None else formats[column.number_format]
 
     def put(self, ws, row: int, col: int, value: Any, number_format: str | None = None, font=None):
-        """Write one cell: a :class:`Formula` as a formula, any other text as plain text."""
+        """Write one cell: a :class:`Formula` as a formula, any other text as plain text.
+
+        A ``sigN`` number format (``sig3``) shows the number to N significant figures, as every
+        other greenroute output does, and keeps its full precision in the cell: the format is
+        chosen from the value (a formula's :attr:`Formula.expected`; ``#,##0.000`` when it has
+        none).
+        """
+        if number_format and number_format.startswith("sig"):
+            number_format = _significant(value, number_format)
         cell = ws.cell(row=row, column=col)
         if isinstance(value, Formula):
             cell.value = str(value)
@@ -135,6 +166,23 @@ class Writer:
         cell.font = font or self.body
         return cell
 
+    def print_setup(self, ws, title_row: int | None = HEADER_ROW, one_page: bool = False) -> None:
+        """Landscape, fitted to the page width (and to one page with ``one_page``), the table's
+        header row repeated on every page, and the sheet's name and page in the footer."""
+        setup = self.style["print"]
+        ws.page_setup.orientation = setup["orientation"]
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4 if setup["paper"] == "A4" else ws.PAPERSIZE_LETTER
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 1 if one_page else 0
+        ws.print_options.gridLines = False
+        for side in ("left", "right"):
+            setattr(ws.page_margins, side, setup["margin"])
+        ws.page_margins.top = ws.page_margins.bottom = setup["margin"]
+        if title_row is not None and not one_page:
+            ws.print_title_rows = f"{title_row}:{title_row}"
+        ws.oddFooter.center.text = "&A, page &P of &N"
+
     def label(self, ws, row: int, col: int, label) -> None:
         """A metric's label (:class:`lca.reporting.labels.Label`, or text), indented by level."""
         from openpyxl.styles import Alignment
@@ -154,6 +202,16 @@ class Writer:
         for col, label in enumerate(labels, 1):
             cell = self.put(ws, row, col, label, font=self.header_font)
             cell.fill, cell.alignment = self.header_fill, self.header_alignment
+
+    def fit_header(self, ws, row: int, labels: Sequence[str]) -> None:
+        """A header row tall enough for its wrapped labels (spreadsheets do not grow it)."""
+        from openpyxl.utils import get_column_letter
+
+        lines = 1
+        for col, label in enumerate(labels, 1):
+            width = ws.column_dimensions[get_column_letter(col)].width or 8.43
+            lines = max(lines, math.ceil(len(label) / max(width - 1, 1)))
+        ws.row_dimensions[row].height = 15 * lines
 
     def widths(self, ws, kinds: Sequence[str]) -> None:
         from openpyxl.utils import get_column_letter
@@ -177,6 +235,8 @@ class Writer:
         last = top + len(rows)
         if main:
             self.widths(ws, [c.width for c in columns])
+        self.fit_header(ws, top, [c.header for c in columns])
+        if main:
             ws.auto_filter.ref = f"A{top}:{get_column_letter(len(columns))}{max(last, top + 1)}"
             ws.freeze_panes = freeze or f"A{top + 1}"
         return top + 1, last
@@ -205,12 +265,18 @@ class Rows:
         return f"{self.prefix}${col}${self.first}:${col}${self.last}"
 
     def sumifs(
-        self, route: int, step: int | None = None, category: str | None = None, of: str = CONTRIB
+        self,
+        route: int,
+        step: int | None = None,
+        category: str | None = None,
+        of: str = CONTRIB,
+        expected: float | None = None,
     ) -> Formula:
-        """Sum of column ``of`` (the Inventory's contributions) for a route, step and category."""
+        """Sum of column ``of`` (the Inventory's contributions) for a route, step and category;
+        ``expected``: greenroute's figure for it (:class:`Formula`)."""
         parts = [self.span(of), self.span(ROUTE_NO), str(route)]
         if step is not None:
             parts += [self.span(STEP_NO), str(step)]
         if category is not None:
             parts += [self.span(CATEGORY), f'"{category}"']  # our fixed names: no quotes inside
-        return Formula(f"=SUMIFS({','.join(parts)})")
+        return Formula(f"=SUMIFS({','.join(parts)})", expected)

@@ -27,12 +27,24 @@ if TYPE_CHECKING:
 
 
 # -- contributions, steps, summary ----------------------------------------------------------------
-def _matrix_total(routes: list[Route], first: int, last: int) -> list:
-    """A ``Total`` row: the SUM of each route's column (B, C, ...) from ``first`` to ``last``."""
+def _matrix_total(routes: list[Route], first: int, last: int, expected=None) -> list:
+    """A ``Total`` row: the SUM of each route's column (B, C, ...) from ``first`` to ``last``;
+    ``expected(route)``: greenroute's figure for it (for its number format)."""
     from openpyxl.utils import get_column_letter
 
     letters = [get_column_letter(c) for c in range(2, len(routes) + 2)]
-    return ["Total", *(Formula(f"=SUM({x}{first}:{x}{last})") for x in letters)]
+    return [
+        "Total",
+        *(
+            Formula(f"=SUM({x}{first}:{x}{last})", expected(r) if expected else None)
+            for x, r in zip(letters, routes, strict=True)
+        ),
+    ]
+
+
+def _footprint_total(route: Route) -> float | None:
+    footprint = route.assessment.footprint
+    return footprint.total if footprint is not None else None
 
 
 def _by_step(routes: list[Route], formula: Callable[[int, int], Formula]) -> list[list]:
@@ -45,6 +57,11 @@ def _by_step(routes: list[Route], formula: Callable[[int, int], Formula]) -> lis
     ]  # fmt: skip
 
 
+def _by_category(route: Route) -> dict[str, float]:
+    footprint = route.assessment.footprint
+    return footprint.by_category() if footprint is not None else {}
+
+
 def contributions_sheet(ws, w: Writer, routes: list[Route], terms: Rows) -> tuple[int, int, int]:
     """By category and by step per route, SUMIFS over the Inventory; returns the category rows."""
     terms = Rows(terms.first, terms.last, "Inventory!")
@@ -55,13 +72,25 @@ def contributions_sheet(ws, w: Writer, routes: list[Route], terms: Rows) -> tupl
     )
     columns = [Column("Category", "name")]
     columns += [Column(r.label, "route", "contribution") for r in routes]
-    rows = [[c, *(terms.sumifs(r.number, category=c) for r in routes)] for c in CATEGORIES]
-    total = _matrix_total(routes, FIRST_ROW, FIRST_ROW + len(rows) - 1)
+    rows = [
+        [c, *(terms.sumifs(r.number, category=c, expected=_by_category(r).get(c)) for r in routes)]
+        for c in CATEGORIES
+    ]
+    total = _matrix_total(routes, FIRST_ROW, FIRST_ROW + len(rows) - 1, _footprint_total)
     first, last = w.table(ws, HEADER_ROW, columns, [*rows, total], freeze="B5")
-    rows = _by_step(routes, lambda n, k: terms.sumifs(n, step=k))
+    by_step = {
+        r.number: list(r.assessment.footprint.by_step().values()) if r.assessment.footprint else []
+        for r in routes
+    }
+    rows = _by_step(
+        routes,
+        lambda n, k: terms.sumifs(
+            n, step=k, expected=by_step[n][k - 1] if len(by_step[n]) >= k else None
+        ),
+    )
     top = last + 3
     w.put(ws, top - 1, 1, f"By step [{PER_KG}]", font=w.title_font)
-    total = _matrix_total(routes, top + 1, top + len(rows))
+    total = _matrix_total(routes, top + 1, top + len(rows), _footprint_total)
     w.table(ws, top, [Column("Step"), *columns[1:]], [*rows, total], main=False)
     return HEADER_ROW, first, last - 1  # the chart leaves out the total row
 
@@ -98,17 +127,23 @@ def steps_sheet(ws, w: Writer, routes: list[Route], totals: dict) -> tuple[int, 
             rows.append([
                 route.number, route.label, k, step_id, step.name, step.mode,
                 *(m.value if m else None for m in metrics),
-                Formula(f"={footprint}") if footprint else None,
+                Formula(f"={footprint}", (a.footprint.by_step()[step_id] if a.footprint else None))
+                if footprint
+                else None,
                 "; ".join(f"{m.metric}: {m.note}" for m in metrics if m and m.note),
             ])  # fmt: skip
     _, last = w.table(ws, HEADER_ROW, columns, rows, freeze="E5")
+    w.print_setup(ws)
     top = max(last, FIRST_ROW) + 3
     title = "PMI by step: raw materials per kg of final product [kg/kg]; a route's total is its PMI"
     w.put(ws, top - 1, 1, title, font=w.title_font)
     table = Rows(FIRST_ROW, max(last, FIRST_ROW))
-    matrix = _by_step(routes, lambda n, k: table.sumifs(n, step=k, of="I"))  # raw materials
+    raw = {r.number: r.assessment.inventory.step_balance.raw for r in routes}
+    matrix = _by_step(
+        routes, lambda n, k: table.sumifs(n, step=k, of="I", expected=float(raw[n][k - 1]))
+    )  # raw materials
     columns = [Column("Step"), *(Column(r.label, unit="kg/kg") for r in routes)]
-    total = _matrix_total(routes, top + 1, top + len(matrix))
+    total = _matrix_total(routes, top + 1, top + len(matrix), lambda r: r.assessment.value("pmi"))
     w.table(ws, top, columns, [*matrix, total], main=False)
     return top, top + 1, top + len(matrix)
 
@@ -118,8 +153,12 @@ def _route_metric(assessment: Assessment, metric: str):
     return next((m for m in assessment.metrics if m.metric == metric and m.scope == "route"), None)
 
 
-def summary_sheet(ws, w: Writer, comparison: Comparison, routes: list[Route], totals: dict) -> None:
-    """Routes side by side, deltas as formulas; footprint figures link to Inventory totals."""
+def figures_sheet(
+    ws, w: Writer, comparison: Comparison, routes: list[Route], totals: dict, pmi: dict
+) -> None:
+    """Every route figure side by side, deltas as formulas; footprint figures link to the
+    Inventory totals and the PMI to the Mass balance sheet. A figure a route does not have
+    because its mode does not make it (cleaning, recovery, a carrier) is 0, so deltas show."""
     from openpyxl.utils import get_column_letter
 
     base = next(r for r in routes if r.label == comparison.baseline)
@@ -131,9 +170,9 @@ def summary_sheet(ws, w: Writer, comparison: Comparison, routes: list[Route], to
     warnings.append(f"carbon footprint basis: {comparison.gwp_basis}")
     w.heading(
         ws,
-        "greenroute comparison: figures per kg of final product",
+        "All figures, side by side, per kg of final product",
         f"Baseline: {comparison.baseline}. Δ = route − baseline. Footprint figures are formulas "
-        "over the Inventory sheet; the other figures are greenroute's.",
+        "over the Inventory sheet, the PMI over the Mass balance; the others are greenroute's.",
         "; ".join(warnings),
     )
     col = {r.number: 4 + i for i, r in enumerate(routes)}
@@ -153,7 +192,7 @@ def summary_sheet(ws, w: Writer, comparison: Comparison, routes: list[Route], to
                 value = getattr(route.assessment.recipe.route, key)
             else:
                 metric = _route_metric(route.assessment, key)
-                value = metric.value if metric else None
+                value = metric.value if metric else comparison.value(route.label, key)
                 if value is None and metric and metric.note:
                     notes.append(f"{route.label}: {metric.note}")
                     if metric.note.startswith("not assessed"):
@@ -162,18 +201,24 @@ def summary_sheet(ws, w: Writer, comparison: Comparison, routes: list[Route], to
                 cell = totals.get((route.number, None, category))
                 footprint = key == "carbon_footprint" or key.startswith("footprint:")
                 if footprint and cell and value is not None:
-                    value = Formula(f"={cell}")
+                    value = Formula(f"={cell}", value)
+                elif key == "pmi" and route.number in pmi:
+                    value = Formula(f"={pmi[route.number]}", value)
             if value is not None:
                 known.add(route.number)
             w.put(ws, r, col[route.number], value, number_format)
         for i, route in enumerate(others, len(headers) + 1):
             if unit and {route.number, base.number} <= known:
-                delta = Formula(f"={letter[route.number]}{r}-{letter[base.number]}{r}")
+                delta = Formula(
+                    f"={letter[route.number]}{r}-{letter[base.number]}{r}",
+                    comparison.delta(route.label, key),
+                )
                 w.put(ws, r, i, delta, number_format)
         w.put(ws, r, len(headers) + len(others) + 1, "; ".join(notes))
     kinds = ["flow", "name", "index", *("route" for _ in routes), *("number" for _ in others)]
     w.widths(ws, [*kinds, "text"])
     ws.freeze_panes = f"D{FIRST_ROW}"
+    w.print_setup(ws)
 
 
 # -- coverage, mode effects, assumptions, charts --------------------------------------------------
@@ -231,6 +276,7 @@ def coverage_sheet(ws, w: Writer, routes: list[Route]) -> None:
         Column("Reason", "text"),
     ]  # fmt: skip
     w.table(ws, top, columns, gaps)
+    w.print_setup(ws)
 
 
 def mode_effects_sheet(ws, w: Writer, routes: list[Route]) -> None:
@@ -251,6 +297,7 @@ def mode_effects_sheet(ws, w: Writer, routes: list[Route]) -> None:
         for e in r.assessment.mode_effects
     ]
     w.table(ws, HEADER_ROW, columns, rows)
+    w.print_setup(ws)
 
 
 def _libraries(routes: list[Route]) -> list[str]:
@@ -341,27 +388,41 @@ def assumptions_sheet(ws, w: Writer, comparison: Comparison, routes: list[Route]
         Column("Item", "name"), Column("Value", "text"),
     ]  # fmt: skip
     w.table(ws, HEADER_ROW, columns, rows)
+    w.print_setup(ws)
 
 
 def charts_sheet(ws, w: Writer, routes: int, sources: list) -> None:
-    """Native charts: stacked bars, one per route, of matrices elsewhere in the workbook.
+    """Native charts beside the matrices they draw: stacked bars, one per route.
 
-    ``sources`` holds ``(sheet, (header row, first row, last row), title, unit)`` of matrices
-    with labels in column A and one column per route.
+    ``sources`` holds ``(sheet, (header row, first row, last row), title, unit, colours)`` of
+    matrices with labels in column A and one column per route; ``colours`` maps a row's label
+    to its RRGGBB colour (the HTML report's, :mod:`lca.reporting.charts`).
     """
     from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.data_source import NumFmt
 
-    w.heading(ws, "Charts", "From the Contributions and Steps sheets; they follow any change.")
     style = w.style["charts"]
-    for i, (sheet, (header, first, last), title, unit) in enumerate(sources):
+    for i, (sheet, (header, first, last), title, unit, colours) in enumerate(sources):
         chart = BarChart()
         chart.type, chart.grouping, chart.overlap = "col", "stacked", 100
         chart.title, chart.style, chart.y_axis.title = title, style["style"], unit
         chart.width, chart.height = style["width"], style["height"]
         # openpyxl 3.1 leaves the axes' delete flag unset, which Excel reads as hidden axes
         chart.x_axis.delete = chart.y_axis.delete = False
+        # the axis's own format, not the cells' (which would print 30.000000 on every tick)
+        chart.y_axis.numFmt = NumFmt(formatCode=style["axis_format"], sourceLinked=False)
         data = Reference(sheet, min_col=1, max_col=routes + 1, min_row=first, max_row=last)
         chart.add_data(data, from_rows=True, titles_from_data=True)
         chart.set_categories(Reference(sheet, min_col=2, max_col=routes + 1, min_row=header))
-        # a row is about 0.5 cm high: leave the chart's height in rows, and two more, between
-        ws.add_chart(chart, f"A{HEADER_ROW + i * (2 * math.ceil(style['height']) + 2)}")
+        for series, r in zip(chart.series, range(first, last + 1), strict=False):
+            colour = colours.get(sheet.cell(row=r, column=1).value)
+            if colour:
+                series.graphicalProperties.solidFill = colour.lstrip("#")
+                series.graphicalProperties.line.solidFill = colour.lstrip("#")
+        # legend below the plot, inside the chart's frame: LibreOffice clips one on the right
+        chart.legend.position = "b"
+        anchor_column = chr(ord("A") + routes + 2)
+        ws.add_chart(
+            chart, f"{anchor_column}{HEADER_ROW + i * (2 * math.ceil(style['height']) + 1)}"
+        )
+    w.print_setup(ws, one_page=True)

@@ -92,6 +92,7 @@ def provenance_sheet(ws, w: Writer, routes: list[Route]) -> Factors:
             "; ".join(f"{label} ({count})" for label, count in entry["routes"].items()),
         ])  # fmt: skip
     first, last = w.table(ws, HEADER_ROW, columns, rows)
+    w.print_setup(ws)
     numbers = {key: number for number, (key, _) in enumerate(entries, 1)}
     return Factors(numbers, first, max(first, last))
 
@@ -157,7 +158,8 @@ def _term_rows(route: Route, factors: Factors, top: int) -> list[list]:
             factors.numbers[_factor_id(f)] if f else None, f.key if f else "computed",
             f.region if f else "", factors.value(f"{FACTOR_NO}{r}") if f else value,
             unit_label(f"kg CO2e/{f.per_unit if f else term.amount_unit}"), multiplier,
-            Formula(f"={AMOUNT}{r}*{MULTIPLIER}{r}*{FACTOR}{r}"), term.basis,
+            Formula(f"={AMOUNT}{r}*{MULTIPLIER}{r}*{FACTOR}{r}", float(footprint.contributions[i])),
+            term.basis,
             f.data_quality if f else "computed", f.fallback if f else "",
             "; ".join(x for x in (term.note, caveat) if x),
         ])  # fmt: skip
@@ -194,18 +196,26 @@ def inventory_sheet(ws, w: Writer, routes: list[Route], factors: Factors):
         n, footprint = route.number, route.assessment.footprint
         if footprint is None:
             continue
-        lines.append(((n, None, None), None, "all steps", "all", terms.sumifs(n), footprint.total))
+        total = terms.sumifs(n, expected=footprint.total)
+        lines.append(((n, None, None), None, "all steps", "all", total, footprint.total))
         lines += [
-            ((n, None, c), None, "all steps", c, terms.sumifs(n, category=c), value)
+            ((n, None, c), None, "all steps", c, terms.sumifs(n, category=c, expected=value), value)
             for c, value in footprint.by_category().items()
         ]
         lines += [
-            ((n, k, None), k, step, "all", terms.sumifs(n, step=k), footprint.by_step()[step])
+            (
+                (n, k, None),
+                k,
+                step,
+                "all",
+                terms.sumifs(n, step=k, expected=footprint.by_step()[step]),
+                footprint.by_step()[step],
+            )
             for k, step in enumerate(route.step_ids, 1)
         ]
     label = {r.number: r.label for r in routes}
     table = [
-        [key[0], label[key[0]], k, step, category, formula, value, Formula(f"=F{r}-G{r}")]
+        [key[0], label[key[0]], k, step, category, formula, value, Formula(f"=F{r}-G{r}", 0.0)]
         for r, (key, k, step, category, formula, value) in enumerate(lines, top + 1)
     ]
     columns = [
@@ -215,5 +225,6 @@ def inventory_sheet(ws, w: Writer, routes: list[Route], factors: Factors):
         Column("Difference", number_format="contribution"),
     ]  # fmt: skip
     w.table(ws, top, columns, table, main=False)
+    w.print_setup(ws)
     cells = {key: f"Inventory!$F${r}" for r, (key, *_) in enumerate(lines, top + 1)}
     return cells, terms
