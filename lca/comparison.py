@@ -143,9 +143,12 @@ class Comparison:
             for row in assessment.metrics:
                 if row.scope == "route":
                     seen.setdefault(row.metric, row.unit)
+        from lca.reporting.labels import grouped
+
         ordered = [m for m in HEADLINE if m in seen]
         ordered += sorted(m for m in seen if m not in HEADLINE)
-        return [(m, seen[m]) for m in ordered]
+        # a part (PMI from cleaning, coverage by tier) under the figure it is a part of
+        return [(m, seen[m]) for m in grouped(ordered)]
 
     def value(self, label: str, metric: str) -> float | None:
         """A route's figure; ``None`` if it could not be computed.

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import math
+import os
 import re
 from pathlib import Path
 
@@ -215,8 +216,10 @@ def test_twenty_routes_at_100_columns_golden(monkeypatch):
 def test_a_few_routes_stay_side_by_side(monkeypatch):
     text = render(FixedComparison(3), monkeypatch, 120)
     assert "one row per route" not in text
+    # the routes named above the table, numbered; the columns headed by their number
+    assert "1. Route 01, batch (baseline)\n2. Route 02, flow\n3. Route 03, batch\n" in text
     header = next(line for line in text.splitlines() if "metric" in line)
-    assert "1. Route 01" in header.replace("┃", " ") or "1. Route" in header
+    assert header.split()[-3:] == ["1", "2", "3"]
 
 
 def test_twenty_real_routes_fit_without_cutting(tmp_path):
@@ -232,3 +235,29 @@ def test_twenty_real_routes_fit_without_cutting(tmp_path):
     assert "…" not in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= 100
     assert all(f"{i}. Route {i:02d}" in result.stdout for i in range(1, 21))
+
+
+LIDOCAINE = [ROOT / "processes" / f"lidocaine-{mode}.toml" for mode in ("batch", "flow", "modular")]
+
+
+def test_the_lidocaine_comparison_at_100_columns_golden():
+    """What `lca compare` prints for the three lidocaine routes, piped at COLUMNS=100: the
+    answer first, then the routes side by side (numbered columns), labels never keys, parts
+    indented under their figure, counts as integers. Compared by content with the golden file
+    (regenerate with GREENROUTE_UPDATE_GOLDEN=1 and review the diff)."""
+    result = CliRunner().invoke(app, ["compare", *map(str, LIDOCAINE)], env={"COLUMNS": "100"})
+    assert result.exit_code == 0
+    text = result.stdout
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert lines[0].startswith("▸ PMI: Lidocaine, continuous flow in a modular facility is lower")
+    assert "one row per route" not in text  # three routes stay side by side at 100 columns
+    for key in (r"pmi_", r"footprint:\w", r"coverage_mass", r"energy_from", r"energy:\w"):
+        assert not re.search(key, text), key
+    flows = next(line for line in lines if line.startswith(" Flows without a factor"))
+    assert flows.split()[-5:] == ["7", "5", "(−2)", "6", "(−1)"]  # integers, not 7.00
+    assert "   solvents " in text  # a part of the PMI, indented under it
+    golden = GOLDEN / "compare-lidocaine-100-columns.txt"
+    if os.environ.get("GREENROUTE_UPDATE_GOLDEN") == "1":
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")

@@ -127,7 +127,7 @@ def compare(
     else:
         from lca.reporting.terminal import print_comparison
 
-        print_comparison(comparison)
+        print_comparison(comparison, monte_carlo)
     if monte_carlo is not None and output_format is not CompareFormat.json:
         from lca.reporting.terminal import monte_carlo_text
 

@@ -142,6 +142,44 @@ def metric_label(metric: str) -> Label:
     return Label(words[:1].upper() + words[1:])
 
 
+def parent_metric(metric: str) -> str | None:
+    """The figure a level-1 metric is a part of (``pmi`` for ``pmi_solvents`` and
+    ``pmi_from:cleaning_per_batch``, ``carbon_footprint`` for ``footprint:energy``), so that
+    a table can show it under that figure; ``None`` for a figure of its own."""
+    if metric.startswith("pmi_") and metric in METRICS and METRICS[metric][1] == 1:
+        return "pmi"
+    head, _, rest = metric.partition(":")
+    if not rest:
+        return None
+    if head == "pmi_from":
+        return "pmi"
+    if head == "footprint":
+        return "carbon_footprint"
+    if head == "coverage_mass":
+        return "coverage_mass"
+    if head == "energy_from":
+        return "energy:" + rest.partition(":")[2]
+    return None
+
+
+def grouped(metrics: list[str]) -> list[str]:
+    """``metrics`` in their order, with every part moved under the figure it is a part of
+    (when that figure is in the list; parts keep their relative order)."""
+    present = set(metrics)
+    children: dict[str, list[str]] = {}
+    for metric in metrics:
+        parent = parent_metric(metric)
+        if parent in present:
+            children.setdefault(parent, []).append(metric)
+    placed = {m for parts in children.values() for m in parts}
+    result: list[str] = []
+    for metric in metrics:
+        if metric not in placed:
+            result.append(metric)
+            result += children.get(metric, [])
+    return result
+
+
 _POWERS = {"**2": "²", "**3": "³"}
 _LONG_UNITS = {"kilowatt_hour": "kWh", "kilogram": "kg", "megajoule": "MJ", "kilowatt": "kW",
                "cubic_meter": "m³", "liter": "L", "tonne": "t", "kilometer": "km", "hour": "h",

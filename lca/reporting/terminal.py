@@ -10,11 +10,19 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from lca.reporting.labels import format_number, format_signed, metric_label, unit_label
+from lca.reporting.labels import (
+    format_number,
+    format_signed,
+    format_value,
+    metric_label,
+    parent_metric,
+    unit_label,
+)
 from lca.reporting.safe import markdown_cell, printable
 
 if TYPE_CHECKING:
@@ -77,7 +85,7 @@ def print_assessment(assessment: Assessment) -> None:
         if row.scope != "route" or row.metric.startswith(FOOTPRINT_ROWS):
             continue
         label = metric_label(row.metric).indented()
-        summary.add_row(label, format_number(row.value), unit_label(row.unit), row.note)
+        summary.add_row(label, format_value(row.value, row.unit), unit_label(row.unit), row.note)
     console.print(summary)
 
     steps = Table(title="Steps", title_justify="left")
@@ -100,7 +108,9 @@ def print_assessment(assessment: Assessment) -> None:
             more.add_column(column, justify="right" if column == "value" else "left")
         for row in extra:
             label = metric_label(row.metric).text
-            more.add_row(row.scope, label, format_number(row.value), unit_label(row.unit), row.note)
+            more.add_row(
+                row.scope, label, format_value(row.value, row.unit), unit_label(row.unit), row.note
+            )
         console.print(more)
 
     raw = Table(title="Raw materials per kg of final product", title_justify="left")
@@ -180,24 +190,37 @@ def print_footprint(console: Console, footprint: Footprint) -> None:
     )
     gaps = footprint.gaps
     if gaps:
-        table = Table(
-            title=f"Not covered ({len(gaps)} flows): missing from the total, not zero",
-            title_justify="left",
-        )
-        for column in ("step", "category", "flow", "amount per kg product", "why"):
-            table.add_column(column)
-        for gap in gaps:
-            table.add_row(
-                gap["step"],
-                gap["category"],
-                gap["flow"],
-                f"{format_number(gap['amount'])} {unit_label(gap['unit'])}",
-                gap["reason"],
-            )
-        console.print(table)
+        print_gaps(console, gaps)
     fallbacks = [row for row in footprint.provenance() if row["fallback"]]
     for row in {r["fallback"]: r for r in fallbacks}.values():
         console.print(f"fallback: {row['fallback']}", style="dim")
+
+
+def print_gaps(console: Console, gaps: list[dict]) -> None:
+    """Flows without a factor, one line each; the reasons, often shared, numbered below."""
+    reasons = list(dict.fromkeys(gap["reason"] for gap in gaps))
+    table = Table(
+        title=f"Not covered ({len(gaps)} flows): missing from the total, not zero",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for column in ("step", "category", "flow", "per kg product", "why"):
+        table.add_column(
+            column, justify="right" if column == "per kg product" else "left", no_wrap=True,
+            overflow="ellipsis" if column == "flow" else "fold",
+        )  # fmt: skip
+    for gap in gaps:
+        table.add_row(
+            gap["step"],
+            gap["category"],
+            gap["flow"],
+            f"{format_number(gap['amount'])} {unit_label(gap['unit'])}",
+            f"[{reasons.index(gap['reason']) + 1}]",
+        )
+    console.print(table)
+    for number, reason in enumerate(reasons, 1):
+        console.print(f"[{number}] {reason}", style="dim")
 
 
 def print_factor(factor, candidates=(), why: str = "") -> None:
@@ -280,18 +303,28 @@ def print_mode_effects(console: Console, assessment: Assessment) -> None:
     console.print(table)
 
 
-def _comparison_rows(comparison):
+def _comparison_rows(comparison, qualified: bool = False):
     """(label, unit, cells) per route metric: each cell the value, with its delta against the
-    baseline in brackets."""
+    baseline in brackets. A part of the figure above it (``solvents`` under the PMI) is
+    indented, or, ``qualified``, named with it (``PMI (cumulative): solvents``) for a layout
+    where it does not stand under it."""
     for metric, unit in comparison.route_metrics():
         cells = []
         for route in comparison.labels:
             value, delta = comparison.value(route, metric), comparison.delta(route, metric)
-            text = format_number(value)
+            text = format_value(value, unit)
             if route != comparison.baseline and delta is not None and value is not None:
                 text += f" ({format_signed(delta)})"
             cells.append(text)
-        yield metric_label(metric).text, unit_label(unit), cells
+        label = metric_label(metric)
+        parent = parent_metric(metric)
+        if label.level == 0:
+            text = label.text
+        elif qualified and parent:
+            text = f"{metric_label(parent).text}: {label.text}"
+        else:
+            text = label.indented()
+        yield text, unit_label(unit), cells
 
 
 # a column header wraps at this many characters (longer would squeeze the table)
@@ -319,30 +352,69 @@ def _width(texts, header: str) -> int:
     return max([len(t) for t in texts] + [min(len(header), HEADER_WIDTH), *words]) + 3
 
 
-def print_comparison(comparison) -> None:
-    """Routes side by side with deltas against the baseline, then the drivers of each delta.
+METRIC_WIDTH = 34  # the metric column of the side-by-side table wraps at this many characters
 
-    When the routes do not fit the width (the terminal's, or ``COLUMNS`` when the output is
-    piped), the table is transposed: one row per route, the metrics as columns, as many per
-    page as fit. No cell is ever cut (``5…``) and no route hidden.
+
+def print_answer(console: Console, comparison, monte_carlo=None) -> None:
+    """The answer first: which route is lower, by how much, the data quality of each."""
+    from lca.comparison import Comparison
+    from lca.reporting.headline import headline
+
+    if not isinstance(comparison, Comparison):
+        return
+    answer = headline(comparison, monte_carlo)
+    for finding in answer.findings:
+        console.print(_line("▸ ", _bold(finding.sentence)))
+    if answer.monte_carlo:
+        console.print(f"  {answer.monte_carlo}", style="dim")
+    console.print("Data quality: raw-material mass by factor tier")
+    for number, quality in enumerate(answer.quality, 1):
+        flag = f"; {quality.flag}" if quality.flag else ""
+        console.print(f"  {number}. {quality.tiers_text or 'no raw materials'}{flag}")
+    for text in answer.could_flip:
+        console.print(_line(_bold("Ranking could flip: "), text))
+
+
+def print_comparison(comparison, monte_carlo=None) -> None:
+    """The answer, then the routes side by side with deltas against the baseline, then the
+    drivers of each delta.
+
+    The routes are numbered, named above the table and headed by their number, so a table of
+    a few routes fits 100 columns. When they do not fit the width (the terminal's, or
+    ``COLUMNS`` when the output is piped), the table is transposed: one row per route, the
+    metrics as columns, as many per page as fit. No cell is ever cut (``5…``) and no route
+    hidden.
     """
     console = _console()
+    print_answer(console, comparison, monte_carlo)
     console.print(_line("Baseline: ", _bold(comparison.baseline)))
     console.print(f"Carbon footprint basis: {comparison.gwp_basis}")
-    rows = list(_comparison_rows(comparison))
     labels = [f"{i}. {label}" for i, label in enumerate(comparison.labels, start=1)]
-    fixed = max(len(r[0]) for r in rows) + max(len(r[1]) for r in rows) + 7
-    side_by_side = [_width([r[2][i] for r in rows], labels[i]) for i in range(len(labels))]
+    rows = list(_comparison_rows(comparison))
+    metric_width = min(max(len(r[0]) for r in rows), METRIC_WIDTH)
+    fixed = metric_width + max(len(r[1]) for r in rows) + 2
+    numbers = [str(i) for i in range(1, len(labels) + 1)]
+    side_by_side = [max(len(r[2][i]) for r in rows) + 1 for i in range(len(labels))]
     if fixed + sum(side_by_side) <= console.width:
-        table = Table(title="Per kg of final product", title_justify="left")
-        table.add_column("metric")
-        table.add_column("unit")
-        for label in labels:
-            table.add_column(label, justify="right")
+        for i, label in enumerate(labels):
+            mark = " (baseline)" if comparison.labels[i] == comparison.baseline else ""
+            console.print(f"{label}{mark}")
+        table = Table(
+            title="Per kg of final product; (Δ) against the baseline",
+            title_justify="left",
+            box=box.SIMPLE_HEAD,
+            padding=(0, 1, 0, 0),
+            pad_edge=False,
+        )
+        table.add_column("metric", max_width=metric_width, overflow="fold")
+        table.add_column("unit", no_wrap=True)
+        for number in numbers:
+            table.add_column(number, justify="right", no_wrap=True)
         for label, unit, cells in rows:
             table.add_row(label, unit, *cells)
         console.print(table)
     else:
+        rows = list(_comparison_rows(comparison, qualified=True))
         route_width = min(max(len(label) for label in labels), ROUTE_WIDTH)
         needs = [_width(cells, f"{label} [{unit}]") for label, unit, cells in rows]
         pages = _pages(needs, route_width + 4, console.width)
@@ -377,7 +449,7 @@ def print_comparison(comparison) -> None:
                 format_number(row["route"]),
                 format_number(row["baseline"]),
                 format_signed(row["delta"]),
-                row["unit"],
+                unit_label(row["unit"]),
             )
         console.print(top)
     robustness = comparison.robustness()
@@ -401,7 +473,7 @@ def comparison_markdown(comparison) -> str:
     ]
     header = ["metric", "unit", *(markdown_cell(label) for label in comparison.labels)]
     lines += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for label, unit, cells in _comparison_rows(comparison):
+    for label, unit, cells in _comparison_rows(comparison, qualified=True):
         lines.append("| " + " | ".join([markdown_cell(label), unit, *cells]) + " |")
     for route in comparison.labels:
         drivers = comparison.drivers(route)
