@@ -435,12 +435,13 @@ def sensitivity(
             "low": low,
             "high": high,
             "swing": abs(high - low),
-            "first_order": float(first),
-            "total": float(total),
+            "first_order": float(indices["first"][i]),
+            "total": float(indices["total"][i]),
+            # 95 % bootstrap intervals of the indices (lca.uncertainty.sobol_indices)
+            "first_order_ci": (float(indices["first_low"][i]), float(indices["first_high"][i])),
+            "total_ci": (float(indices["total_low"][i]), float(indices["total_high"][i])),
         }
-        for name, (low, high), first, total in zip(
-            names, swings, indices["first"], indices["total"], strict=True
-        )
+        for i, (name, (low, high)) in enumerate(zip(names, swings, strict=True))
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 
@@ -12,14 +13,16 @@ import pytest
 from conftest import ROOT
 from typer.testing import CliRunner
 
+from lca.assessment import assess
 from lca.cli import app
+from lca.reporting.labels import format_number
 
 EXAMPLE = ROOT / "processes" / "paracetamol-linear.toml"
 runner = CliRunner()
 
 
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
+def invoke(*args, env=None):
+    return runner.invoke(app, [str(a) for a in args], env=env)
 
 
 def test_help_and_version():
@@ -259,14 +262,55 @@ def test_parameters_and_sensitivity_commands():
     listing = invoke("parameters", FLAGSHIP[1])
     assert listing.exit_code == 0
     assert "amination.product.yield" in listing.stdout and "triangular" in listing.stdout
-    ranked = invoke("sensitivity", FLAGSHIP[1], "--n", "500")
+    ranked = invoke("sensitivity", FLAGSHIP[1], "--n", "500", env={"COLUMNS": "120"})
     assert ranked.exit_code == 0
-    rows = ranked.stdout.splitlines()[1:]
-    # recipe parameters and factor streams (diethylamine: its estimated factor) ranked by swing
-    assert any(row.startswith("amination.product.yield") for row in rows)
-    assert any(row.startswith("factor:material:diethylamine@US:cradle-to-gate") for row in rows)
-    swings = [float(row.split()[-3]) for row in rows if row.strip()]
+    lines = ranked.stdout.splitlines()
+    # the metric, its unit and its base value (the assessment's footprint) come first
+    base = assess(FLAGSHIP[1], with_mode_effects=False).value("carbon_footprint")
+    assert lines[0].startswith(
+        f"Carbon footprint (net of credits) [kg CO2e/kg]: base value {format_number(base)}"
+    )
+    header = next(i for i, line in enumerate(lines) if "S1 [95 % CI]" in line)
+    assert "S1 [95 % CI]" in lines[header] and "ST [95 % CI]" in lines[header]
+    rows = lines[header + 1 :]
+    # recipe parameters and factor streams (diethylamine: its estimated factor), in words,
+    # ranked by swing
+    assert any(row.startswith("amination: yield ") for row in rows)
+    assert any(row.startswith("factor: material: diethylamine (US)") for row in rows)
+    assert not any(row.startswith(("amination.", "factor:material")) for row in rows)
+    # the swing: the figure before the first index and its interval
+    swings = [float(re.search(r"(\S+)\s+-?[\d.]+ \[", row).group(1)) for row in rows if row.strip()]
     assert swings == sorted(swings, reverse=True)
+    for row in rows:  # each index inside its interval
+        first, low, high = (
+            float(v) for v in re.findall(r"(-?[\d.]+) \[(-?[\d.]+), (-?[\d.]+)\]", row)[0]
+        )
+        assert low - 0.005 <= first <= high + 0.005, row
+
+
+def test_sensitivity_and_sweep_plots_are_small_and_share_plotly_js(tmp_path):
+    tornado = tmp_path / "tornado.html"
+    result = invoke("sensitivity", FLAGSHIP[1], "--n", "200", "--plot", tornado)
+    assert result.exit_code == 0, result.output
+    plots = [tmp_path / f"sweep-{i}.html" for i in range(3)]
+    for i, plot in enumerate(plots):
+        vary = ["--vary", f"amination.product.yield=0.7:0.95:{4 + i}",
+                "--vary", "amination.inputs.toluene.recovered=0.5:0.95:4"]  # fmt: skip
+        assert invoke("sweep", FLAGSHIP[1], *vary, "--plot", plot).exit_code == 0
+    shared = tmp_path / "plotly.min.js"
+    assert shared.is_file() and shared.stat().st_size > 3_000_000  # plotly.js, once
+    for plot in [tornado, *plots]:
+        text = plot.read_text(encoding="utf-8")
+        assert plot.stat().st_size < 1_000_000, plot
+        assert re.search(r'<script[^>]* src="plotly.min.js"', text)  # the shared copy, offline
+    sweep = plots[0].read_text(encoding="utf-8")
+    # axis titles in words with units, a sequential palette
+    assert "amination: yield" in sweep and "amination: toluene recovered fraction" in sweep
+    assert "amination.product.yield" not in sweep.split("Plotly.newPlot")[1].split('"title"')[1]
+    assert "#440154" in sweep  # Viridis starts at this dark purple
+    assert "base 36.9" in tornado.read_text(encoding="utf-8")
+    refused = invoke("sensitivity", FLAGSHIP[1], "--n", "200", "--plot", tmp_path / "t.png")
+    assert refused.exit_code == 1 and "written as .html" in refused.stderr
 
 
 def test_validate_checks_uncertainty_tables(write_recipe):

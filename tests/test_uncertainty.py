@@ -127,6 +127,41 @@ def test_sobol_indices_of_an_additive_model_match_the_analytical_values():
     assert float(indices["variance"]) == pytest.approx(14 / 12, rel=0.03)
 
 
+def test_sobol_bootstrap_intervals_cover_the_analytical_values_and_shrink_with_n():
+    # the additive model above: S_i = 1/14, 4/14, 9/14 = 0.0714, 0.286, 0.643
+    coefficients = np.array([1.0, 2.0, 3.0])
+    uniform = Distribution("uniform", {"min": 0, "max": 1})
+    expected = coefficients**2 / (coefficients**2).sum()
+    calls = []
+
+    def model(x):
+        calls.append(len(x))
+        return x @ coefficients
+
+    small = sobol_indices(model, [uniform] * 3, 2_000, Streams(4))
+    assert sum(calls) == 2_000 * (3 + 2)  # the bootstrap evaluates nothing more
+    for kind in ("first", "total"):
+        low, high = small[f"{kind}_low"], small[f"{kind}_high"]
+        assert (low <= small[kind]).all() and (small[kind] <= high).all()
+    # 95 % intervals: over six seeds, 36 intervals, nearly all cover the analytical value
+    covered = 0
+    for seed in range(6):
+        run = sobol_indices(lambda x: x @ coefficients, [uniform] * 3, 2_000, Streams(seed))
+        for kind in ("first", "total"):
+            covered += int(
+                ((run[f"{kind}_low"] <= expected) & (expected <= run[f"{kind}_high"])).sum()
+            )
+    assert covered >= 0.85 * 36, covered
+    large = sobol_indices(model, [uniform] * 3, 32_000, Streams(4))
+    # the width of an interval falls as 1/√n: 16 times the rows, about a quarter the width
+    ratio = (large["first_high"] - large["first_low"]) / (small["first_high"] - small["first_low"])
+    assert ((ratio > 0.15) & (ratio < 0.4)).all(), ratio
+    again = sobol_indices(lambda x: x @ coefficients, [uniform] * 3, 2_000, Streams(4))
+    assert (again["first_low"] == small["first_low"]).all()  # seeded: reproducible
+    none = sobol_indices(lambda x: x @ coefficients, [uniform] * 3, 500, Streams(4), resamples=0)
+    assert np.isnan(none["total_high"]).all()
+
+
 def test_sobol_total_exceeds_first_order_with_an_interaction():
     # Y = X1 X2 with Xi ~ U(-1, 1): all variance is interaction: S1 = S2 = 0, ST1 = ST2 = 1
     symmetric = Distribution("uniform", {"min": -1, "max": 1}, low=-1)

@@ -54,33 +54,91 @@ def sensitivity(
     seed: Annotated[int, typer.Option("--seed")] = 0,
     factors: FactorsOption = None,
     gwp: GwpOption = Gwp.AR6,
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Write a tornado plot (.html).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing plot.")] = False,
     max_memory: MaxMemoryOption = None,
 ) -> None:
-    """Tornado swings and Sobol indices of the recipe's uncertain parameters and factors."""
+    """Tornado swings and Sobol indices (with 95 % bootstrap intervals) of the recipe's
+    uncertain parameters and factors, for one metric; --plot writes the tornado."""
+    from lca.assessment import assess
     from lca.montecarlo import OUTPUTS
     from lca.montecarlo import sensitivity as analyse
+    from lca.reporting.output import check_target
 
     with reported():
         if metric not in OUTPUTS:
             raise OutputError(f"--metric '{metric}' is not one of {', '.join(OUTPUTS)}")
+        if plot is not None:
+            check_target(plot, force)
+            if plot.suffix.lower() not in (".html", ".htm"):
+                raise OutputError(f"{plot}: the tornado plot is written as .html")
+        chosen = load_factors(factors, gwp)
         rows = analyse(
             recipe,
             n=n,
             seed=seed,
-            factors=load_factors(factors, gwp),
+            factors=chosen,
             metric=metric,
             max_memory=memory_limit(max_memory),
         )
+        base = assess(recipe, factors=chosen, with_mode_effects=False).value(metric)
     if not rows:
         echo_err("the recipe has no [[uncertainty]] tables and its factors state none")
         raise typer.Exit(1)
-    echo(f"{'parameter':<58} {'P5 → P95 output':>24} {'swing':>9} {'S1':>6} {'ST':>6}")
+    _print_sensitivity(rows, metric, base, n)
+    if plot is not None:
+        from lca.reporting.charts import tornado_figure
+
+        with reported():
+            write_plot(tornado_figure(rows, metric, base), plot, force)
+        echo_err(f"wrote {plot}")
+
+
+def _print_sensitivity(rows: list[dict], metric: str, base: float | None, n: int) -> None:
+    """The table of ``lca sensitivity``: the metric, its unit and base value first."""
+    import shutil
+    import textwrap
+
+    from lca.reporting.charts import metric_unit
+    from lca.reporting.labels import format_number, metric_label, parameter_label
+
+    unit = metric_unit(metric)
+    columns = shutil.get_terminal_size((110, 24)).columns  # COLUMNS when piped
+    for text in (
+        f"{metric_label(metric).text} [{unit}]: base value {format_number(base)} (the recipe as "
+        "written; flows without a factor left out, which the design draws from the broadest "
+        "class proxy)",
+        f"Sobol indices from a Saltelli design of n = {n:,}, with 95 % bootstrap intervals; "
+        f"swing [{unit}]: the output with the input at its 5th and 95th percentile, others at "
+        "their base values",
+    ):
+        echo(textwrap.fill(text, max(columns, 40)))
+    fixed = 17 + 9 + 18 + 18 + 4
+    width = min(max(len(parameter_label(r["parameter"])) for r in rows), max(columns - fixed, 16))
+    echo(
+        f"{'input':<{width}} {'P5 → P95':>17} {'swing':>9} {'S1 [95 % CI]':>18} "
+        f"{'ST [95 % CI]':>18}"
+    )
     for row in sorted(rows, key=lambda r: -r["swing"]):
-        span = f"{row['low']:.4g} → {row['high']:.4g}"
-        echo(
-            f"{row['parameter']:<58} {span:>24} {row['swing']:>9.4g} "
-            f"{row['first_order']:>6.2f} {row['total']:>6.2f}"
+        span = f"{format_number(row['low'])} → {format_number(row['high'])}"
+        first = f"{row['first_order']:.2f} [{row['first_order_ci'][0]:.2f}, " + (
+            f"{row['first_order_ci'][1]:.2f}]"
         )
+        total = f"{row['total']:.2f} [{row['total_ci'][0]:.2f}, {row['total_ci'][1]:.2f}]"
+        name = parameter_label(row["parameter"])
+        if len(name) > width:
+            name = name[: width - 1] + "…"
+        echo(f"{name:<{width}} {span:>17} {format_number(row['swing']):>9} {first:>18} {total:>18}")
+
+
+def write_plot(figure, path: Path, force: bool) -> None:
+    """A plot as HTML that loads plotly.js from ``plotly.min.js`` beside it (written once per
+    folder), so that many plots stay small and open offline."""
+    from lca.reporting.output import write_atomically
+
+    write_atomically(path, lambda tmp: figure.write_html(tmp, include_plotlyjs="directory"), force)
 
 
 def _vary(text: str) -> tuple[str, float, float, int]:
@@ -164,6 +222,5 @@ def sweep(
         if plot is not None:
             from lca.reporting.charts import sweep_figure
 
-            figure = sweep_figure(frame, metric)
-            write_atomically(plot, lambda tmp: figure.write_html(tmp, include_plotlyjs=True), force)
-            echo_err(f"wrote {plot}")
+            write_plot(sweep_figure(frame, metric), plot, force)
+            echo_err(f"wrote {plot} (plotly.js: {plot.parent / 'plotly.min.js'})")

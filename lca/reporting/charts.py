@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from lca.footprint import CATEGORIES
 from lca.metrics import ROLE_GROUPS
-from lca.reporting.labels import metric_label
+from lca.reporting.labels import format_number, metric_label
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -339,19 +339,36 @@ def comparison_deltas(comparison: Comparison) -> go.Figure:
     return fig
 
 
+SEQUENTIAL = "Viridis"  # perceptually uniform, readable in grey and with colour-vision deficiencies
+
+
+def metric_unit(metric: str) -> str:
+    """The unit of a Monte Carlo, sensitivity or sweep output (:data:`lca.montecarlo.OUTPUTS`)."""
+    return "kg/kg" if metric == "pmi" else "kg CO2e/kg"
+
+
+def _axis(path: str, units: dict) -> str:
+    """A parameter's axis title: its words and its unit (``amination: yield``)."""
+    from lca.reporting.labels import parameter_label, unit_label
+
+    unit = unit_label(str(units.get(path) or ""))
+    return plain(parameter_label(path) + (f" [{unit}]" if unit else ""))
+
+
 def sweep_figure(frame, metric: str = "carbon_footprint") -> go.Figure:
     """A sweep's result: a line for one varied parameter, a heat map for a grid of two, else
-    the first parameter against the metric, coloured by the second.
+    the first parameter against the metric, coloured by the second (a sequential palette).
 
-    ``frame`` is the DataFrame of :func:`lca.montecarlo.sweep` (parameters first, then outputs).
+    ``frame`` is the DataFrame of :func:`lca.montecarlo.sweep` (parameters first, then outputs;
+    ``frame.attrs["units"]`` their units). Axes are titled in words, not parameter paths.
     """
     import plotly.graph_objects as go
 
     from lca.montecarlo import OUTPUTS
 
     parameters = [c for c in frame.columns if c not in OUTPUTS]
-    unit = "kg/kg" if metric == "pmi" else "kg CO2e/kg"
-    label = f"{metric_label(metric).text} [{unit}]"
+    units = frame.attrs.get("units", {})
+    label = f"{metric_label(metric).text} [{metric_unit(metric)}]"
     fig = go.Figure()
     first = parameters[0]
     grid = len(parameters) == 2 and len(frame) == (
@@ -360,8 +377,11 @@ def sweep_figure(frame, metric: str = "carbon_footprint") -> go.Figure:
     if len(parameters) == 1:
         ordered = frame.sort_values(first)
         fig.add_trace(
-            go.Scatter(x=ordered[first], y=ordered[metric], mode="lines+markers", name=plain(label))
-        )
+            go.Scatter(
+                x=ordered[first], y=ordered[metric], mode="lines+markers", name=plain(label),
+                line={"color": CATEGORY_COLOURS["materials"]},
+            )
+        )  # fmt: skip
     elif grid:
         table = frame.pivot_table(index=parameters[1], columns=first, values=metric)
         fig.add_trace(
@@ -369,10 +389,11 @@ def sweep_figure(frame, metric: str = "carbon_footprint") -> go.Figure:
                 x=table.columns,
                 y=table.index,
                 z=table.values,
-                colorbar={"title": {"text": plain(label)}},
+                colorscale=SEQUENTIAL,
+                colorbar={"title": {"text": plain(label), "side": "right"}},
             )
         )
-        fig.update_layout(yaxis_title=plain(parameters[1]))
+        fig.update_layout(yaxis_title=_axis(parameters[1], units))
     else:
         fig.add_trace(
             go.Scatter(
@@ -381,17 +402,68 @@ def sweep_figure(frame, metric: str = "carbon_footprint") -> go.Figure:
                 mode="markers",
                 marker={
                     "color": frame[parameters[1]],
+                    "colorscale": SEQUENTIAL,
                     "showscale": True,
-                    "colorbar": {"title": {"text": plain(parameters[1])}},
+                    "colorbar": {"title": {"text": _axis(parameters[1], units), "side": "right"}},
                 },
                 name=plain(label),
             )
         )
     fig.update_layout(
-        template=_template(), title=_title(f"Sweep: {label}"), xaxis_title=plain(first)
+        template=_template(), title=_title(f"Sweep: {label}"), xaxis_title=_axis(first, units)
     )
     if len(parameters) == 1 or not grid:
         fig.update_layout(yaxis_title=plain(label))
+    return fig
+
+
+def tornado_figure(rows: list[dict], metric: str, base: float | None, count: int = 15):
+    """Tornado plot of :func:`lca.montecarlo.sensitivity`'s rows: for the ``count`` inputs with
+    the largest swing, a bar from the output at the input's 5th percentile to its 95th (the
+    others at their base values), largest on top; ``base`` (the deterministic value) as a line.
+    """
+    import plotly.graph_objects as go
+
+    from lca.reporting.labels import parameter_label
+
+    unit = metric_unit(metric)
+    top = sorted(rows, key=lambda r: -r["swing"])[:count]
+    names = [plain(parameter_label(r["parameter"])) for r in top]
+    fig = go.Figure()
+    for key, name, colour in (("low", "input at its 5th percentile", IMPROVEMENT),
+                              ("high", "input at its 95th percentile", DETERIORATION)):  # fmt: skip
+        start = [min(r["low"], r["high"]) for r in top]
+        fig.add_trace(
+            go.Bar(
+                y=names,
+                x=[abs(r[key] - s) for r, s in zip(top, start, strict=True)],
+                base=start,
+                orientation="h",
+                name=name,
+                marker_color=colour,
+                opacity=0.85,
+                customdata=[[r["low"], r["high"], r["first_order"], r["total"]] for r in top],
+                hovertemplate="%{y}<br>5th → 95th percentile: %{customdata[0]:.4g} → "
+                f"%{{customdata[1]:.4g}} {unit}<br>S1 %{{customdata[2]:.2f}}, ST "
+                "%{customdata[3]:.2f}<extra></extra>",
+                showlegend=True,
+            )
+        )
+    if base is not None:
+        fig.add_vline(x=base, line_color=TOTAL_COLOUR, line_dash="dash",
+                      annotation_text=f"base {format_number(base)}", annotation_position="top")  # fmt: skip
+    fig.update_layout(
+        template=_template(),
+        title=_title(
+            f"Tornado: {metric_label(metric).text} [{unit}]",
+            "each input from its 5th to its 95th percentile, the others at their base values",
+        ),
+        barmode="overlay",
+        height=160 + 32 * len(top),
+        margin={"t": 110, "l": 10},
+        xaxis_title=plain(f"{metric_label(metric).text} [{unit}]"),
+        yaxis={"autorange": "reversed", "automargin": True},
+    )
     return fig
 
 
