@@ -450,8 +450,13 @@ def tornado_figure(rows: list[dict], metric: str, base: float | None, count: int
             )
         )
     if base is not None:
-        fig.add_vline(x=base, line_color=TOTAL_COLOUR, line_dash="dash",
-                      annotation_text=f"base {format_number(base)}", annotation_position="top")  # fmt: skip
+        fig.add_vline(
+            x=base,
+            line_color=TOTAL_COLOUR,
+            line_dash="dash",
+            annotation_text=f"base {format_number(base)}",
+            annotation_position="top",
+        )
     fig.update_layout(
         template=_template(),
         title=_title(
