@@ -70,6 +70,7 @@ def _html_tables(title: str, frame) -> str:
         index="scope", columns="metric", values="value", aggfunc="first", sort=False
     )
     steps.columns = [metric_label(m).text for m in steps.columns]
+    steps.index.name = "step"
     return (
         f"<h4>{html.escape(title)}</h4>"
         + shown.to_html(index=False)
@@ -142,6 +143,13 @@ class Assessment:
     def name(self) -> str:
         return self.recipe.route.name
 
+    def __repr__(self) -> str:
+        # the dataclass's own repr prints the whole inventory (a megabyte in a notebook)
+        return (
+            f"Assessment({self.name!r}, PMI {self.value('pmi')!r} kg/kg, carbon footprint "
+            f"{self.footprint.total if self.footprint is not None else None!r} kg CO2e/kg)"
+        )
+
     @property
     def warnings(self) -> tuple[str, ...]:
         """Recipe warnings, then what weakens the footprint (scope, fallbacks, double counting)."""
@@ -173,9 +181,21 @@ class Assessment:
 
     def plot_sankey(self):
         """plotly figure: mass flows, raw materials → steps → product, waste, recovered."""
-        from lca.reporting import charts
+        from lca.reporting import sankey
 
-        return charts.sankey(self)
+        return sankey.sankey(self)
+
+    def plot_co2e_sankey(self):
+        """plotly figure: CO2e flows, sources → steps → net footprint, credits apart."""
+        from lca.reporting import sankey
+
+        return sankey.co2e_sankey(self)
+
+    def plot_pareto(self):
+        """plotly figure: Pareto of the raw materials by mass and by production footprint."""
+        from lca.reporting import compare_charts
+
+        return compare_charts.pareto(self)
 
     def to_pact(self, **options) -> dict:
         """The footprint as a PACT ProductFootprint (Technical Specifications 2.3.3), a JSON-ready

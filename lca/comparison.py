@@ -35,6 +35,10 @@ class Comparison:
     labels: tuple[str, ...]
     baseline: str
 
+    def __repr__(self) -> str:
+        # short: each assessment's own repr would print its whole inventory
+        return f"Comparison({list(self.labels)!r}, baseline={self.baseline!r})"
+
     def __getitem__(self, label: str) -> Assessment:
         return self.assessments[self.labels.index(label)]
 
@@ -188,10 +192,14 @@ class Comparison:
         }
         frame = pd.DataFrame.from_dict(rows, orient="index")
         frame.index = pd.MultiIndex.from_tuples(frame.index, names=["metric", "unit"])
-        notes = "".join(f"<p>warning: {html.escape(w)}</p>" for w in self.warnings)
-        return f"<p>Baseline: <b>{html.escape(self.baseline)}</b></p>{notes}" + frame.to_html(
-            float_format=format_number, na_rep="n/a"
+        from lca.reporting.headline import headline
+
+        answer = "".join(
+            f"<p><b>{html.escape(f.sentence)}</b></p>" for f in headline(self).findings
         )
+        notes = "".join(f"<p>warning: {html.escape(w)}</p>" for w in self.warnings)
+        baseline = f"<p>Baseline: <b>{html.escape(self.baseline)}</b></p>"
+        return answer + baseline + notes + frame.to_html(float_format=format_number, na_rep="n/a")
 
     def plot_footprint(self):
         """plotly figure: footprint by category, one stacked bar per route."""
@@ -210,6 +218,19 @@ class Comparison:
         from lca.reporting import charts
 
         return charts.comparison_deltas(self)
+
+    def plot_indexed(self, monte_carlo=None):
+        """plotly figure: PMI and footprint indexed to the baseline (= 100); with a
+        :class:`~lca.montecarlo.MonteCarloComparison`, their 5-95 % intervals."""
+        from lca.reporting import compare_charts
+
+        return compare_charts.indexed(self, monte_carlo)
+
+    def plot_top_contributions(self, count: int = 8):
+        """plotly figure: the largest footprint contributions of every route, and the rest."""
+        from lca.reporting import compare_charts
+
+        return compare_charts.top_contributions(self, count)
 
     def to_frame(self):
         """Long table ``route | scope | metric | value | unit | note | delta``."""
