@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lca.reporting.excel.cells import Column, Formula, Route, Writer
+from lca.reporting.excel.cells import Column, Formula, Route, Writer, wrapped_lines
 from lca.reporting.headline import headline
 from lca.reporting.labels import tier_label
 from lca.tiers import TIERS
+
+WIDTHS = (46, 13, 13, 11, 17, 17, 14, 11, 12)  # column widths of the Summary, in characters
 
 if TYPE_CHECKING:
     from lca.comparison import Comparison
@@ -92,6 +94,7 @@ def summary_sheet(
         [q.route, *(100.0 * q.coverage_by_tier.get(t, 0.0) for t in used)] for q in answer.quality
     ]
     w.table(ws, row, columns, table, main=False)
+    tier_header = row
     row += len(table) + 2
 
     notes = [
@@ -104,16 +107,16 @@ def summary_sheet(
     notes += [("Ranking", text) for text in robust]
     notes += [("Warning", text) for text in comparison.warnings if text not in answer.could_flip]
     for name, text in notes:
-        w.put(ws, row, 1, name, font=w.header_font)
+        w.put(ws, row, 1, name, font=w.header_font).alignment = wrap
         cell = w.put(ws, row, 2, text)
         cell.alignment = wrap
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=9)
-        ws.row_dimensions[row].height = 15 * max(1, len(text) // 150 + 1)
+        ws.row_dimensions[row].height = 15 * wrapped_lines(text, sum(WIDTHS[1:]))
         row += 1
-    widths = [46, 13, 13, 11, 17, 17, 14, 11, 12]
     from openpyxl.utils import get_column_letter
 
-    for c, width in enumerate(widths, 1):
+    for c, width in enumerate(WIDTHS, 1):
         ws.column_dimensions[get_column_letter(c)].width = width
     w.fit_header(ws, top, header)
+    w.fit_header(ws, tier_header, [c.header for c in columns])
     w.print_setup(ws, title_row=None, one_page=True)
