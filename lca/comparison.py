@@ -316,13 +316,7 @@ def _mass_by_flow(assessment: Assessment) -> dict[str, float]:
 
 
 def _footprint_by_flow(assessment: Assessment) -> dict[str, float]:
-    totals: dict[str, float] = {}
-    if assessment.footprint is None:
-        return totals
-    for row in assessment.footprint.summary():
-        key = f"{row['category']}: {row['flow']}"
-        totals[key] = totals.get(key, 0.0) + row["kg_co2e"]
-    return totals
+    return assessment.footprint.by_category_flow() if assessment.footprint is not None else {}
 
 
 def _labels(assessments: Sequence[Assessment]) -> tuple[str, ...]:

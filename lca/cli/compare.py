@@ -79,41 +79,11 @@ def compare(
     the factors' uncertainties, common random numbers across routes): percentiles and the
     probability that each route is lower than each other route.
     """
-    from lca.comparison import compare as compare_routes
-
     with reported():
-        chosen = load_factors(factors, gwp)
-        if brightway_project is not None or method or mapping is not None or database:
-            if mc:
-                raise FactorError(
-                    "--mc draws greenroute's factor distributions; it cannot be combined with "
-                    "--brightway-project"
-                )
-            chosen = background_factor_set(
-                recipes, brightway_project, method, mapping, database, factors
-            )
-        with solving(backend):
-            comparison = compare_routes(
-                recipes, baseline=baseline, factors=chosen, strict=strict, backend=backend.value
-            )
-        monte_carlo = None
-        if mc:
-            from lca.montecarlo import compare_monte_carlo
-
-            with progress_bar(f"Monte Carlo, {mc} draws × {len(recipes)} routes") as step:
-                monte_carlo = compare_monte_carlo(
-                    [a.recipe for a in comparison.assessments],
-                    comparison.labels,
-                    mc,
-                    seed,
-                    chosen,
-                    progress=step,
-                    threshold=threshold,
-                    max_memory=memory_limit(max_memory),
-                )
-    # a warning shared by several routes (the same grid factor, say) is said once
-    warn(dict.fromkeys(w for a in comparison.assessments for w in a.warnings))
-    warn(comparison.warnings)
+        comparison, monte_carlo = _compared(
+            recipes, baseline, factors, gwp, strict, backend,
+            (brightway_project, method, mapping, database), mc, seed, threshold, max_memory,
+        )  # fmt: skip
     if output_format is CompareFormat.json:
         from lca.reporting.documents import comparison_to_dict
 
@@ -178,7 +148,6 @@ def report(
     With --mc N, the HTML report's answer carries the Monte Carlo intervals of the differences
     (N paired draws per route, --seed S) and a plot of their distribution.
     """
-    from lca.comparison import compare as compare_routes
 
     def progress(message: str) -> None:
         echo_err(message)
@@ -191,37 +160,11 @@ def report(
         for target in (xlsx, html):  # refuse before the long work, not after it
             if target is not None:
                 check_target(target, force)
-        chosen = load_factors(factors, gwp)
-        if brightway_project is not None or method or mapping is not None or database:
-            if mc:
-                raise FactorError(
-                    "--mc draws greenroute's factor distributions; it cannot be combined with "
-                    "--brightway-project"
-                )
-            chosen = background_factor_set(
-                recipes, brightway_project, method, mapping, database, factors
-            )
         progress(f"assessing {len(recipes)} route(s)…")
-        with solving(backend):
-            comparison = compare_routes(
-                recipes, baseline=baseline, factors=chosen, strict=strict, backend=backend.value
-            )
-        warn(dict.fromkeys(w for a in comparison.assessments for w in a.warnings))
-        warn(comparison.warnings)
-        monte_carlo = None
-        if mc:
-            from lca.montecarlo import compare_monte_carlo
-
-            with progress_bar(f"Monte Carlo, {mc} draws × {len(recipes)} routes") as step:
-                monte_carlo = compare_monte_carlo(
-                    [a.recipe for a in comparison.assessments],
-                    comparison.labels,
-                    mc,
-                    seed,
-                    chosen,
-                    progress=step,
-                    max_memory=memory_limit(max_memory),
-                )
+        comparison, monte_carlo = _compared(
+            recipes, baseline, factors, gwp, strict, backend,
+            (brightway_project, method, mapping, database), mc, seed, 0.05, max_memory,
+        )  # fmt: skip
         if xlsx is not None:
             from lca.reporting.excel import write_workbook
 
@@ -241,3 +184,44 @@ def report(
                 monte_carlo=monte_carlo,
             )
             echo(f"wrote {written}")
+
+
+def _compared(
+    recipes, baseline, factors, gwp, strict, backend, brightway, mc, seed, threshold, max_memory
+):
+    """The comparison of ``compare`` and ``report``, and its Monte Carlo run when asked for;
+    warnings are printed, once each."""
+    from lca.comparison import compare as compare_routes
+
+    chosen = load_factors(factors, gwp)
+    project, method, mapping, database = brightway
+    if project is not None or method or mapping is not None or database:
+        if mc:
+            raise FactorError(
+                "--mc draws greenroute's factor distributions; it cannot be combined with "
+                "--brightway-project"
+            )
+        chosen = background_factor_set(recipes, project, method, mapping, database, factors)
+    with solving(backend):
+        comparison = compare_routes(
+            recipes, baseline=baseline, factors=chosen, strict=strict, backend=backend.value
+        )
+    # a warning shared by several routes (the same grid factor, say) is said once
+    warn(dict.fromkeys(w for a in comparison.assessments for w in a.warnings))
+    warn(comparison.warnings)
+    monte_carlo = None
+    if mc:
+        from lca.montecarlo import compare_monte_carlo
+
+        with progress_bar(f"Monte Carlo, {mc} draws × {len(recipes)} routes") as step:
+            monte_carlo = compare_monte_carlo(
+                [a.recipe for a in comparison.assessments],
+                comparison.labels,
+                mc,
+                seed,
+                chosen,
+                progress=step,
+                threshold=threshold,
+                max_memory=memory_limit(max_memory),
+            )
+    return comparison, monte_carlo

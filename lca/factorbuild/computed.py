@@ -25,6 +25,8 @@ from lca.factorbuild import energy
 from lca.factorbuild.ecospold1 import read_ecospold1_zip
 from lca.factorbuild.fedefl import fedefl_uuid, read_lcia_categories
 from lca.factorbuild.uslci import BuildError, System, build_system, is_air, unmapped_ghg_flows
+from lca.factors import COLUMNS as FACTOR_COLUMNS
+from lca.factors import OPTIONAL_COLUMNS
 from lca.gwp import load_gwp_table
 
 SOURCE_ID = "uslci-fy21q3"
@@ -32,22 +34,7 @@ LICENCE = (
     "MIT (c) 2017 uslci-admin (USLCI via the Federal LCA Commons); keep the notice: "
     "factors/build/uslci/LICENSE"
 )
-COLUMNS = [
-    "key",
-    "name",
-    "value",
-    "unit",
-    "region",
-    "year",
-    "scope",
-    "source",
-    "licence",
-    "data_quality",
-    "uncertainty",
-    "notes",
-    "tier",
-    "gwp_basis",
-]
+COLUMNS = (*FACTOR_COLUMNS, *OPTIONAL_COLUMNS)  # a factor file with its tier and GWP basis
 PER_UNIT = {"kg": "kg", "kWh": "kWh", "m3": "m**3", "MJ": "MJ", "l": "l"}
 OUTPUTS = {
     "csv": "factors/greenroute-open/computed.csv",

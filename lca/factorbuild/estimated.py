@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from lca.errors import FactorError
+from lca.factors import COLUMNS, OPTIONAL_COLUMNS
 from lca.uncertainty import Z95
 
 if TYPE_CHECKING:
@@ -50,10 +51,7 @@ DRAWS = 2000
 1 % between seeds at this size, and the whole stage stays a few seconds."""
 SEED = 10
 """Fixed seed (the number of the issue that asked for the tier): the build is reproducible."""
-HEADER = (
-    "key", "name", "value", "unit", "region", "year", "scope", "source", "licence",
-    "data_quality", "uncertainty", "notes", "tier", "gwp_basis",
-)  # fmt: skip
+HEADER = (*COLUMNS, *OPTIONAL_COLUMNS)  # a factor file with its tier and GWP basis
 LICENCE = (
     "computed by greenroute from the route recipe; each precursor factor keeps its own "
     "source's licence (listed in notes)"

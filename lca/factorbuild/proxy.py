@@ -21,14 +21,12 @@ import math
 import statistics
 from pathlib import Path
 
+from lca.factors import COLUMNS, OPTIONAL_COLUMNS
 from lca.uncertainty import Z95
 
 MIN_MEMBERS = 3
 PROXY_FILE = "proxies.csv"
-HEADER = (
-    "key", "name", "value", "unit", "region", "year", "scope", "source", "licence",
-    "data_quality", "uncertainty", "notes", "tier", "gwp_basis",
-)  # fmt: skip
+HEADER = (*COLUMNS, *OPTIONAL_COLUMNS)  # a factor file with its tier and GWP basis
 SOURCE = (
     "[greenroute-build] class proxy computed by greenroute's factor build (python -m "
     "lca.factorbuild --stage proxy) from the library's tier 1-3 factors of the class"

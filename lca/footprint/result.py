@@ -392,6 +392,14 @@ class Footprint:
             entry["fallback"] = entry["fallback"] or bool(row["fallback"])
         return sorted(merged.values(), key=lambda entry: -abs(entry["kg_co2e"]))
 
+    def by_category_flow(self) -> dict[str, float]:
+        """The footprint by ``category: flow``, steps added up [kg CO2e / kg product]."""
+        totals: dict[str, float] = {}
+        for row in self.summary():
+            key = f"{row['category']}: {row['flow']}"
+            totals[key] = totals.get(key, 0.0) + row["kg_co2e"]
+        return totals
+
     def to_frame(self):
         """The provenance table as a pandas DataFrame."""
         import pandas as pd

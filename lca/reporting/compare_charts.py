@@ -109,13 +109,7 @@ def indexed(comparison: Comparison, monte_carlo: MonteCarloComparison | None = N
 
 def contributions(assessment: Assessment) -> dict[str, float]:
     """A route's footprint by ``category: flow`` (steps added up) [kg CO2e / kg product]."""
-    totals: dict[str, float] = {}
-    if assessment.footprint is None:
-        return totals
-    for row in assessment.footprint.summary():
-        key = f"{row['category']}: {row['flow']}"
-        totals[key] = totals.get(key, 0.0) + row["kg_co2e"]
-    return totals
+    return assessment.footprint.by_category_flow() if assessment.footprint is not None else {}
 
 
 def top_contributions(comparison: Comparison, count: int = TOP_CONTRIBUTIONS) -> go.Figure:
