@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from lca.factors import FactorSet, LibraryInfo, as_factor_set
@@ -158,10 +159,20 @@ class Assessment:
 
     def value(self, metric: str, scope: str = "route") -> float | None:
         """The value of one metric (``None`` if it could not be computed)."""
+        try:
+            return self._values[(metric, scope)]
+        except KeyError:
+            raise KeyError(
+                f"no metric '{metric}' for scope '{scope}' in route '{self.name}'"
+            ) from None
+
+    @cached_property
+    def _values(self) -> dict[tuple[str, str], float | None]:
+        """(metric, scope) → value, the first row of each (a report asks for thousands)."""
+        values: dict[tuple[str, str], float | None] = {}
         for row in self.metrics:
-            if row.metric == metric and row.scope == scope:
-                return row.value
-        raise KeyError(f"no metric '{metric}' for scope '{scope}' in route '{self.name}'")
+            values.setdefault((row.metric, row.scope), row.value)
+        return values
 
     def _repr_html_(self) -> str:
         """Summary tables for Jupyter: route metrics, then step metrics."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 ATOMIC_WEIGHTS: dict[str, float] = {
     "H": 1.008, "He": 4.0026, "Li": 6.94, "Be": 9.0122, "B": 10.81, "C": 12.011, "N": 14.007,
@@ -80,11 +81,13 @@ def _parse_group(text: str, formula: str) -> Counter[str]:
     return stack[0]
 
 
+@lru_cache(maxsize=4096)  # a route names the same few formulas on every step
 def molar_mass(formula: str) -> float:
     """Molar mass [g/mol] of a formula from IUPAC standard atomic weights."""
     return sum(ATOMIC_WEIGHTS[element] * count for element, count in parse_formula(formula).items())
 
 
+@lru_cache(maxsize=4096)
 def carbon_atoms(formula: str) -> int:
     """Number of carbon atoms in one formula unit."""
     return parse_formula(formula).get("C", 0)

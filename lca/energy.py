@@ -86,7 +86,7 @@ def recovery_lines(where: FieldPath, item: Input, recovered: Variable) -> tuple[
         )
     lines = []
     for index, line in enumerate(item.recovery_energy):
-        quantity = u.parse_quantity(line.per_kg, f"{where.item(index)}.per_kg")
+        quantity = u.parse_quantity(line.per_kg, where.item(index) / "per_kg")
         unit = ENERGY_UNITS.get(quantity.dimensionality)
         if unit is None:
             raise UnitError(
@@ -94,7 +94,8 @@ def recovery_lines(where: FieldPath, item: Input, recovered: Variable) -> tuple[
                 "the energy per kg recovered as an energy (kWh, MJ), a mass (kg of steam) or a "
                 "volume (m³ of gas)"
             )
-        lines.append(RecoveryLine(line.carrier, float(quantity.m_as(unit)), unit, line.source))
+        per_kg = float(u.magnitude(quantity, unit))
+        lines.append(RecoveryLine(line.carrier, per_kg, unit, line.source))
     return tuple(lines)
 
 

@@ -16,10 +16,37 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
 from lca.arrays import Flags, Floats, Indices, Variable
+
+
+@dataclass(frozen=True)
+class LineSum:
+    """Lines → the steps they belong to, as a sparse one-hot ``(F, S)`` matrix.
+
+    ``values @ line_sum`` is the ``(N, S)`` sum of ``(N, F)`` values by step; ``line_sum[mask]``
+    keeps the lines of ``mask`` (rows of the matrix), as ``onehot[mask]`` would.
+    """
+
+    step: Indices
+    n_steps: int
+    __array_ufunc__ = None  # numpy defers ``array @ line_sum`` to __rmatmul__
+
+    def __getitem__(self, lines) -> LineSum:
+        return LineSum(self.step[lines], self.n_steps)
+
+    def __rmatmul__(self, values) -> Floats:
+        values = np.atleast_2d(np.asarray(values, dtype=float))
+        n = values.shape[0]
+        if values.shape[1] != len(self.step):
+            raise ValueError(f"{values.shape[1]} values for {len(self.step)} lines")
+        # one bincount over all rows: row r's lines go to bins r·S + step
+        bins = (np.arange(n)[:, None] * self.n_steps + self.step[None, :]).ravel()
+        sums = np.bincount(bins, weights=values.ravel(), minlength=n * self.n_steps)
+        return np.asarray(sums, dtype=float).reshape(n, self.n_steps)
 
 
 @dataclass(frozen=True)
@@ -51,21 +78,21 @@ class CompiledRoute:
     flow_producer: Indices
     energy_step: Indices
 
-    @property
+    @cached_property
     def charged_by(self) -> dict[int, list[int]]:
         """Step → the input lines that charge its product (its consumers' lines)."""
         lines: dict[int, list[int]] = {step: [] for step in range(self.n_steps)}
-        for line, producer in enumerate(self.flow_producer):
+        for line, producer in enumerate(self.flow_producer.tolist()):
             if producer >= 0:
-                lines[int(producer)].append(line)
+                lines[producer].append(line)
         return lines
 
     @property
-    def flow_to_step(self) -> Floats:
-        """``(F, S)`` one-hot matrix: input line → the step it is charged to."""
-        onehot = np.zeros((len(self.flow_step), self.n_steps))
-        onehot[np.arange(len(self.flow_step)), self.flow_step] = 1.0
-        return onehot
+    def flow_to_step(self) -> LineSum:
+        """Input line → the step it is charged to: ``values @ route.flow_to_step`` adds ``(N, F)``
+        values up by step, ``(N, S)``, as the one-hot ``(F, S)`` matrix would, in time linear in
+        the lines (a dense matrix of a 10,000-step route would take gigabytes)."""
+        return LineSum(self.flow_step, self.n_steps)
 
     @property
     def is_raw(self) -> Flags:

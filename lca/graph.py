@@ -155,27 +155,34 @@ def _edges(recipe: Recipe, producer: dict[str, int]) -> dict[int, list[int]]:
 
 
 def _find_cycle(recipe: Recipe, producer: dict[str, int]) -> list[str]:
+    """The step ids of a cycle of the route graph (the first met, closed), or ``[]``.
+
+    Depth-first, with an explicit stack: a chain of thousands of steps written final step first
+    is as deep as it is long, deeper than Python's recursion allows.
+    """
     edges = _edges(recipe, producer)
-    state: dict[int, int] = {}
-    path: list[int] = []
-
-    def visit(node: int) -> list[int]:
-        state[node] = 1
-        path.append(node)
-        for supplier in edges[node]:
-            if supplier == node:
-                continue
-            if state.get(supplier) == 1:
-                return [*path[path.index(supplier) :], supplier]
-            if supplier not in state and (found := visit(supplier)):
-                return found
-        path.pop()
-        state[node] = 2
-        return []
-
-    for node in edges:
-        if node not in state and (found := visit(node)):
-            return [recipe.steps[i].id for i in found]
+    state: dict[int, int] = {}  # 1: on the current path, 2: done
+    for root in edges:
+        if root in state:
+            continue
+        path, pending = [root], [iter(edges[root])]
+        state[root] = 1
+        while pending:
+            node = path[-1]
+            for supplier in pending[-1]:
+                if supplier == node:
+                    continue  # a step charging its own product is reported on its own
+                if state.get(supplier) == 1:
+                    cycle = [*path[path.index(supplier) :], supplier]
+                    return [recipe.steps[i].id for i in cycle]
+                if supplier not in state:
+                    state[supplier] = 1
+                    path.append(supplier)
+                    pending.append(iter(edges[supplier]))
+                    break
+            else:
+                pending.pop()
+                state[path.pop()] = 2
     return []
 
 

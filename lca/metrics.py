@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from lca.arrays import Flags, Floats, Labels
-from lca.engine import Evaluation
+from lca.engine import Evaluation, LineSum
 from lca.reaction import Reaction, Species
 from lca.recipe import STAGES
 
@@ -149,7 +149,7 @@ def stage_pmi(ev: Evaluation, is_raw: Flags, stages: Labels) -> dict[str, Floats
     return {stage: _raw_sum(ev, is_raw, stages == stage) for stage in STAGES}
 
 
-def step_stage_pmi(ev: Evaluation, flow_to_step: Floats, stages: Labels) -> dict[str, Floats]:
+def step_stage_pmi(ev: Evaluation, flow_to_step: LineSum, stages: Labels) -> dict[str, Floats]:
     """Step PMI of each stage [kg/kg of the step's product], ``(N, S)`` per stage.
 
     Every input of the stage, intermediates included, per kg of the step's product.
@@ -168,7 +168,7 @@ def cumulative_stages(by_stage: dict[str, Floats]) -> dict[str, Floats]:
     return totals
 
 
-def step_pmi_net_of_recovery(ev: Evaluation, flow_to_step: Floats, recovered: Floats) -> Floats:
+def step_pmi_net_of_recovery(ev: Evaluation, flow_to_step: LineSum, recovered: Floats) -> Floats:
     """Step PMI net of recovery [kg/kg of the step's product], ``(N, S)``.
 
     PMI_s − Σ_m r_m · q_m over the step's lines: the fresh material the step needs if what is
@@ -177,7 +177,7 @@ def step_pmi_net_of_recovery(ev: Evaluation, flow_to_step: Floats, recovered: Fl
     return (ev.flow_per_step_product * (1.0 - recovered)) @ flow_to_step
 
 
-def step_recovered(ev: Evaluation, flow_to_step: Floats, recovered: Floats) -> Floats:
+def step_recovered(ev: Evaluation, flow_to_step: LineSum, recovered: Floats) -> Floats:
     """Mass each step recovers for reuse [kg per kg of final product], ``(N, S)``:
     Σ_f r_f · y_f over the step's lines."""
     return (ev.flow * recovered) @ flow_to_step
@@ -186,7 +186,7 @@ def step_recovered(ev: Evaluation, flow_to_step: Floats, recovered: Floats) -> F
 def step_waste(
     ev: Evaluation,
     coproducts_per_step_product: Floats,
-    flow_to_step: Floats,
+    flow_to_step: LineSum,
     recovered: Floats,
 ) -> Floats:
     """Step waste [kg per kg of final product], ``(N, S)``: x_s · (PMI_s − 1 − CP_s) − R_s.
@@ -305,15 +305,7 @@ def route_isolated_yield(
     reported). ``suppliers[s]`` are the steps whose products step ``s`` charges. ``None`` if a
     step of the chosen chain has no yield.
     """
-
-    def chains(step: int) -> list[tuple[int, ...]]:
-        below = [chain for supplier in suppliers[step] for chain in chains(supplier)]
-        if not below:
-            return [(step,)]
-        longest = max(len(chain) for chain in below)
-        return [(*chain, step) for chain in below if len(chain) == longest]
-
-    candidates = chains(final_step)
+    candidates = _longest_chains(suppliers, final_step)
     scored = []
     for chain in candidates:
         values = [yields[s] for s in chain]
@@ -322,6 +314,41 @@ def route_isolated_yield(
             return None, chain
         scored.append((float(np.prod([v / 100.0 for v in known])) * 100.0, chain))
     return min(scored)
+
+
+def _longest_chains(suppliers: Sequence[Sequence[int]], final_step: int) -> list[tuple[int, ...]]:
+    """Every longest chain of steps that ends in ``final_step`` (first step first), in the order
+    of the suppliers' lists.
+
+    Built from the first steps up, without recursion (a chain of thousands of steps is no
+    deeper a problem than one of ten): a chain is kept as a linked ``(step, previous)`` pair
+    while it grows, so a linear route costs time linear in its steps.
+    """
+    found: dict[int, list[tuple[int, tuple]]] = {}  # step → [(length, linked chain)]
+    stack = [final_step]
+    while stack:
+        step = stack[-1]
+        waiting = [s for s in suppliers[step] if s not in found]
+        if waiting:
+            stack += reversed(waiting)
+            continue
+        stack.pop()
+        if step in found:
+            continue
+        below = [chain for supplier in suppliers[step] for chain in found[supplier]]
+        if not below:
+            found[step] = [(1, (step, ()))]
+            continue
+        longest = max(length for length, _ in below)
+        found[step] = [(length + 1, (step, chain)) for length, chain in below if length == longest]
+    chains = []
+    for _, linked in found[final_step]:
+        steps: list[int] = []
+        while linked:
+            steps.append(linked[0])
+            linked = linked[1]
+        chains.append(tuple(reversed(steps)))
+    return chains
 
 
 def telescoped_sequence(

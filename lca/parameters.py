@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lca import units as u
 from lca.errors import Problem, RecipeError, UnitError
@@ -69,10 +70,16 @@ def _add(found: dict, path: str, where: FieldPath, text, fraction: bool = False)
     if text is None:
         return
     if fraction or (isinstance(text, str) and text.strip().endswith("%")):
-        found[path] = Parameter(path, where, u.parse_fraction(text, str(where)), "", 0.0, 1.0)
+        found[path] = Parameter(path, where, u.parse_fraction(text, where), "", 0.0, 1.0)
     else:
-        quantity = u.parse_quantity(text, str(where))
-        found[path] = Parameter(path, where, float(quantity.magnitude), str(quantity.units))
+        quantity = u.parse_quantity(text, where)
+        found[path] = Parameter(path, where, float(quantity.magnitude), _unit_text(quantity.units))
+
+
+@lru_cache(maxsize=1024)
+def _unit_text(units) -> str:
+    """A unit as text (pint formats it anew on every call)."""
+    return str(units)
 
 
 ENERGY_FIELDS = (("amount", False), ("power", False), ("duration", False))

@@ -139,16 +139,15 @@ LARGEST = 1e100
 SMALLEST = 1e-100
 
 
-@lru_cache(maxsize=8192)
-def parse_quantity(text: str | float | int, where: str) -> pint.Quantity:
+def parse_quantity(text: str | float | int, where: Location) -> pint.Quantity:
     """Read ``text`` (a number with a unit, like ``"6.2 kg"``) as a pint quantity.
 
     Parameters
     ----------
     text : str
         The amount as written in the recipe.
-    where : str
-        Where the amount stands (file, step, field), used in error messages.
+    where : FieldPath or str
+        Where the amount stands (file, step, field), used in error messages only.
 
     Raises
     ------
@@ -156,8 +155,9 @@ def parse_quantity(text: str | float | int, where: str) -> pint.Quantity:
         If the text has no unit, an unknown unit, the ambiguous ``ton``, or a value that is not a
         finite, non-negative number.
 
-    Results are cached (a Monte Carlo run rebuilds a route chunk after chunk): callers never
-    modify the returned quantity in place.
+    Readings are cached by text alone (a recipe writes the same few amounts many times, and a
+    Monte Carlo run rebuilds a route chunk after chunk), so a route of thousands of steps reads
+    each distinct amount once; callers never modify the returned quantity in place.
     """
     if isinstance(text, bool) or not isinstance(text, str | int | float):
         raise UnitError(f"{where}: expected an amount with a unit ({EXAMPLES}), got {text!r}")
@@ -165,29 +165,50 @@ def parse_quantity(text: str | float | int, where: str) -> pint.Quantity:
         raise UnitError(
             f"{where}: {text!r} has no unit; write it as a string with a unit ({EXAMPLES})"
         )
+    quantity = _read_quantity(text)
+    if isinstance(quantity, str):
+        raise UnitError(f"{where}: {quantity}")
+    return quantity
+
+
+@lru_cache(maxsize=65536)
+def _read_quantity(text: str) -> pint.Quantity | str:
+    """The quantity ``text`` reads as, or what is wrong with it (a message without its place)."""
     if _AMBIGUOUS_TON.search(text):
-        raise UnitError(
-            f"{where}: '{text}' uses 'ton', which pint reads as the US short ton (907.18 kg); "
+        return (
+            f"'{text}' uses 'ton', which pint reads as the US short ton (907.18 kg); "
             "write 't' or 'tonne' for the metric tonne, or 'short_ton' if you mean the US ton"
         )
     try:
         quantity: pint.Quantity = Q_(text)
     except Exception as exc:  # pint's parser raises many types (tokenize.TokenError among them)
-        raise UnitError(f"{where}: cannot read '{text}' as an amount ({exc}); {EXAMPLES}") from None
+        return f"cannot read '{text}' as an amount ({exc}); {EXAMPLES}"
     if not isinstance(quantity, pint.Quantity):
-        raise UnitError(f"{where}: '{text}' has no unit; {EXAMPLES}")
+        return f"'{text}' has no unit; {EXAMPLES}"
     magnitude = quantity.magnitude
     if not isinstance(magnitude, int | float) or not math.isfinite(magnitude):
-        raise UnitError(f"{where}: '{text}' is not a finite number")
+        return f"'{text}' is not a finite number"
     if magnitude < 0:
-        raise UnitError(f"{where}: '{text}' is negative; amounts charged must be zero or more")
+        return f"'{text}' is negative; amounts charged must be zero or more"
     if quantity.dimensionality == DIMENSIONLESS:
-        raise UnitError(f"{where}: '{text}' has no unit; {EXAMPLES}")
-    check_magnitude(float(quantity.to_base_units().magnitude), repr(text), where)
-    return quantity
+        return f"'{text}' has no unit; {EXAMPLES}"
+    return _magnitude_problem(float(quantity.to_base_units().magnitude), repr(text)) or quantity
 
 
-def check_magnitude(value: float, text: str, where: str) -> None:
+def _magnitude_problem(value: float, text: str) -> str:
+    """What is wrong with a number's size (see :func:`check_magnitude`), ``""`` if nothing."""
+    size = abs(value)
+    if not math.isfinite(size):
+        return f"{text} is not a finite number"
+    if size != 0 and not SMALLEST <= size <= LARGEST:
+        return (
+            f"{text} is outside the range greenroute computes with ({SMALLEST:g} to "
+            f"{LARGEST:g} in SI units, or 0); check the exponent and the unit"
+        )
+    return ""
+
+
+def check_magnitude(value: float, text: str, where: Location) -> None:
     """Refuse a number that is not finite, or whose size (in SI base units) lies outside
     [SMALLEST, LARGEST] (zero is fine).
 
@@ -196,14 +217,9 @@ def check_magnitude(value: float, text: str, where: str) -> None:
     UnitError
         Naming ``where`` and the number as written (``text``).
     """
-    size = abs(value)
-    if not math.isfinite(size):
-        raise UnitError(f"{where}: {text} is not a finite number")
-    if size != 0 and not SMALLEST <= size <= LARGEST:
-        raise UnitError(
-            f"{where}: {text} is outside the range greenroute computes with ({SMALLEST:g} to "
-            f"{LARGEST:g} in SI units, or 0); check the exponent and the unit"
-        )
+    problem = _magnitude_problem(value, text)
+    if problem:
+        raise UnitError(f"{where}: {problem}")
 
 
 def check_values(
@@ -236,23 +252,14 @@ def check_values(
         )
 
 
-def parse_fraction(value: str | float | int, where: str) -> float:
+def parse_fraction(value: str | float | int, where: Location) -> float:
     """Read a fraction written as ``0.85`` or ``"85 %"``; it must lie in [0, 1]."""
     if isinstance(value, bool):
         raise UnitError(f"{where}: expected a fraction such as 0.85 or '85 %', got {value!r}")
     if isinstance(value, str):
-        try:
-            quantity: Any = Q_(value)  # a Quantity, or a plain number
-        except Exception:  # pint's parser raises many types (tokenize.TokenError among them)
-            raise UnitError(
-                f"{where}: cannot read '{value}' as a fraction; write 0.85 or '85 %'"
-            ) from None
-        if not isinstance(quantity, pint.Quantity):
-            fraction = float(quantity)
-        elif quantity.dimensionality != DIMENSIONLESS:
-            raise UnitError(f"{where}: '{value}' is not a fraction; write 0.85 or '85 %'")
-        else:
-            fraction = float(quantity.m_as("dimensionless"))
+        fraction: float | str = _read_fraction(value)
+        if isinstance(fraction, str):
+            raise UnitError(f"{where}: {fraction}")
     elif isinstance(value, int | float):
         fraction = float(value)
     else:
@@ -263,7 +270,21 @@ def parse_fraction(value: str | float | int, where: str) -> float:
     return fraction
 
 
-def parse_property(value: float | str, unit: str, dimension, where: str) -> float:
+@lru_cache(maxsize=4096)
+def _read_fraction(value: str) -> float | str:
+    """The number a fraction written as text reads as, or what is wrong with it."""
+    try:
+        quantity: Any = Q_(value)  # a Quantity, or a plain number
+    except Exception:  # pint's parser raises many types (tokenize.TokenError among them)
+        return f"cannot read '{value}' as a fraction; write 0.85 or '85 %'"
+    if not isinstance(quantity, pint.Quantity):
+        return float(quantity)
+    if quantity.dimensionality != DIMENSIONLESS:
+        return f"'{value}' is not a fraction; write 0.85 or '85 %'"
+    return float(quantity.m_as("dimensionless"))
+
+
+def parse_property(value: float | str, unit: str, dimension, where: Location) -> float:
     """A positive property (molar mass, density) in ``unit``: a number in it, or a string with
     units of the same dimension."""
     if isinstance(value, bool):
@@ -305,8 +326,14 @@ def dimension_name(quantity: pint.Quantity) -> str:
 
 def magnitude(quantity: pint.Quantity, unit: str) -> Variable:
     """The magnitude in ``unit``: a float, or an array when the quantity holds variants."""
-    value = quantity.m_as(unit)
+    value = quantity.m_as(_unit(unit))
     return value if isinstance(value, np.ndarray) else float(value)
+
+
+@lru_cache(maxsize=256)
+def _unit(text: str) -> pint.Unit:
+    """A unit parsed once (pint parses a unit given as text on every conversion)."""
+    return ureg.Unit(text)
 
 
 @dataclass(frozen=True)
@@ -332,7 +359,7 @@ class Values:
 
     def quantity(self, text: str, where: FieldPath) -> pint.Quantity:
         """The quantity of a field: as written, or its N overriding values in the same unit."""
-        quantity = parse_quantity(text, str(where))
+        quantity = parse_quantity(text, where)
         if where in self.overrides:
             values = check_override(self.overrides[where], where, quantity.units, self.source)
             return Q_(values, quantity.units)
@@ -340,7 +367,7 @@ class Values:
 
     def fraction(self, value: str | float, where: FieldPath) -> Variable:
         """The fraction of a field: as written, or its N overriding values."""
-        fraction = parse_fraction(value, str(where))
+        fraction = parse_fraction(value, where)
         if where in self.overrides:
             return check_override(self.overrides[where], where, None, self.source)
         return fraction

@@ -156,8 +156,8 @@ class Waste:
         flows = self.inventory.flows
         indices = [
             i
-            for i, flow in enumerate(flows)
-            if flow.step == step.id and flow.role not in ("solvent", "water")
+            for i in self.inventory.lines_of_step[step_index]
+            if flows[i].role not in ("solvent", "water")
         ]
         if not indices:
             return

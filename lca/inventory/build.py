@@ -87,6 +87,7 @@ class _Builder:
         self.coproducts: list[CoproductLine] = []
         self.coproduct_kg: list = []
         self.product_price: list[Price | None] = [None] * len(recipe.steps)
+        self.step_start = (0, 0)  # the first input line and co-product of the step being added
 
     def report(self, exc: Exception, where: str = "") -> None:
         self.problems.append(Problem(where, str(exc)))
@@ -197,6 +198,7 @@ class _Builder:
         self.warnings.append(f"{self.recipe.origin}: {where}: {message}")
 
     def add_step(self, index: int, step: Step, plan: Campaign | None) -> None:
+        self.step_start = (len(self.flows), len(self.coproducts))
         convert = StepConverter(self.recipe, index, self.table, self.broken, plan, self.values)
         if plan is None:  # its problem is reported; nothing else of the step can be converted
             self.reactions.append(None)
@@ -253,15 +255,15 @@ class _Builder:
     def residue_warning(self, index: int, label: Location) -> None:
         """The process residue the footprint incinerates (a step's non-solvent, non-water
         inputs − its outputs, campaign totals) must not be negative."""
+        # the step's lines and co-products are the last ones added (facility lines come later)
+        first_line, first_coproduct = self.step_start
         charged = sum(
             kg
-            for kg, step, flow in zip(self.charges, self.flow_step, self.flows, strict=True)
-            if step == index and flow.role not in ("solvent", "water")
+            for kg, flow in zip(self.charges[first_line:], self.flows[first_line:], strict=True)
+            if flow.role not in ("solvent", "water")
         )
         made = float(self.product_kg[index]) + sum(
-            float(kg)
-            for kg, line in zip(self.coproduct_kg, self.coproducts, strict=True)
-            if line.step == self.recipe.steps[index].id
+            float(kg) for kg in self.coproduct_kg[first_coproduct:]
         )
         if made > charged * (1 + 1e-9):
             self.warn(

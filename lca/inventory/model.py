@@ -125,7 +125,7 @@ class Inventory:
         ``(C,)``, or ``(N, C)`` for variants."""
         return stack_columns(self.coproduct_columns, self.variants)
 
-    @property
+    @cached_property
     def coproduct_step(self) -> Floats:
         """``(C,)`` index of the step that makes each co-product."""
         index = {step_id: i for i, step_id in enumerate(self.step_ids)}
@@ -162,7 +162,7 @@ class Inventory:
             totals[:, step] += np.atleast_2d(self.coproduct_kg)[:, column] / products[:, step]
         return totals
 
-    @property
+    @cached_property
     def stages(self) -> Labels:
         """``(F,)`` the stage of each input line ("" for cleaning and changeover)."""
         return np.array([flow.stage or "" for flow in self.flows])
@@ -205,15 +205,23 @@ class Inventory:
 
         return read_site(self.recipe, self.values)
 
-    @property
+    @cached_property
     def step_ids(self) -> tuple[str, ...]:
         return tuple(step.id for step in self.recipe.steps)
 
-    @property
+    @cached_property
+    def lines_of_step(self) -> tuple[tuple[int, ...], ...]:
+        """For each step, the input lines charged to it (in line order)."""
+        lines: list[list[int]] = [[] for _ in self.recipe.steps]
+        for line, step in enumerate(self.route.flow_step.tolist()):
+            lines[step].append(line)
+        return tuple(tuple(found) for found in lines)
+
+    @cached_property
     def roles(self) -> Labels:
         return np.array([flow.role for flow in self.flows])
 
-    @property
+    @cached_property
     def recovered(self) -> Floats:
         return np.array([flow.recovered for flow in self.flows])
 
