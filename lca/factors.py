@@ -277,10 +277,29 @@ def _gas_of(quantity, unit_text: str) -> str:
 
 def _canonical(value: float, unit: str, where: str) -> tuple[str, str, float]:
     """(per-unit, gas, amount of gas or CO2e per per-unit) of ``value unit``."""
+    found = _unit_scale(unit)
+    if isinstance(found, str):
+        raise FactorError(f"{where}: {found}")
+    per_unit, gas, scale = found
+    # pint converts a magnitude by one multiplication with the units' factor: the same product
+    return per_unit, gas, float(value) * scale
+
+
+@lru_cache(maxsize=1024)
+def _unit_scale(unit: str) -> tuple[str, str, float] | str:
+    """:func:`_canonical_value` of 1 ``unit`` (a library writes a few units on many rows), or
+    what is wrong with the unit."""
+    try:
+        return _canonical_value(1.0, unit)
+    except FactorError as exc:
+        return str(exc)
+
+
+def _canonical_value(value: float, unit: str) -> tuple[str, str, float]:
     try:
         quantity = u.Q_(value, unit)
     except Exception as exc:  # pint's parser raises many types
-        raise FactorError(f"{where}: cannot read unit '{unit}' ({exc})") from None
+        raise FactorError(f"cannot read unit '{unit}' ({exc})") from None
     gas = _gas_of(quantity, unit)
     # a mass of gas counts as the same mass of CO2e here; its GWP is applied by the caller
     emission = quantity * (u.ureg.CO2e / u.ureg(gas)) if gas and gas != "CO2" else quantity
@@ -290,7 +309,7 @@ def _canonical(value: float, unit: str, where: str) -> tuple[str, str, float]:
     per_unit = PER_UNITS.get(per.dimensionality)
     if per_unit is None:
         raise FactorError(
-            f"{where}: unit '{unit}' is not CO2e (or a greenhouse gas) per kg, m³, kWh, mol, "
+            f"unit '{unit}' is not CO2e (or a greenhouse gas) per kg, m³, kWh, mol, "
             "t·km or currency; write e.g. 'kg CO2e / kg', 'kg CO2e / kWh', 'lb CH4 / MWh', "
             "'kg CO2e / (t * km)'"
         )

@@ -34,11 +34,21 @@ from lca.arrays import Floats, Variable
 from lca.errors import UnitError
 from lca.fieldpath import FieldPath, Location
 
-ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
-ureg.define("equivalent = [equivalent] = equiv = eq = eqv")
-ureg.define("vol = liter / kilogram")
-ureg.define("wt = [mass_ratio]")
-ureg.define("CO2e = [co2e] = CO2eq = CO2_eq")
+
+def _registry() -> pint.UnitRegistry:
+    """pint's registry, from its parsed definitions when :mod:`lca.cache` has them (loading them
+    takes a hundredth of a second, parsing the text a fifth)."""
+    from lca.cache import cache_dir
+
+    folder = cache_dir("pint")
+    if folder is not None:
+        try:
+            return pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=folder)
+        except Exception:  # an unreadable or foreign cache file: parse the definitions instead
+            pass
+    return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+
+
 # Per-gas units for factor rows published gas by gas (``kg SF6 / kg``, ``lb CH4 / MWh``): every
 # gas of factors/gwp100.csv but CO2 has a dimension of its own and becomes CO2e only through a
 # GWP set (lca.gwp), so kg of methane can never be added to kg CO2e. The ids are written here,
@@ -94,18 +104,24 @@ GAS_IDS = (
     "C2H4Cl2",
     "CH3Br",
 )
-ureg.define("CO2 = CO2e")
-# Fossil methane keeps the dimension [ch4] and the short name CH4 that published per-gas rows
-# (EPA, eGRID) use; every other gas's dimension is its id in lower case.
-ureg.define("CH4_fossil = [ch4] = CH4")
-for _gas in GAS_IDS:
-    if _gas not in ("CO2", "CH4_fossil"):
-        ureg.define(f"{_gas} = [{_gas.lower()}]")
-del _gas
-# Currencies are separate dimensions: a USD factor can never be applied to a EUR price.
-ureg.define("USD = [currency_usd]")
-ureg.define("EUR = [currency_eur]")
-ureg.define("GBP = [currency_gbp]")
+DEFINITIONS = (
+    "equivalent = [equivalent] = equiv = eq = eqv",
+    "vol = liter / kilogram",
+    "wt = [mass_ratio]",
+    "CO2e = [co2e] = CO2eq = CO2_eq",
+    "CO2 = CO2e",
+    # Fossil methane keeps the dimension [ch4] and the short name CH4 that published per-gas
+    # rows (EPA, eGRID) use; every other gas's dimension is its id in lower case.
+    "CH4_fossil = [ch4] = CH4",
+    *(f"{gas} = [{gas.lower()}]" for gas in GAS_IDS if gas not in ("CO2", "CH4_fossil")),
+    # Currencies are separate dimensions: a USD factor can never be applied to a EUR price.
+    "USD = [currency_usd]",
+    "EUR = [currency_eur]",
+    "GBP = [currency_gbp]",
+)
+"""greenroute's own units, added to pint's (read in one pass: one by one takes longer)."""
+ureg: pint.UnitRegistry = _registry()
+ureg.load_definitions(list(DEFINITIONS))
 Q_ = ureg.Quantity
 
 MASS = ureg.kilogram.dimensionality

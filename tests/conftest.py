@@ -1,8 +1,19 @@
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# lca.cache keeps the parsed unit registry and steam enthalpies: in a folder of this test
+# session (set before any test module imports lca), not the user's cache
+if "GREENROUTE_CACHE_DIR" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="greenroute-test-cache-")
+    os.environ["GREENROUTE_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

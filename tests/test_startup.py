@@ -1,0 +1,107 @@
+"""Start-up: what lca.cache keeps changes how fast a command starts, never what it computes.
+
+The times themselves are measured by ``python benchmarks/run.py`` (start-up section).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from lca.cache import cache_dir
+from lca.steam import _iapws_steam_heat, steam_heat
+
+
+def run(code: str, cache: str) -> dict:
+    """Run ``code`` (which prints one JSON line last) in a fresh interpreter with ``cache``."""
+    environment = {**os.environ, "GREENROUTE_CACHE_DIR": cache}
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment
+    ).stdout
+    return json.loads(output.splitlines()[-1])
+
+
+STEAM = (
+    "import json, sys\n"
+    "from lca.steam import steam_heat\n"
+    "heat = steam_heat(10.0, 20.0)\n"
+    "print(json.dumps([heat.kwh_per_kg, heat.source, 'iapws' in sys.modules]))"
+)
+
+
+def test_steam_heat_comes_from_the_cache_without_iapws_and_equals_the_computation(tmp_path):
+    cache = str(tmp_path / "cache")
+    first = run(STEAM, cache)
+    again = run(STEAM, cache)
+    computed = _iapws_steam_heat(10.0, 20.0, None)
+    # 10 bar(a) saturated steam from 20 °C feedwater: h'' - h(20 °C) = 2692.3 kJ/kg (IF97)
+    assert first[:2] == again[:2] == [computed.kwh_per_kg, computed.source]
+    assert computed.kj_per_kg == pytest.approx(2692.3, abs=0.05)
+    assert first[2] is True  # computed by iapws the first time
+    assert again[2] is False  # read from the cache the second: no iapws, no scipy
+
+
+def test_without_a_cache_the_results_are_the_same(tmp_path):
+    off = run(STEAM, "off")
+    assert off[:2] == [steam_heat(10.0, 20.0).kwh_per_kg, steam_heat(10.0, 20.0).source]
+    assert off[2] is True
+    # a folder that cannot be created (a file stands in its way) turns the cache off
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert run(STEAM, str(blocker / "cache"))[:2] == off[:2]
+
+
+def test_a_broken_cache_file_is_recomputed(tmp_path):
+    cache = tmp_path / "cache"
+    run(STEAM, str(cache))
+    [stored] = (cache / "steam").glob("iapws-*.json")
+    stored.write_text("{not json")
+    assert run(STEAM, str(cache))[:2] == run(STEAM, "off")[:2]
+
+
+def test_import_lca_writes_no_cache(tmp_path):
+    cache = tmp_path / "cache"
+    run("import lca, json; print(json.dumps(0))", str(cache))
+    assert not cache.exists()
+    # the first unit read creates it, with pint's parsed definitions
+    run("import json, lca; lca.Q_('1 kg'); print(json.dumps(0))", str(cache))
+    assert any((cache / "pint").iterdir())
+
+
+def test_the_unit_registry_from_the_cache_reads_units_as_parsed_text_does(tmp_path):
+    code = (
+        "import json\nfrom lca import units as u\n"
+        "q = [u.Q_('6.2 kg').m_as('g'), u.Q_('2 lb CH4 / MWh').m_as('kg CH4 / kWh'),"
+        " str(u.Q_('1.2 equiv').units), str(u.Q_('10 vol').to_base_units().units),"
+        " u.Q_('1 short_ton').m_as('kg')]\nprint(json.dumps(q))"
+    )
+    cache = str(tmp_path / "cache")
+    parsed, cached = run(code, cache), run(code, cache)
+    assert parsed == cached == run(code, "off")
+    assert parsed[0] == 6200.0 and parsed[4] == pytest.approx(907.18474)
+
+
+def test_cache_dir_honours_the_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("GREENROUTE_CACHE_DIR", str(tmp_path / "here"))
+    assert cache_dir("x") == tmp_path / "here" / "x" and (tmp_path / "here" / "x").is_dir()
+    monkeypatch.setenv("GREENROUTE_CACHE_DIR", "off")
+    assert cache_dir("x") is None
+
+
+def test_factor_units_read_once_give_what_pint_gives_row_by_row():
+    from lca.factors import _canonical, _canonical_value
+
+    rows = 0
+    for path in (ROOT / "factors" / "greenroute-open").glob("*.csv"):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                value = float(row["value"])
+                assert _canonical(value, row["unit"], "x") == _canonical_value(value, row["unit"])
+                rows += 1
+    assert rows > 500
