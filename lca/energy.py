@@ -79,7 +79,7 @@ def energy_amount(
 
 
 def recovery_lines(where: FieldPath, item: Input, recovered: Variable) -> tuple[RecoveryLine, ...]:
-    if item.recovery_energy and np.all(np.asarray(recovered) == 0):
+    if item.recovery_energy and np.all(recovered == 0):
         raise UnitError(
             f"{where}: recovery energy is given but `recovered` is not: add the "
             "recovered fraction (e.g. recovered = 0.85)"

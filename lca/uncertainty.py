@@ -30,6 +30,8 @@ from lca.arrays import Floats
 from lca.errors import UnitError
 
 KINDS = ("uniform", "range", "triangular", "normal", "lognormal")
+BLOCK = 1 << 16
+"""Variants per block of a Monte Carlo stream (:meth:`Streams.block`): part of the scheme."""
 Z95 = 1.959963984540054  # standard normal quantile of 0.975
 
 
@@ -47,17 +49,42 @@ class Distribution:
     high: float = math.inf
 
     def sample(self, rng: np.random.Generator, n: int) -> Floats:
-        """``n`` draws from ``rng``."""
+        """``n`` draws from ``rng``, in order: two calls of ``m`` and ``k`` draws give the
+        draws of one call of ``m + k``."""
         p = self.params
         if self.kind in ("uniform", "range"):
             values = rng.uniform(p["min"], p["max"], n)
         elif self.kind == "triangular":
             values = rng.triangular(p["min"], p["mode"], p["max"], n)
-        elif self.kind == "normal":
-            values = rng.normal(p["mean"], p["sd"], n)
         else:
-            values = rng.lognormal(math.log(p["median"]), math.log(p["gsd"]), n)
-        return np.clip(values, self.low, self.high)
+            values = rng.standard_normal(n)
+            if self.kind == "normal":
+                values *= p["sd"]
+                values += p["mean"]
+            else:  # median × gsd^z: exp(ln median + z ln gsd)
+                values *= math.log(p["gsd"])
+                values += math.log(p["median"])
+                np.exp(values, out=values)
+        low, high = self.support
+        if low < self.low or high > self.high:
+            np.clip(values, self.low, self.high, out=values)
+        return values
+
+    @property
+    def support(self) -> tuple[float, float]:
+        """The range of the draws before clipping to [low, high]."""
+        p = self.params
+        if self.kind in ("uniform", "range", "triangular"):
+            return (p["min"], p["max"])
+        if self.kind == "lognormal":
+            return (0.0, math.inf)
+        return (-math.inf, math.inf)
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The range of the draws: the support clipped to [low, high]."""
+        low, high = self.support
+        return (max(low, self.low), min(high, self.high))
 
     def ppf(self, q: float) -> float:
         """The ``q`` quantile (before clipping), for tornado swings."""
@@ -251,6 +278,19 @@ class Streams:
     def generator(self, name: str) -> np.random.Generator:
         key = zlib.crc32(name.encode("utf-8"))
         return np.random.default_rng(np.random.SeedSequence(entropy=self.seed, spawn_key=(key,)))
+
+    def block(self, name: str, index: int) -> np.random.Generator:
+        """The generator of the ``index``-th block of variants of stream ``name``.
+
+        Monte Carlo runs draw variant ``i`` of a stream from block ``i // BLOCK`` (``i % BLOCK``-th
+        draw of it): blocks are independent streams of one seed (:class:`numpy.random.
+        SeedSequence` spawn keys), so threads draw them in parallel and the draws depend neither
+        on the thread count nor on how a block is cut into smaller pieces. PCG64DXSM is numpy's
+        generator for many parallel streams.
+        """
+        key = zlib.crc32(name.encode("utf-8"))
+        sequence = np.random.SeedSequence(entropy=self.seed, spawn_key=(key, index))
+        return np.random.Generator(np.random.PCG64DXSM(sequence))
 
     def draw(self, name: str, distribution: Distribution, n: int) -> Floats:
         return distribution.sample(self.generator(name), n)

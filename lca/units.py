@@ -343,7 +343,7 @@ def dimension_name(quantity: pint.Quantity) -> str:
 def magnitude(quantity: pint.Quantity, unit: str) -> Variable:
     """The magnitude in ``unit``: a float, or an array when the quantity holds variants."""
     value = quantity.m_as(_unit(unit))
-    return value if isinstance(value, np.ndarray) else float(value)
+    return value if np.ndim(value) else float(value)
 
 
 @lru_cache(maxsize=256)
@@ -363,8 +363,11 @@ class Values:
     code as the recipe itself (N = 1).
     """
 
-    overrides: Mapping[FieldPath, Floats] = field(default_factory=dict)
+    overrides: Mapping[FieldPath, Any] = field(default_factory=dict)
     source: str = "an override"
+    checked: bool = False
+    """The caller has checked the overrides as :func:`check_override` would (the Monte Carlo
+    draws of :mod:`lca.fused`, block by block): they are used as they are."""
 
     @property
     def size(self) -> int:
@@ -377,7 +380,9 @@ class Values:
         """The quantity of a field: as written, or its N overriding values in the same unit."""
         quantity = parse_quantity(text, where)
         if where in self.overrides:
-            values = check_override(self.overrides[where], where, quantity.units, self.source)
+            values = self.overrides[where]
+            if not self.checked:
+                values = check_override(values, where, quantity.units, self.source)
             return Q_(values, quantity.units)
         return quantity
 
@@ -385,7 +390,8 @@ class Values:
         """The fraction of a field: as written, or its N overriding values."""
         fraction = parse_fraction(value, where)
         if where in self.overrides:
-            return check_override(self.overrides[where], where, None, self.source)
+            values = self.overrides[where]
+            return values if self.checked else check_override(values, where, None, self.source)
         return fraction
 
 

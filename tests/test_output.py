@@ -76,24 +76,25 @@ def test_report_gets_ordinary_file_permissions(tmp_path):
 
 # -- write failures, temporary files and signals (issue 16, items 8 and 11) ----------------------
 
-# runs the real CLI (lca.cli.main) with the CSV writer slowed down: it writes part of the file
-# to the temporary file, says so, and waits to be killed
+# runs the real CLI (lca.cli.main) with the sweep's CSV writer (it writes block by block,
+# lca.sweeps) slowed down: it writes part of the file to the temporary file, says so, and waits
+# to be killed
 SLOW_CLI = """
-import sys, time
+import contextlib, sys, time
 from pathlib import Path
-import pandas as pd
+import lca.sweeps
 
 started = Path(sys.argv.pop(1))
-original = pd.DataFrame.to_csv
 
-def slow(self, path=None, **kwargs):
-    if path is None or not str(path).endswith("{suffix}"):
-        return original(self, path, **kwargs)
+@contextlib.contextmanager
+def slow(path, names):
+    assert str(path).endswith("{suffix}")
     Path(path).write_text("half a table")
     started.write_text("writing")
     time.sleep(60)
+    yield None
 
-pd.DataFrame.to_csv = slow
+lca.sweeps._csv_writer = slow
 sys.argv[0] = "lca"
 from lca.cli import main
 main()

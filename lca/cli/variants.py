@@ -182,10 +182,12 @@ def sweep(
     gwp: GwpOption = Gwp.AR6,
     max_memory: MaxMemoryOption = None,
 ) -> None:
-    """Evaluate a grid or Latin hypercube of parameter values; write a table and a plot."""
-    from lca.montecarlo import sweep as run_sweep
+    """Evaluate a grid or Latin hypercube of parameter values; write a table and a plot.
+
+    A table written with --out (and no --plot) is written block by block: any number of
+    points in the memory of one block.
+    """
     from lca.reporting.output import check_target, write_atomically
-    from lca.reporting.safe import csv_frame
 
     with reported():
         ranges = [_vary(text) for text in vary]
@@ -194,30 +196,52 @@ def sweep(
                 check_target(target, force)
         if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
             raise OutputError(f"{out}: the table is written as .csv or .parquet")
+        chosen = load_factors(factors, gwp)
+        if out is not None and plot is None:
+            from lca.sweeps import write_sweep
+
+            fmt = out.suffix.lower().lstrip(".")
+            with progress_bar("sweep") as step:
+                written: list[int] = []
+                write_atomically(
+                    out,
+                    lambda tmp: written.append(
+                        write_sweep(
+                            recipe, ranges, tmp, fmt, lhs or None, seed, chosen, progress=step
+                        )
+                    ),
+                    force,
+                )
+            echo_err(f"wrote {out} ({written[0]} rows)")
+            return
+        from lca.sweeps import sweep as run_sweep
+
         with progress_bar("sweep") as step:
             frame = run_sweep(
                 recipe,
                 ranges,
                 lhs=lhs or None,
                 seed=seed,
-                factors=load_factors(factors, gwp),
+                factors=chosen,
                 progress=step,
                 max_memory=memory_limit(max_memory),
             )
         if out is None:
             write_csv(frame)
-        elif out.suffix.lower() == ".csv":
-            safe = csv_frame(frame)
-            write_atomically(out, lambda tmp: safe.to_csv(tmp, index=False), force)
-            echo_err(f"wrote {out} ({len(frame)} rows)")
         else:
-            try:
-                import pyarrow  # noqa: F401
-            except ImportError:
-                raise OutputError(
-                    "writing .parquet needs pyarrow: pip install 'greenroute[parquet]'"
-                ) from None
-            write_atomically(out, lambda tmp: frame.to_parquet(tmp, index=False), force)
+            from lca.reporting.safe import csv_frame
+
+            if out.suffix.lower() == ".csv":
+                safe = csv_frame(frame)
+                write_atomically(out, lambda tmp: safe.to_csv(tmp, index=False), force)
+            else:
+                try:
+                    import pyarrow  # noqa: F401
+                except ImportError:
+                    raise OutputError(
+                        "writing .parquet needs pyarrow: pip install 'greenroute[parquet]'"
+                    ) from None
+                write_atomically(out, lambda tmp: frame.to_parquet(tmp, index=False), force)
             echo_err(f"wrote {out} ({len(frame)} rows)")
         if plot is not None:
             from lca.reporting.charts import sweep_figure

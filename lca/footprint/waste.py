@@ -181,7 +181,8 @@ class Waste:
                 entry = _waste(array, index, sign, step.id, f"{label} (fossil CO2)")
                 self.gaps.append(entry.missing(reason))
         else:
-            self._check_balance(step_index, step, members)
+            if self.inventory.variants == 1:  # the recipe as written (variants: no warnings)
+                self._check_balance(step_index, step, members)
             for array, index, name, sign in members:
                 self.combustion(_waste(array, index, sign, step.id, label), name)
         for array, index, _, sign in members:

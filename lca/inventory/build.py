@@ -446,10 +446,11 @@ def _product_problems(
     """A step that makes nothing, or more than it is charged; for N variants, in any of them."""
     step = convert.step
     where = convert.label / "product"
-    product = np.asarray(product_kg, dtype=float)
-    made = product + np.asarray(coproduct_kg, dtype=float)
-    total = np.asarray(sum(part.kg for lines in parts.values() for part in lines), dtype=float)
-    n = max(product.size, made.size, total.size)
+    # floats, (N,) arrays or traced values (lca.tape): compared as they are, never converted
+    product = product_kg
+    made = product + coproduct_kg
+    total = sum(part.kg for lines in parts.values() for part in lines)
+    n = max(np.size(product), np.size(made), np.size(total))
 
     def which(bad: Flags) -> str:
         return "" if n == 1 else f" in {int(bad.sum())} of the {n} variants of {source}"
