@@ -62,6 +62,8 @@ class _Builder:
         self.recipe = recipe
         self.values = values
         self.n = values.size
+        # the recipe as written (not variants, even one): chemistry and residue checks apply
+        self.written = not values.overrides
         self.table, self.problems = resolve_materials(recipe, materials)
         self.graph, graph_problems = check_graph(recipe)
         self.problems += graph_problems
@@ -237,7 +239,7 @@ class _Builder:
             self.problems += _product_problems(
                 convert, product, sum(coproducts), parts, complete, self.values.source
             )
-            if complete and self.n == 1:
+            if complete and self.written:
                 # chemistry on the steady-state basis: before failures and start-up losses
                 steady = plan.productive_fraction
                 reaction = build_reaction(
