@@ -193,6 +193,16 @@ class MonteCarloComparison:
         """Draws per route the percentiles and paired differences come from."""
         return len(next(iter(self.draws[0].values()))) if self.draws and self.draws[0] else 0
 
+    @property
+    def sample_note(self) -> str:
+        """What percentiles and paired differences come from, when not from every draw."""
+        if self.kept >= self.n:
+            return ""
+        return (
+            f"percentiles and paired differences from the first {self.kept:,} draws of each "
+            f"route; means and probabilities from all {self.n:,}"
+        )
+
     def _of(self) -> dict:
         """How many draws percentiles come from, when not from all (said in every row)."""
         return {} if self.kept >= self.n else {"percentiles_of": self.kept}

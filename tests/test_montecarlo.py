@@ -110,6 +110,32 @@ def test_probabilities_of_beating_each_other_are_consistent():
     assert summary["batch"]["p5"] < summary["batch"]["p50"] < summary["batch"]["p95"]
 
 
+def test_a_comparison_keeps_a_bounded_sample_and_counts_every_draw():
+    # 1e7 draws must fit in memory: percentiles come from the first `keep` draws, but means,
+    # standard deviations and probabilities from all of them, and every output says so
+    from lca.reporting.documents import monte_carlo_to_dict
+    from lca.reporting.terminal import monte_carlo_text
+
+    routes = [ROOT / "processes" / f"lidocaine-{m}.toml" for m in ("batch", "flow")]
+    n, keep = 150_000, 70_000  # blocks of 65,536 draws: the sample ends inside the second
+    kept = compare_monte_carlo(routes, ["batch", "flow"], n, seed=3, keep=keep)
+    full = compare_monte_carlo(routes, ["batch", "flow"], n, seed=3)
+    assert kept.kept == keep and full.kept == n
+    for metric in ("pmi", "carbon_footprint"):
+        for route in range(2):
+            assert np.array_equal(kept.draws[route][metric], full.draws[route][metric][:keep])
+            row, every = kept.summary(metric)[route], full.summary(metric)[route]
+            values = full.draws[route][metric]
+            assert row["mean"] == pytest.approx(values.mean(), rel=1e-12)
+            assert row["sd"] == pytest.approx(values.std(ddof=1), rel=1e-9)
+            assert row["p50"] == pytest.approx(np.percentile(values[:keep], 50), rel=1e-12)
+            assert row["percentiles_of"] == keep and "percentiles_of" not in every
+        assert np.array_equal(kept.probability_lower(metric), full.probability_lower(metric))
+    note = "percentiles and paired differences from the first 70,000 draws of each route"
+    assert note in monte_carlo_text(kept) and note not in monte_carlo_text(full)
+    assert monte_carlo_to_dict(kept)["percentiles_from_first"] == keep
+
+
 def test_vectorised_variants_equal_one_build_per_variant(factors):
     recipe = toy()
     where = recipe_parameters(recipe)["s.inputs.solv.amount"].where

@@ -150,6 +150,7 @@ def monte_carlo_to_dict(monte_carlo: MonteCarloComparison) -> dict:
     return {
         "n": monte_carlo.n,
         "seed": monte_carlo.seed,
+        "percentiles_from_first": monte_carlo.kept,
         "routes": list(monte_carlo.labels),
         "threshold": monte_carlo.threshold,
         "uncovered_drawn_from_class_proxy": {

@@ -253,6 +253,8 @@ def headline(comparison: Comparison, monte_carlo: MonteCarloComparison | None = 
             f"Monte Carlo: {monte_carlo.n:,} paired draws per route, seed {monte_carlo.seed}; "
             "intervals are the 5th-95th percentiles of the difference"
         )
+        if monte_carlo.sample_note:
+            note += f" ({monte_carlo.sample_note})"
     flips = tuple(r["statement"] for r in comparison.robustness() if r["could_flip"])
     return Headline(
         tuple(findings), quality, comparison.baseline, comparison.gwp_basis, note, flips

@@ -518,6 +518,8 @@ def monte_carlo_text(monte_carlo) -> str:
         f"Monte Carlo: {monte_carlo.n} draws per route, seed {monte_carlo.seed} (common "
         "random numbers across routes)"
     ]
+    if monte_carlo.sample_note:
+        lines.append(f"  ({monte_carlo.sample_note})")
     for label, flows in zip(monte_carlo.labels, monte_carlo.uncovered, strict=False):
         if flows:
             lines.append(
