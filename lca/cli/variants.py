@@ -184,8 +184,7 @@ def sweep(
 ) -> None:
     """Evaluate a grid or Latin hypercube of parameter values; write a table and a plot.
 
-    A table written with --out (and no --plot) is written block by block: any number of
-    points in the memory of one block.
+    With --out and no --plot the table is streamed: any size fits in one block's memory.
     """
     from lca.reporting.output import check_target, write_atomically
 
