@@ -793,6 +793,27 @@ def test_brightway_monte_carlo_agrees_with_greenroute_in_the_mean():
     assert result["gr_per_s"] > result["bw_per_s"]
 
 
+def test_vectorised_brightway_draws_agree_with_its_loop_and_with_greenroute():
+    # the benchmark's strongest Brightway baseline must compute the same thing: one lci, all
+    # characterisation draws at once (stats_arrays, or numpy's Generator), one product
+    from lca.backends.brightway_montecarlo import factor_problem, mean_difference_in_se
+    from lca.factors import load_factor_set
+    from lca.montecarlo import simulate
+    from lca.recipe import read_recipe
+
+    factors = load_factor_set()
+    recipe = read_recipe(ROOT / "processes" / "paracetamol-linear.toml")
+    problem = factor_problem(recipe, factors, seed=2)
+    assert problem.components and problem.clipped_components == 0  # lognormal rows only
+    ours = simulate(problem.recipe, 40_000, seed=2, factors=factors, outputs=("carbon_footprint",))
+    _, looped = problem.loop(300)
+    for generator in ("stats_arrays", "numpy"):
+        _, scores = problem.vectorised(40_000, chunk=15_000, generator=generator)
+        assert len(scores) == 40_000 and np.all(np.isfinite(scores))
+        assert mean_difference_in_se(scores, ours["carbon_footprint"]) < 4
+        assert mean_difference_in_se(scores, looped) < 4
+
+
 # -- 4. the bundled ecoinvent mapping, on a small database built here ----------------------------
 # The activity NAMES below come from factors/ecoinvent-mapping.csv (the rows the lidocaine batch
 # route in DE needs); every NUMBER (the CO2 each activity emits, the method) is SYNTHETIC, made
