@@ -515,7 +515,7 @@ def monte_carlo_text(monte_carlo) -> str:
     """Percentiles per route, paired differences with their intervals, and the probability that
     each route is lower than each other (at all, and by more than the threshold)."""
     lines = [
-        f"Monte Carlo: {monte_carlo.n} draws per route, seed {monte_carlo.seed} (common "
+        f"Monte Carlo: {monte_carlo.n:,} draws per route, seed {monte_carlo.seed} (common "
         "random numbers across routes)"
     ]
     if monte_carlo.sample_note:
