@@ -86,6 +86,22 @@ def evaluate(
     return {name: np.broadcast_to(values, (n,)).copy() for name, values in out.items()}
 
 
+def not_assessed(recipe: Recipe, varied: Sequence[FieldPath] = ()) -> tuple[str, ...]:
+    """Outputs of categories the recipe does not model, left empty (NaN) in every variant as
+    an assessment reports them 'not assessed' (:meth:`lca.footprint.Footprint.assessed`):
+    transport without ``[[transport]]`` legs, credits when no input is recovered as written
+    and no recovered fraction is varied."""
+    names = []
+    if not recipe.transport:
+        names.append("footprint:transport")
+    recovered = any(
+        item.recovered for step in recipe.steps for item in step.inputs if item.recovered
+    )
+    if not recovered and not any(where.segments[-1].name == "recovered" for where in varied):
+        names.append("footprint:credits")
+    return tuple(names)
+
+
 def builder_memory(recipe: Recipe, rows: int) -> int:
     """Bytes of the builders' arrays for ``rows`` variants: every step, input and energy line
     of the route, and as many again for the footprint's sums."""
@@ -110,6 +126,8 @@ class RouteRun:
     outputs: tuple[str, ...]
     chunk: int
     source: str = "the Monte Carlo draws"
+    blank: tuple[str, ...] = ()
+    """Outputs left NaN: categories the recipe does not assess (:func:`not_assessed`)."""
 
     @property
     def piece(self) -> int:
@@ -145,6 +163,9 @@ class RouteRun:
                 )
             for name in self.outputs:
                 out[name][start : start + m] = result[name]
+        for name in self.blank:
+            if name in out:
+                out[name].fill(np.nan)
         return out
 
     def _work(self, local: threading.local, piece: int) -> Floats:
@@ -186,6 +207,7 @@ def prepare(
         with_gaps,
         tuple(outputs),
         min(chunk or largest, largest),
+        blank=not_assessed(recipe, [p.where for p, _ in sampler.parameters]),
     )
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from lca.arrays import Floats
-from lca.blocks import BLOCK, OUTPUTS, RouteRun, builder_piece, evaluate
+from lca.blocks import BLOCK, OUTPUTS, RouteRun, builder_piece, evaluate, not_assessed
 from lca.draws import Sampler
 from lca.errors import OutputError
 from lca.factors import FactorSet, as_factor_set
@@ -99,7 +99,14 @@ class _Sweep:
         )
         empty = Sampler((), (), Streams(seed))
         self.run = RouteRun(
-            self.recipe, self.factors, empty, fused, False, OUTPUTS, builder_piece(self.recipe)
+            self.recipe,
+            self.factors,
+            empty,
+            fused,
+            False,
+            OUTPUTS,
+            builder_piece(self.recipe),
+            blank=not_assessed(self.recipe, [p.where for p in self.parameters]),
         )
 
     def points(self, start: int, stop: int) -> Floats:
@@ -133,6 +140,8 @@ class _Sweep:
                     )
                 for name in OUTPUTS:
                     out[name][begin : begin + len(part)] = result[name]
+            for name in run.blank:
+                out[name].fill(np.nan)
             if progress:
                 progress(stop, self.rows)
             yield points, out

@@ -136,6 +136,24 @@ def test_a_comparison_keeps_a_bounded_sample_and_counts_every_draw():
     assert monte_carlo_to_dict(kept)["percentiles_from_first"] == keep
 
 
+def test_categories_a_recipe_does_not_assess_are_empty_in_every_variant_not_zero():
+    # lidocaine-flow has no [[transport]] legs (assess says "not assessed") but recovers
+    # solvent: its sweep and Monte Carlo columns say the same, and the total is unchanged
+    from lca.montecarlo import sweep
+
+    frame = sweep(FLOW, [("amination.product.yield", 0.7, 0.95, 3)])
+    assert frame["footprint:transport"].isna().all()
+    assert frame["footprint:credits"].notna().all() and (frame["footprint:credits"] < 0).all()
+    parts = [c for c in frame.columns if c.startswith("footprint:") and "transport" not in c]
+    assert np.allclose(frame[parts].sum(axis=1), frame["carbon_footprint"], rtol=1e-12)
+    draws = simulate(FLOW, 500, seed=2)
+    assert np.isnan(draws["footprint:transport"]).all()
+    assert np.isfinite(draws["carbon_footprint"]).all()
+    # no recovered input and no recovered fraction varied: credits are not assessed either
+    plain = toy()
+    assert np.isnan(simulate(plain, 50, seed=1)["footprint:credits"]).all()
+
+
 def test_vectorised_variants_equal_one_build_per_variant(factors):
     recipe = toy()
     where = recipe_parameters(recipe)["s.inputs.solv.amount"].where
