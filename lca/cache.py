@@ -1,10 +1,12 @@
 """Where greenroute keeps what it can always recompute, so that a command starts fast.
 
-Two things are kept: pint's parsed unit definitions (building the unit registry from its text
-takes a fifth of a second, loading the parsed form a hundredth) and the steam enthalpies of
-:mod:`lca.steam` (IAPWS-IF97 needs scipy, whose import takes a third of a second). Both are
-recomputed whenever the cache is missing, stale (another pint or iapws version) or cannot be
-written: the cache changes how fast a result comes, never the result.
+Three things are kept: pint's parsed unit definitions (building the unit registry from its text
+takes a fifth of a second, loading the parsed form a hundredth), the steam enthalpies of
+:mod:`lca.steam` (IAPWS-IF97 needs scipy, whose import takes a third of a second) and the
+conversion factor of each unit a factor library writes (:mod:`lca.factors`: pint takes about half
+a millisecond per unit, some fifty units a command). All are recomputed whenever the cache is
+missing, stale (another pint or iapws version, other code) or cannot be written: the cache
+changes how fast a result comes, never the result.
 
 The folder is ``GREENROUTE_CACHE_DIR`` if set (``off`` turns caching off), else the platform's
 user cache folder (``~/.cache/greenroute`` on Linux, ``~/Library/Caches/greenroute`` on macOS,
@@ -18,6 +20,7 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +67,43 @@ def write_json(path: Path, document: Any) -> None:
     except OSError:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+
+
+class JsonStore:
+    """A JSON object in the cache folder ``part``: read on first use, written back by
+    :meth:`flush` when entries were added (one write for many entries).
+
+    ``name`` gives the file name when the store is first used (it may hash what the entries
+    depend on, so that other code or versions read another file), or ``None`` to keep nothing.
+    """
+
+    def __init__(self, part: str, name: Callable[[], str | None]) -> None:
+        self._part = part
+        self._name = name
+        self._path: Path | None = None
+        self._entries: dict[str, Any] | None = None
+        self._added = False
+
+    def _loaded(self) -> dict[str, Any]:
+        if self._entries is None:
+            folder = cache_dir(self._part)
+            name = self._name() if folder is not None else None
+            self._path = None if folder is None or name is None else folder / name
+            stored = None if self._path is None else read_json(self._path)
+            self._entries = stored if isinstance(stored, dict) else {}
+        return self._entries
+
+    def get(self, key: str) -> Any:
+        """The stored entry of ``key``, ``None`` if there is none."""
+        return self._loaded().get(key)
+
+    def put(self, key: str, value: Any) -> None:
+        """Keep ``value`` (JSON-serialisable) for ``key``; written by the next :meth:`flush`."""
+        self._loaded()[key] = value
+        self._added = True
+
+    def flush(self) -> None:
+        """Write the entries back if some were added (a failure leaves the file as it was)."""
+        if self._added and self._path is not None and self._entries is not None:
+            write_json(self._path, self._entries)
+        self._added = False

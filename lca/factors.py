@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lca import units as u
+from lca.cache import JsonStore
 from lca.errors import FactorError, UnitError
 from lca.files import decode_text
 from lca.regions import region_problem
@@ -285,14 +286,44 @@ def _canonical(value: float, unit: str, where: str) -> tuple[str, str, float]:
     return per_unit, gas, float(value) * scale
 
 
+def _unit_scales_file() -> str | None:
+    """Name of the cached unit scales: they depend on pint's version and on this module's and
+    :mod:`lca.units`' code, so any change of these reads (and computes) another file."""
+    import hashlib
+
+    import pint
+
+    try:
+        code = b"".join(Path(module).read_bytes() for module in (__file__, u.__file__))
+    except (OSError, TypeError):
+        return None
+    digest = hashlib.sha256(pint.__version__.encode() + b"\0" + code).hexdigest()[:20]
+    return f"factor-units-{digest}.json"
+
+
+_UNIT_SCALES = JsonStore("units", _unit_scales_file)
+""":func:`_unit_scale` of the units read before (by any command): 1 ``unit`` in its per-unit,
+gas and scale, exactly as computed (JSON keeps a float's every digit)."""
+
+
 @lru_cache(maxsize=1024)
 def _unit_scale(unit: str) -> tuple[str, str, float] | str:
     """:func:`_canonical_value` of 1 ``unit`` (a library writes a few units on many rows), or
     what is wrong with the unit."""
+    stored = _UNIT_SCALES.get(unit)
+    if (
+        isinstance(stored, list)
+        and len(stored) == 3
+        and all(isinstance(part, str) for part in stored[:2])
+        and isinstance(stored[2], float)
+    ):
+        return stored[0], stored[1], stored[2]
     try:
-        return _canonical_value(1.0, unit)
+        found = _canonical_value(1.0, unit)
     except FactorError as exc:
         return str(exc)
+    _UNIT_SCALES.put(unit, list(found))
+    return found
 
 
 def _canonical_value(value: float, unit: str) -> tuple[str, str, float]:
@@ -386,6 +417,7 @@ def _read_rows(
                 "region are components that add up, so each needs its own scope"
             )
         seen.setdefault(identity, number)
+    _UNIT_SCALES.flush()
     return rows, problems
 
 

@@ -105,3 +105,29 @@ def test_factor_units_read_once_give_what_pint_gives_row_by_row():
                 assert _canonical(value, row["unit"], "x") == _canonical_value(value, row["unit"])
                 rows += 1
     assert rows > 500
+
+
+UNIT_SCALES = (
+    "import json\nfrom lca import factors\n"
+    "library = factors.bundled_library()\n"
+    "print(json.dumps([[r.key, r.region, r.per_unit, r.gas, r.value] for r in library.rows]"
+    " + [factors._canonical_value(1.0, 'lb CH4 / MWh')]))"
+)
+
+
+def test_factor_unit_scales_from_the_cache_give_the_rows_pint_gives(tmp_path):
+    cache = tmp_path / "cache"
+    computed = run(UNIT_SCALES, str(cache))
+    [stored] = (cache / "units").glob("factor-units-*.json")
+    scales = json.loads(stored.read_text(encoding="utf-8"))
+    # 1 lb CH4 / MWh = 0.45359237 kg CH4 per 1000 kWh = 0.00045359237 kg CH4 / kWh
+    assert scales["lb CH4 / MWh"] == ["kWh", "CH4_fossil", pytest.approx(0.45359237 / 1000)]
+    assert scales["lb CH4 / MWh"] == computed[-1]
+    assert len(scales) > 20  # every unit the bundled library writes
+    assert run(UNIT_SCALES, str(cache)) == computed == run(UNIT_SCALES, "off")
+    # a file that is not what it should be is recomputed (and rewritten)
+    stored.write_text('{"lb CH4 / MWh": ["kWh", "CH4_fossil", "2"], "kg CO2e / kg": 7}')
+    assert run(UNIT_SCALES, str(cache)) == computed
+    stored.write_text("{not json")
+    assert run(UNIT_SCALES, str(cache)) == computed
+    assert json.loads(stored.read_text(encoding="utf-8")) == scales
