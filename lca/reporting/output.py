@@ -15,8 +15,6 @@ import contextlib
 import os
 import re
 import signal
-import socket
-import tempfile
 import time
 import zlib
 from collections.abc import Callable, Iterator
@@ -30,6 +28,8 @@ _TEMP_NAME = re.compile(r"^\..+\.([0-9a-f]{8})-(\d+)\.[^.]+" + re.escape(TEMP_SU
 
 
 def _host() -> str:
+    import socket  # here, not at the top: `lca --help` and the terminal output do not need it
+
     return f"{zlib.crc32(socket.gethostname().encode()):08x}"
 
 
@@ -109,6 +109,8 @@ def write_atomically(path: str | Path, write: Callable[[Path], None], force: boo
     """
     path = check_target(path, force)
     remove_stale_temporaries(path.parent)
+    import tempfile
+
     try:
         handle, tmp = tempfile.mkstemp(
             prefix=f".{path.name}.{_host()}-{os.getpid()}.", suffix=TEMP_SUFFIX, dir=path.parent
