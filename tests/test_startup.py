@@ -131,3 +131,51 @@ def test_factor_unit_scales_from_the_cache_give_the_rows_pint_gives(tmp_path):
     stored.write_text("{not json")
     assert run(UNIT_SCALES, str(cache)) == computed
     assert json.loads(stored.read_text(encoding="utf-8")) == scales
+
+
+# modules that only some commands or formats need: the CLI imports them inside those commands
+HEAVY = (
+    "pandas", "plotly", "openpyxl", "jinja2", "iapws", "pyarrow", "kaleido", "bw2calc", "bw2data",
+    "bw2io", "bw_processing", "scipy.sparse", "scipy.optimize", "scipy.linalg", "scipy.stats",
+)  # fmt: skip
+COMMAND = (
+    "import contextlib, io, json, sys\nfrom lca.cli import main\n"
+    "sys.argv = ['lca', *{args!r}]\n"
+    "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+    "    main()\n"
+    "top = {top!r}\n"
+    "print(json.dumps(sorted(m for m in sys.modules if m in top or m.split('.')[0] in top)))"
+)
+
+
+def imported(args: list[str], top: tuple[str, ...], cache: str) -> list[str]:
+    """Which of the modules ``top`` (packages, or dotted submodules) ``lca *args`` imports."""
+    return run(COMMAND.format(args=args, top=top), cache)
+
+
+def test_help_imports_neither_the_numerical_stack_nor_heavy_modules(tmp_path):
+    found = imported(["--help"], (*HEAVY, "numpy", "pint", "pydantic", "scipy"), "off")
+    assert found == []
+
+
+def test_assess_with_the_terminal_output_imports_no_heavy_module(tmp_path):
+    cache = str(tmp_path / "cache")
+    recipe = str(ROOT / "processes" / "lidocaine-batch.toml")
+    # the first run computes the steam enthalpies with iapws; once cached, nothing heavy is read
+    assert "iapws" in imported(["assess", recipe], ("iapws",), cache)
+    assert imported(["assess", recipe], HEAVY, cache) == []
+    assert imported(["assess", recipe, "--format", "json"], HEAVY, cache) == []
+
+
+EXAMPLES = sorted((ROOT / "processes").glob("*.toml"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[path.stem for path in EXAMPLES])
+def test_inventory_records_are_the_rows_of_its_frame(example):
+    # the JSON document reads the records without pandas; they must be what the frame holds
+    from lca.assessment import assess
+
+    inventory = assess(example).inventory
+    records = inventory.to_records()
+    assert records == inventory.to_frame().to_dict(orient="records")
+    assert len(records) > 10 and all(type(r["per_kg_product"]) is float for r in records)

@@ -58,7 +58,7 @@ def assessment_to_dict(assessment: Assessment) -> dict:
             }
             for step in recipe.steps
         ],
-        "inventory": inventory.to_frame().to_dict(orient="records"),
+        "inventory": inventory.to_records(),
         "footprint": _footprint_dict(assessment.footprint, assessment.libraries),
         "mode_effects": [
             {
