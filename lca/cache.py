@@ -55,6 +55,11 @@ def read_json(path: Path) -> Any:
 
 def write_json(path: Path, document: Any) -> None:
     """Write ``document`` to ``path`` atomically; a failure leaves the cache as it was."""
+    write_text(path, json.dumps(document))
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically; a failure leaves the cache as it was."""
     import tempfile  # only when something is new: a command that reads the cache never needs it
 
     try:
@@ -63,7 +68,7 @@ def write_json(path: Path, document: Any) -> None:
         return
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(document, stream)
+            stream.write(text)
         os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):

@@ -25,6 +25,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -36,17 +37,40 @@ from lca.fieldpath import FieldPath, Location
 
 
 def _registry() -> pint.UnitRegistry:
-    """pint's registry, from its parsed definitions when :mod:`lca.cache` has them (loading them
-    takes a hundredth of a second, parsing the text a fifth)."""
+    """pint's registry with greenroute's units, from their parsed definitions when
+    :mod:`lca.cache` has them (loading them takes a hundredth of a second, parsing the text a
+    fifth)."""
     from lca.cache import cache_dir
 
     folder = cache_dir("pint")
     if folder is not None:
         try:
-            return pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=folder)
+            registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, cache_folder=folder)
+            # pint caches the parse of a file (by its content), not of a list of lines
+            registry.load_definitions(_definitions_file(folder))
+            return registry
         except Exception:  # an unreadable or foreign cache file: parse the definitions instead
             pass
-    return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    registry.load_definitions(list(DEFINITIONS))
+    return registry
+
+
+def _definitions_file(folder: Path) -> Path:
+    """:data:`DEFINITIONS` as a file in ``folder``, named by its content (written once)."""
+    import hashlib
+
+    from lca.cache import write_text
+
+    text = "\n".join(DEFINITIONS) + "\n"
+    path = folder / f"greenroute-{hashlib.sha256(text.encode()).hexdigest()[:20]}.txt"
+    try:
+        written = path.read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        written = None
+    if written != text:  # missing, or changed since: pint would read what is there
+        write_text(path, text)
+    return path
 
 
 # Per-gas units for factor rows published gas by gas (``kg SF6 / kg``, ``lb CH4 / MWh``): every
@@ -121,7 +145,6 @@ DEFINITIONS = (
 )
 """greenroute's own units, added to pint's (read in one pass: one by one takes longer)."""
 ureg: pint.UnitRegistry = _registry()
-ureg.load_definitions(list(DEFINITIONS))
 Q_ = ureg.Quantity
 
 MASS = ureg.kilogram.dimensionality

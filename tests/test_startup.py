@@ -179,3 +179,18 @@ def test_inventory_records_are_the_rows_of_its_frame(example):
     records = inventory.to_records()
     assert records == inventory.to_frame().to_dict(orient="records")
     assert len(records) > 10 and all(type(r["per_kg_product"]) is float for r in records)
+
+
+def test_greenroute_units_are_read_from_their_own_definitions_whatever_the_cache_holds(tmp_path):
+    code = (
+        "import json\nfrom lca import units as u\n"
+        "print(json.dumps([u.Q_('2 lb CH4 / MWh').m_as('kg CH4 / kWh'), str(u.GAS_DIMENSIONS),"
+        " u.Q_('10 vol').m_as('L/kg'), str(u.Q_('1 CO2').to('CO2e'))]))"
+    )
+    cache = tmp_path / "cache"
+    parsed = run(code, str(cache))
+    [written] = (cache / "pint").glob("greenroute-*.txt")
+    # a definitions file changed by hand is rewritten before pint reads it
+    written.write_text("CH4_fossil = 1000 * CO2e = CH4\n", encoding="utf-8")
+    assert run(code, str(cache)) == parsed == run(code, "off")
+    assert parsed[0] == pytest.approx(2 * 0.45359237 / 1000)  # 2 lb = 0.907 kg, per 1000 kWh
