@@ -8,7 +8,6 @@ Several routes side by side are :func:`lca.comparison.compare`.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -59,6 +58,8 @@ MODE_FEATURES = {
 def _html_tables(title: str, frame) -> str:
     """Route metrics and a step × metric table as HTML, with the reports' labels, units and
     number format (:mod:`lca.reporting.labels`); every text escaped."""
+    import html
+
     from lca.reporting.labels import format_number, metric_label, unit_label
 
     route = frame[frame["scope"] == "route"]
