@@ -42,6 +42,7 @@ def _registry() -> pint.UnitRegistry:
     fifth)."""
     from lca.cache import cache_dir
 
+    registry: pint.UnitRegistry
     folder = cache_dir("pint")
     if folder is not None:
         try:
