@@ -194,3 +194,18 @@ def test_greenroute_units_are_read_from_their_own_definitions_whatever_the_cache
     written.write_text("CH4_fossil = 1000 * CO2e = CH4\n", encoding="utf-8")
     assert run(code, str(cache)) == parsed == run(code, "off")
     assert parsed[0] == pytest.approx(2 * 0.45359237 / 1000)  # 2 lb = 0.907 kg, per 1000 kWh
+
+
+def test_command_signatures_are_evaluated_annotations():
+    # typer reads them at every start; strings (PEP 563) would be evaluated again each time
+    from lca.cli import app
+
+    def callbacks(typer_app):
+        yield from (command.callback for command in typer_app.registered_commands)
+        for group in typer_app.registered_groups:
+            yield from callbacks(group.typer_instance)
+
+    found = [callback for callback in callbacks(app) if callback is not None]
+    assert len(found) > 15
+    for callback in found:
+        assert not any(isinstance(a, str) for a in callback.__annotations__.values()), callback

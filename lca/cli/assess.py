@@ -1,7 +1,5 @@
 """``lca assess``: one route, with greenroute's factors or a Brightway project's background."""
 
-from __future__ import annotations
-
 import contextlib
 import sys
 from pathlib import Path

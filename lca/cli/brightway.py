@@ -1,8 +1,6 @@
 """Brightway in the CLI: ``lca brightway export``, and the background of a Brightway project
 that ``assess``, ``compare`` and ``report`` take with ``--brightway-project``."""
 
-from __future__ import annotations
-
 import contextlib
 import sys
 from pathlib import Path

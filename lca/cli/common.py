@@ -6,8 +6,6 @@ Data goes to stdout, messages to stderr (both made printable, :mod:`lca.reportin
 traceback (``lca --debug ...`` shows it).
 """
 
-from __future__ import annotations
-
 import contextlib
 import sys
 from enum import StrEnum

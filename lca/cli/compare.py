@@ -1,7 +1,5 @@
 """``lca compare`` and ``lca report``: routes side by side, in the terminal or as files."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

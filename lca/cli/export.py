@@ -1,7 +1,5 @@
 """``lca export pact``: a route's footprint in an exchange format (see docs/pact.md)."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """``lca factors list|search|show``: the emission-factor libraries."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Annotated
 

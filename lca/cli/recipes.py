@@ -1,7 +1,5 @@
 """``lca validate``, ``template``, ``convert``, ``schema`` and ``examples``: recipes themselves."""
 
-from __future__ import annotations
-
 import functools
 import shutil
 from pathlib import Path

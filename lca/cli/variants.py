@@ -1,7 +1,5 @@
 """``lca parameters``, ``sensitivity`` and ``sweep``: a recipe's numbers and their variants."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
