@@ -57,9 +57,24 @@ TARGETS = {
 }
 
 
-def load() -> float:
-    """The machine's 1-minute load average (processes running or waiting)."""
-    return os.getloadavg()[0]
+def load(seconds: float = 2.0) -> float:
+    """Processors' worth of work done by other processes over ``seconds`` while this one sleeps
+    (from /proc/stat; the 1-minute load average where there is none). The load average would
+    count this benchmark's own previous section."""
+
+    def ticks() -> tuple[int, int]:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        values = [int(v) for v in fields]
+        idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+        return sum(values) - idle, sum(values)
+
+    try:
+        busy, total = ticks()
+        time.sleep(seconds)
+        busy2, total2 = ticks()
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0]
+    return (busy2 - busy) / max(1, total2 - total) * (os.cpu_count() or 1)
 
 
 def spread(values: list[float]) -> dict:
@@ -397,7 +412,8 @@ def span(figure: dict, unit: str = "", scale: float = 1.0, digits: int = 3) -> s
 
 def verdict(ok: bool, results: dict, section: dict) -> str:
     """'met' or 'not met', said only of medians of at least 5 runs on a machine that was not
-    busy before the section (1-minute load below half a processor); otherwise not judged."""
+    busy before the section (other processes using less than half a processor); otherwise not
+    judged."""
     busy = section.get("load_before", 0.0)
     if results["repeats"] < 5:
         return f"not judged ({results['repeats']} runs)"
@@ -496,7 +512,7 @@ def write_docs(results: dict) -> None:
             f"Measured {results['date']} on {machine['processor']} ({machine['cpus']} CPUs), "
             f"Python {machine['python']}, numpy {machine['numpy']}, by "
             f"`python benchmarks/run.py` ({results['repeats']} runs of each figure). "
-            f"1-minute load average before each section: {loads}.",
+            f"Processors busy with other work just before each section: {loads}.",
             "",
             *rows,
         ]
@@ -541,6 +557,7 @@ def main() -> None:
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "numpy": np.__version__,
+            "load_average_at_start": os.getloadavg(),
         },
     }
     with tempfile.TemporaryDirectory(prefix="greenroute-bench-") as scratch:
