@@ -36,10 +36,12 @@ from lca.uncertainty import BLOCK
 from lca.units import Values
 
 OUTPUTS = ("pmi", "carbon_footprint", *(f"footprint:{c.replace(' ', '_')}" for c in CATEGORIES))
-CACHE_BYTES = 8 << 20
-"""Work rows of one piece of the compiled route [bytes]: pieces of 12,800 variants of the 10-step
-benchmark route; measured faster than pieces that fit a 2 MiB level-2 cache (1.50 against 1.31 M
-variants/s on one thread), because each piece costs dozens of Python calls."""
+CACHE_BYTES = 32 << 20
+"""Work rows of one piece of the compiled route [bytes]: a whole block (65,536 variants) of the
+10-step benchmark route. Each piece costs dozens of Python calls made holding the interpreter
+lock, so small pieces keep a second thread waiting: measured on 2 threads, 0.83 M variants/s
+with 1 MiB pieces, 1.20 with 2 MiB (a level-2 cache), 1.99 with 8 MiB, 2.42 with 32 MiB (one
+thread: 1.50 with 8 MiB, 1.32 with 32 MiB)."""
 BUILDER_BYTES = 256 << 20
 """The builders' arrays for one piece (a route of 1,000 steps: a few thousand variants)."""
 
@@ -135,7 +137,7 @@ class RouteRun:
         if self.fused is None:
             return self.chunk
         rows = self.fused.program.rows + len(self.fused.columns) + len(self.sampler.parameters)
-        return int(max(256, min(16384, CACHE_BYTES // (rows * FLOAT_BYTES))) // 256 * 256)
+        return int(max(256, min(BLOCK, CACHE_BYTES // (rows * FLOAT_BYTES))) // 256 * 256)
 
     @property
     def work_bytes(self) -> int:

@@ -213,7 +213,7 @@ def test_bounds_hold_every_value_the_inputs_can_take(name, first, second, u, v):
 
 def test_a_long_route_runs_in_pieces_sized_by_memory(factors, tmp_path):
     # a 300-step chain: the compiled route's work rows and the builders' arrays stay within
-    # their budgets (8 MiB and 256 MiB) whatever the route's size
+    # their budgets (32 MiB and 256 MiB) whatever the route's size
     from lca.blocks import BUILDER_BYTES, CACHE_BYTES, builder_memory
 
     recipe = parse_recipe(chain_data(300, yield_=0.999), source=str(tmp_path / "long.toml"))

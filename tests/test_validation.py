@@ -276,11 +276,15 @@ def test_monte_carlo_and_sensitivity_larger_than_memory_are_refused_up_front():
         compare_monte_carlo([FLOW, FLOW], ["a", "b"], 10**9, max_memory=10**8)
     # a comparison keeps 2^23 draws of PMI and footprint per route for its percentiles:
     # 2^23 × 2 routes × 2 metrics × 8 bytes = 268 MB, and 3 × 2^23 × 8 = 201 MB while the
-    # paired differences are computed, plus the threads' blocks: above 469 MB, whatever n
+    # paired differences are computed, plus each thread's piece of each route (work rows within
+    # CACHE_BYTES, 32 MiB, and its draws) and three blocks of outputs (3 × 2 × 65,536 × 8 B):
+    # above 469 MB, whatever n, and below 469 MB + threads × 2 routes × 40 MB
+    from lca.blocks import default_workers
+
     message = str(caught.value)
     assert "1,000,000,000 Monte Carlo draws of 2 route(s) needs about " in message
     needed = float(message.split("needs about ")[1].split(" MB")[0])
-    assert 469 < needed < 520
+    assert 469 < needed < 469 + default_workers() * 2 * 40
     with pytest.raises(LimitError, match="a Sobol design of n = 100,000,000 for"):
         sensitivity(FLOW, n=10**8, max_memory=10**9)
     result = invoke("compare", FLOW, FLOW, "--mc", 10**9, "--max-memory", "100 MB")
