@@ -402,7 +402,7 @@ def bench_startup(repeats: int) -> dict:
 def span(figure: dict, unit: str = "", scale: float = 1.0, digits: int = 3) -> str:
     def show(value: float) -> str:
         value *= scale
-        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.{digits}g}"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:#.{digits}g}".rstrip(".")
 
     return (
         f"{show(figure['median'])}{unit} ({show(figure['min'])}–{show(figure['max'])}, "
