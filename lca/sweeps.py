@@ -269,7 +269,10 @@ def _csv_writer(path: Path, names: list[str]):
 
         def append(columns: list[Floats]) -> None:
             if pa is not None:
-                table = pa.table({str(i): column for i, column in enumerate(columns)})
+                # NaN (a category not assessed) as an empty cell, as pandas writes it
+                table = pa.table(
+                    {str(i): pa.array(column, from_pandas=True) for i, column in enumerate(columns)}
+                )
                 pc.write_csv(table, handle, pc.WriteOptions(include_header=False))
                 return
             import pandas as pd

@@ -136,7 +136,7 @@ def test_a_comparison_keeps_a_bounded_sample_and_counts_every_draw():
     assert monte_carlo_to_dict(kept)["percentiles_from_first"] == keep
 
 
-def test_categories_a_recipe_does_not_assess_are_empty_in_every_variant_not_zero():
+def test_categories_a_recipe_does_not_assess_are_empty_in_every_variant_not_zero(tmp_path):
     # lidocaine-flow has no [[transport]] legs (assess says "not assessed") but recovers
     # solvent: its sweep and Monte Carlo columns say the same, and the total is unchanged
     from lca.montecarlo import sweep
@@ -146,6 +146,14 @@ def test_categories_a_recipe_does_not_assess_are_empty_in_every_variant_not_zero
     assert frame["footprint:credits"].notna().all() and (frame["footprint:credits"] < 0).all()
     parts = [c for c in frame.columns if c.startswith("footprint:") and "transport" not in c]
     assert np.allclose(frame[parts].sum(axis=1), frame["carbon_footprint"], rtol=1e-12)
+    # written to a file block by block: empty cells, as pandas writes NaN
+    from lca.sweeps import write_sweep
+
+    target = tmp_path / "sweep.csv"
+    assert write_sweep(FLOW, [("amination.product.yield", 0.7, 0.95, 3)], target) == 3
+    header, first, *_ = target.read_text().splitlines()
+    cells = dict(zip(header.split(","), first.split(","), strict=True))
+    assert cells["footprint:transport"] == "" and float(cells["footprint:credits"]) < 0
     draws = simulate(FLOW, 500, seed=2)
     assert np.isnan(draws["footprint:transport"]).all()
     assert np.isfinite(draws["carbon_footprint"]).all()
