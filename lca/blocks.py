@@ -28,8 +28,9 @@ from lca.draws import Sampler, add_gap_terms
 from lca.factors import FactorSet
 from lca.fieldpath import FieldPath
 from lca.footprint import CATEGORIES, build_footprint_model
+from lca.footprint.result import category_assessed
 from lca.fused import SAMPLES, FusedRoute, compile_route
-from lca.inventory import build_inventory
+from lca.inventory import Inventory, build_inventory
 from lca.limits import FLOAT_BYTES
 from lca.recipe import Recipe
 from lca.uncertainty import BLOCK
@@ -88,20 +89,17 @@ def evaluate(
     return {name: np.broadcast_to(values, (n,)).copy() for name, values in out.items()}
 
 
-def not_assessed(recipe: Recipe, varied: Sequence[FieldPath] = ()) -> tuple[str, ...]:
-    """Outputs of categories the recipe does not model, left empty (NaN) in every variant as
-    an assessment reports them 'not assessed' (:meth:`lca.footprint.Footprint.assessed`):
-    transport without ``[[transport]]`` legs, credits when no input is recovered as written
-    and no recovered fraction is varied."""
-    names = []
-    if not recipe.transport:
-        names.append("footprint:transport")
-    recovered = any(
-        item.recovered for step in recipe.steps for item in step.inputs if item.recovered
+def not_assessed(written: Inventory, varied: Sequence[FieldPath] = ()) -> tuple[str, ...]:
+    """Outputs of categories the route as written does not model
+    (:func:`lca.footprint.result.category_assessed`), left empty (NaN) in every variant as an
+    assessment reports them 'not assessed'; credits stay when a recovered fraction is varied."""
+    recovery_varied = any(where.segments[-1].name == "recovered" for where in varied)
+    return tuple(
+        f"footprint:{category.replace(' ', '_')}"
+        for category in CATEGORIES
+        if not category_assessed(written, category)
+        and not (category == "credits" and recovery_varied)
     )
-    if not recovered and not any(where.segments[-1].name == "recovered" for where in varied):
-        names.append("footprint:credits")
-    return tuple(names)
 
 
 def builder_memory(recipe: Recipe, rows: int) -> int:
@@ -209,7 +207,9 @@ def prepare(
         with_gaps,
         tuple(outputs),
         min(chunk or largest, largest),
-        blank=not_assessed(recipe, [p.where for p, _ in sampler.parameters]),
+        blank=not_assessed(
+            sampler.written or build_inventory(recipe), [p.where for p, _ in sampler.parameters]
+        ),
     )
 
 

@@ -23,6 +23,7 @@ from lca.arrays import Floats
 from lca.factors import Factor, FactorSet
 from lca.fieldpath import FieldPath
 from lca.footprint import ROOT_CLASS, FootprintModel, Term
+from lca.inventory import Inventory
 from lca.parameters import Parameter
 from lca.recipe import Recipe
 from lca.uncertainty import BLOCK, Distribution, Streams, factor_distribution
@@ -131,6 +132,8 @@ class Sampler:
     parameters: tuple[tuple[Parameter, Distribution], ...]
     factors: tuple[FactorUncertainty, ...]
     streams: Streams
+    written: Inventory | None = None
+    """The route as written, as :func:`sampler` checked it (``None``: not at hand)."""
 
     def block(self, index: int) -> BlockDraws:
         """The draws of block ``index`` (variants ``index × BLOCK`` onwards)."""
@@ -185,4 +188,4 @@ def sampler(recipe: Recipe, factors: FactorSet, seed: int, with_factors: bool = 
     uncertain: tuple[FactorUncertainty, ...] = ()
     if with_factors:
         uncertain = tuple(factor_uncertainties(add_gap_terms(checked.model)))
-    return Sampler(parameters, uncertain, Streams(seed))
+    return Sampler(parameters, uncertain, Streams(seed), checked.inventory)

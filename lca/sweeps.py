@@ -73,7 +73,7 @@ class _Sweep:
     def __init__(self, recipe, vary, lhs, seed, factors):
         self.recipe = recipe if isinstance(recipe, Recipe) else read_recipe(recipe)
         self.factors = as_factor_set(factors)
-        check_recipe(self.recipe, self.factors)
+        written = check_recipe(self.recipe, self.factors).inventory
         self.parameters = resolve_paths(self.recipe, [path for path, *_ in vary])
         self.ranges = [(start, stop, count) for _, start, stop, count in vary]
         self.rows, self.memory = sweep_size(vary, lhs)
@@ -106,7 +106,7 @@ class _Sweep:
             False,
             OUTPUTS,
             builder_piece(self.recipe),
-            blank=not_assessed(self.recipe, [p.where for p in self.parameters]),
+            blank=not_assessed(written, [p.where for p in self.parameters]),
         )
 
     def points(self, start: int, stop: int) -> Floats:

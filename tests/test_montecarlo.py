@@ -160,6 +160,18 @@ def test_categories_a_recipe_does_not_assess_are_empty_in_every_variant_not_zero
     # no recovered input and no recovered fraction varied: credits are not assessed either
     plain = toy()
     assert np.isnan(simulate(plain, 50, seed=1)["footprint:credits"]).all()
+    # recovery written on a cleaning line only: credits are assessed (as lca assess says)
+    from lca.assessment import assess
+
+    data = plain.model_dump(by_alias=True, exclude_none=True)
+    data["steps"][0]["cleaning"] = [
+        {"material": "toluene", "amount": "5 kg", "per": "batch", "recovered": 0.5}
+    ]
+    rinsed = parse_recipe(data, source="rinse.toml")
+    credits = assess(rinsed).footprint.by_category()["credits"]
+    assert credits < 0
+    drawn = simulate(rinsed, 50, seed=1, with_factors=False)["footprint:credits"]
+    assert np.allclose(drawn, credits, rtol=1e-12)
 
 
 def test_vectorised_variants_equal_one_build_per_variant(factors):

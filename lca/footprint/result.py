@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 UNCOVERED = "uncovered"
 
 
+def category_assessed(inventory: Inventory, category: str) -> bool:
+    """Whether a route models anything in a category (transport legs, recovery credits on any
+    line, inputs and cleaning alike); a category it does not model is 'not assessed', not 0."""
+    if category == "transport":
+        return bool(inventory.recipe.transport)
+    if category == "credits":
+        return any(np.any(flow.recovered > 0) for flow in inventory.flows)
+    return True
+
+
 @dataclass(frozen=True)
 class Footprint:
     """A route's footprint [kg CO2e / kg product] with contributions, provenance and coverage."""
@@ -55,13 +65,8 @@ class Footprint:
         return {category: grouped.get(category, 0.0) for category in CATEGORIES}
 
     def assessed(self, category: str) -> bool:
-        """Whether the recipe models anything in a category (transport legs, recovery
-        credits); a category it does not model is 'not assessed', not zero."""
-        if category == "transport":
-            return bool(self.inventory.recipe.transport)
-        if category == "credits":
-            return any(np.any(flow.recovered > 0) for flow in self.inventory.flows)
-        return True
+        """Whether the recipe models anything in a category (:func:`category_assessed`)."""
+        return category_assessed(self.inventory, category)
 
     def by_step(self) -> dict[str, float]:
         grouped = self._group("step")
