@@ -442,6 +442,8 @@ def _bounds(name: str, args: list[Interval]) -> Interval:
                 if c <= 0.0 <= d:
                     return UNKNOWN
                 c, d = 1.0 / d, 1.0 / c
+                if not (math.isfinite(c) and math.isfinite(d)):
+                    return UNKNOWN  # 1 / a subnormal overflows: the replay's product is inf
             corners = [float(np.multiply(x, y)) for x in (a, b) for y in (c, d)]
             if any(map(math.isnan, corners)):
                 return UNKNOWN
