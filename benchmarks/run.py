@@ -111,13 +111,16 @@ def seconds_of(run: Callable[[], object]) -> float:
 
 
 def bench_engine(n: int, loop: int, reuse_loop: int, repeats: int) -> dict:
-    from lca.blocks import BLOCK, default_workers, evaluate, prepare
+    from lca.blocks import BLOCK, COMPILED_FROM, default_workers, evaluate, kernels_available
+    from lca.blocks import prepare
     from lca.draws import sampler
     from lca.montecarlo import simulate
 
     recipe, factors = ten_step_route(), load_factor_set()
     outputs = ("pmi", "carbon_footprint")
-    simulate(recipe, 1000, seed=1, factors=factors)  # caches warm
+    compiled = n >= COMPILED_FROM and kernels_available()
+    # caches warm, numba's compiled loops loaded
+    simulate(recipe, max(1000, COMPILED_FROM if compiled else 0), seed=1, factors=factors)
     before = load()
     engine = {
         workers: rate(
@@ -140,6 +143,14 @@ def bench_engine(n: int, loop: int, reuse_loop: int, repeats: int) -> dict:
         def block(index: int) -> None:
             made = draws.block(index)
             size = min(BLOCK, n - index * BLOCK)
+            if compiled:
+                from lca.kernels import fill
+
+                plan = run._plan()
+                states, rows = made.states()[plan.order], np.empty((plan.streams, plan.piece))
+                for start in range(0, size, plan.piece):
+                    fill(plan, states, rows, min(plan.piece, size - start))
+                return
             for start in range(0, size, run.piece):
                 made.draw(min(run.piece, size - start))
 
@@ -188,6 +199,7 @@ def bench_engine(n: int, loop: int, reuse_loop: int, repeats: int) -> dict:
     best = engine[workers]["median"]
     return {
         "route": "10-step linear route, 30 uncertain parameters, 17 uncertain factor rows",
+        "compiled_loops": compiled,
         "variants": n,
         "load_before": before,
         "threads": workers,

@@ -170,6 +170,31 @@ class BlockDraws:
             (f, [(d, streams.block(name, index)) for name, _, d in f.rows]) for f in sampler.factors
         ]
 
+    def states(self) -> np.ndarray:
+        """The state of each stream's generator (SFC64's four words), in the order of
+        :class:`lca.kernels.Plan`: the parameters', then each factor's rows'. The compiled
+        loops draw from these states in place of the generators."""
+        generators = [g for _, _, g in self.parameters]
+        generators += [g for _, rows in self.factors for _, g in rows]
+        return np.array(
+            [g.bit_generator.state["state"]["state"] for g in generators], dtype=np.uint64
+        ).reshape(len(generators), 4)
+
+    def split(
+        self, draws: Floats, m: int, rows: Sequence[int], with_scales: bool = True
+    ) -> tuple[dict[FieldPath, Floats], dict[str, Floats]]:
+        """Columns by field and (``with_scales``) factor scales by stream of final draws held
+        in rows of ``draws``: stream ``k`` (in the order of :meth:`states`) in row ``rows[k]``."""
+        columns = {p.where: draws[rows[k], :m] for k, (p, _, _) in enumerate(self.parameters)}
+        scales: dict[str, Floats] = {}
+        if not with_scales:
+            return columns, scales
+        k = len(self.parameters)
+        for f, members in self.factors:
+            scales[f.id] = f.scale([draws[rows[k + j], :m] for j in range(len(members))])
+            k += len(members)
+        return columns, scales
+
     def draw(self, m: int) -> tuple[dict[FieldPath, Floats], dict[str, Floats]]:
         """The next ``m`` draws: parameters by field, factor scales by stream."""
         columns = {p.where: d.sample(generator, m) for p, d, generator in self.parameters}
