@@ -190,21 +190,9 @@ def test_the_threshold_chooses_the_compiled_loops_only_for_large_runs(factors, m
 
 
 def test_draws_the_checks_refuse_are_refused_as_by_the_interpreted_route(always_compiled):
-    from test_validation import uncertain_route
+    from test_validation import yield_drawn_below_zero
 
-    recipe = uncertain_route(
-        [
-            {
-                "id": "s",
-                "inputs": [
-                    {"material": "sm", "amount": "10 kg", "role": "reactant", "limiting": True}
-                ],
-                "product": {"material": "api", "yield": 0.5},
-            }
-        ],
-        [{"parameter": "s.product.yield", "distribution": "normal", "sd": 0.5}],
-        materials={"sm": {"molar_mass": 100}, "api": {"molar_mass": 100}},
-    )
+    recipe = yield_drawn_below_zero()
     # yields drawn below 0 are clipped to 0, which makes nothing: the guard fails and the
     # builders say so, from the draws the compiled loops made
     with pytest.raises(RecipeError, match=r"makes no product \(0 kg\) in \d+ of the 1000 "):

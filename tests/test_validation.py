@@ -131,8 +131,9 @@ def test_monte_carlo_draws_outside_the_valid_range_are_clipped_as_documented():
     assert 0.05 < np.mean(draws["pmi"] == 2.5) < 0.13
 
 
-def test_monte_carlo_draws_that_make_no_product_are_an_error():
-    recipe = uncertain_route(
+def yield_drawn_below_zero():
+    """A one-step route whose yield is drawn from N(0.5, 0.5), clipped at 0."""
+    return uncertain_route(
         [
             {
                 "id": "s",
@@ -145,6 +146,10 @@ def test_monte_carlo_draws_that_make_no_product_are_an_error():
         [{"parameter": "s.product.yield", "distribution": "normal", "sd": 0.5}],
         materials={"sm": {"molar_mass": 100}, "api": {"molar_mass": 100}},
     )
+
+
+def test_monte_carlo_draws_that_make_no_product_are_an_error():
+    recipe = yield_drawn_below_zero()
     # P(yield draw ≤ 0) = P(Z < -1) ≈ 16 %: those draws are clipped to 0, which makes nothing
     with pytest.raises(
         RecipeError,
