@@ -111,8 +111,14 @@ def seconds_of(run: Callable[[], object]) -> float:
 
 
 def bench_engine(n: int, loop: int, reuse_loop: int, repeats: int) -> dict:
-    from lca.blocks import BLOCK, COMPILED_FROM, default_workers, evaluate, kernels_available
-    from lca.blocks import prepare
+    from lca.blocks import (
+        BLOCK,
+        COMPILED_FROM,
+        default_workers,
+        evaluate,
+        kernels_available,
+        prepare,
+    )
     from lca.draws import sampler
     from lca.montecarlo import simulate
 

@@ -40,6 +40,7 @@ from numba.np.random._constants import (  # numpy's ziggurat tables (BSD-3, nump
 )
 
 from lca.tape import UFUNCS
+from lca.uncertainty import BLOCK
 
 UNIFORM, TRIANGULAR, NORMAL, LOG_NORMAL = 0, 1, 2, 3
 """Kinds of draws (``range`` draws as ``uniform``; ``LOG_NORMAL`` gives the exponent,
@@ -311,9 +312,8 @@ class Plan:
             fixed.append(f.factor.value - sum(value for _, value, _ in f.rows))
             inverse.append(1.0 / f.factor.value)
         self.streams = len(streams)
-        self.piece = max(
-            SUB_BLOCK, DRAW_BYTES // (8 * max(1, self.streams)) // SUB_BLOCK * SUB_BLOCK
-        )
+        fitting = DRAW_BYTES // (8 * max(1, self.streams)) // SUB_BLOCK * SUB_BLOCK
+        self.piece = max(SUB_BLOCK, min(BLOCK, fitting))
         """Variants drawn and evaluated at once."""
         kinds = [_kind(d) for d in streams]
         self.order = np.array(

@@ -215,3 +215,19 @@ def test_any_length_of_run_gives_the_first_variants_of_a_longer_one(n, seed):
 ROUTE = parse_recipe(chain_data(2), source="benchmark")
 FACTORS = load_factor_set()
 OUT = ("carbon_footprint",)
+
+
+def test_pieces_hold_a_few_megabytes_of_draws_and_at_most_a_block(factors):
+    from lca.uncertainty import BLOCK
+
+    recipe = parse_recipe(chain_data(10), source="benchmark")
+    draws = sampler(recipe, factors, 1)
+    run = lca.blocks.prepare(recipe, factors, draws)
+    plan = kernels.Plan(run.fused, draws)
+    # 47 streams: 6 MiB / (47 × 8 bytes) = 16,732 variants, in passes of 512: 16,384
+    assert plan.streams == 47 and plan.piece == 16_384
+    few = lca.blocks.prepare(recipe, factors, sampler(recipe, factors, 1, with_factors=False))
+    # 30 streams: 6 MiB / 240 bytes = 26,214 → 26,112; one stream: a block at most
+    assert kernels.Plan(few.fused, few.sampler).piece == 26_112
+    plan, _ = guarded_plan(1)
+    assert plan.streams == 1 and plan.piece == BLOCK
