@@ -39,7 +39,7 @@ from numba.np.random._constants import (  # numpy's ziggurat tables (BSD-3, nump
     ziggurat_nor_r,
 )
 
-from lca.tape import UFUNCS
+from lca.tape import UFUNCS, operand_key
 from lca.uncertainty import BLOCK
 
 UNIFORM, TRIANGULAR, NORMAL, LOG_NORMAL = 0, 1, 2, 3
@@ -340,17 +340,19 @@ class Plan:
             for k, d in enumerate(streams)
             if d.support[0] < d.low or d.support[1] > d.high
         ]
-        constants: dict[float, int] = {}
+        constants: dict[tuple, tuple[int, float]] = {}
 
         def row(operand) -> int:
             if isinstance(operand, int):
                 return operand
-            return constants.setdefault(float(operand), program.rows + len(constants))
+            value = float(operand)
+            held = (program.rows + len(constants), value)
+            return constants.setdefault(operand_key(value), held)[0]
 
         steps = program.steps
         a_rows = [row(operands[0]) for _, operands, _ in steps]
         b_rows = [row(operands[-1]) for _, operands, _ in steps]
-        self.constants = np.array(list(constants), dtype=float)
+        self.constants = np.array([value for _, value in constants.values()], dtype=float)
         self.rows = program.rows + len(constants)
         scale_index = {f.id: s for s, f in enumerate(sampler.factors)}
         terms = np.nonzero(fused.coefficients)

@@ -117,8 +117,6 @@ class Tape:
         index = len(self.nodes)
         self.nodes.append(key)
         self.samples.append(values)
-        if key[0] != "leaf":
-            self._memo[key] = index
         return Traced(self, index)
 
     def apply(self, name: str, *operands: Any) -> Any:
@@ -198,11 +196,14 @@ class Tape:
 
     def _record(self, name: str, operands: list[Operand]) -> int:
         key = (name, tuple(operands))
-        known = self._memo.get(key)
+        memo = (name, tuple(operand_key(o) for o in operands))
+        known = self._memo.get(memo)
         if known is not None:
             return known
         values = _eager(name, [self.samples[o] if _is_node(o) else o for o in operands])
-        return self._node(key, np.asarray(values)).node
+        index = self._node(key, np.asarray(values)).node
+        self._memo[memo] = index
+        return index
 
     def scaled(self, node: int) -> tuple[Operand, float]:
         """``(x, c)`` if ``node`` is ``x × c`` with a constant ``c``, else ``(node, 1)``."""
@@ -228,6 +229,15 @@ class Tape:
 
 def _is_node(operand: Operand) -> TypeGuard[int]:
     return isinstance(operand, int)
+
+
+def operand_key(operand: Operand) -> tuple:
+    """What tells operands apart: a node from a constant of the same value (``1 == 1.0`` in
+    Python: ``a + 1.0`` was once taken for ``a + b``, node 1), and ``-0.0`` from ``0.0``
+    (``1 / -0.0`` is ``-inf``)."""
+    if _is_node(operand):
+        return ("node", operand)
+    return ("constant", operand, math.copysign(1.0, operand))
 
 
 def _is_number(value: Any) -> bool:

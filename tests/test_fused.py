@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import pytest
 from conftest import ROOT
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from lca.blocks import prepare
@@ -113,6 +113,20 @@ def test_a_draw_outside_the_recorded_path_goes_back_to_the_builders(factors):
     assert program.bind(work)() is False
 
 
+def test_a_constant_is_not_taken_for_the_node_of_the_same_number():
+    # 1 == 1.0 in Python: a + 1.0 was recorded as the node of a + b (leaf b is node 1), found
+    # by hypothesis; and 1 / -0.0 is -inf, not the inf of 1 / 0.0
+    tape = Tape(2)
+    a, b = tape.leaf("a", np.array([1.0, 2.0])), tape.leaf("b", np.array([10.0, 20.0]))
+    both, shifted = a + b, a + 1.0
+    assert shifted.node != both.node
+    assert list(shifted.values) == [2.0, 3.0]
+    with np.errstate(divide="ignore"):
+        positive, negative = a / 0.0, a / -0.0
+    assert positive.node != negative.node
+    assert list(negative.values) == [-math.inf, -math.inf]
+
+
 def test_bounds_that_decide_a_guard_remove_it():
     tape = Tape(2)
     y = tape.leaf("yield", np.array([0.8, 0.9]))
@@ -152,6 +166,9 @@ OPERATIONS = ["add", "subtract", "multiply", "divide"]
         max_size=12,
     ),
     st.integers(0, 2**32 - 1),
+)
+@example(
+    [("add", 0, 0, False), ("add", 0, 0, False), ("add", 0, 1, False), ("add", 0, 1.0, False)], 0
 )
 def test_replayed_arithmetic_equals_numpy_to_the_last_bits(operations, seed):
     # random expressions over two leaves, recorded (constants folded, divisions as products

@@ -135,6 +135,31 @@ def guarded_plan(m: int):
     return plan, (np.empty((1, m)), work, np.empty((len(plan.names), m)))
 
 
+def test_constants_of_a_program_keep_their_sign_of_zero():
+    tape = Tape(2)
+    a = tape.leaf("a", np.array([1.0, 2.0]))
+    with np.errstate(divide="ignore"):
+        positive, negative = a / 0.0, a / -0.0
+    program = compile_tape(tape, [positive.node, negative.node])
+    fused = SimpleNamespace(
+        program=program,
+        inputs={program.leaf_rows["a"]: "a"},
+        coefficients=np.zeros((1, program.rows)),
+        constants=np.zeros(1),
+        columns=(("pmi", ""),),
+    )
+    streams = SimpleNamespace(
+        parameters=[(SimpleNamespace(where="a"), Distribution("uniform", {"min": 1, "max": 2}))],
+        factors=[],
+    )
+    plan = kernels.Plan(fused, streams)
+    assert sorted(map(str, plan.constants)) == ["-0.0", "0.0"]
+    draws, work, out = np.full((1, 4), 1.5), plan.buffers()[1], np.empty((len(plan.names), 4))
+    assert plan.run((draws, work, out), 4) is not None
+    assert list(work[program.outputs[positive.node], :4]) == [math.inf] * 4
+    assert list(work[program.outputs[negative.node], :4]) == [-math.inf] * 4
+
+
 def test_a_guard_is_decided_over_the_whole_piece_as_the_recorded_path_decided_it():
     m = 3 * kernels.SUB_BLOCK
     plan, buffers = guarded_plan(m)
