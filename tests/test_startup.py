@@ -209,3 +209,26 @@ def test_command_signatures_are_evaluated_annotations():
     assert len(found) > 15
     for callback in found:
         assert not any(isinstance(a, str) for a in callback.__annotations__.values()), callback
+
+
+def test_a_command_freezes_its_objects_and_its_exit_handlers_still_run(tmp_path):
+    # the teardown then skips searching them for cycles; the readings kept by lca.quantities are
+    # written by an exit handler, and the output is complete
+    cache = tmp_path / "cache"
+    recipe = str(ROOT / "processes" / "lidocaine-batch.toml")
+    frozen = run(
+        "import contextlib, gc, io, json, sys\nfrom lca.cli import main\n"
+        f"sys.argv = ['lca', 'assess', {recipe!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main()\n"
+        "print(json.dumps(gc.get_freeze_count()))",
+        str(cache),
+    )
+    assert frozen > 10_000
+    assert list((cache / "units").glob("readings-*.json"))
+    environment = {**os.environ, "GREENROUTE_CACHE_DIR": str(cache)}
+    output = subprocess.run(
+        [sys.executable, "-m", "lca", "assess", recipe, "--format", "json"],
+        capture_output=True, text=True, check=True, env=environment,
+    ).stdout  # fmt: skip
+    assert json.loads(output)["route"]["name"]
