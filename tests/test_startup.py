@@ -211,20 +211,28 @@ def test_command_signatures_are_evaluated_annotations():
         assert not any(isinstance(a, str) for a in callback.__annotations__.values()), callback
 
 
-def test_a_command_freezes_its_objects_and_its_exit_handlers_still_run(tmp_path):
-    # the teardown then skips searching them for cycles; the readings kept by lca.quantities are
-    # written by an exit handler, and the output is complete
+def test_a_command_collects_cycles_in_its_work_and_freezes_what_it_made(tmp_path):
+    # the collector is off while lca.cli.main imports, on in the library call (from
+    # lca.cli.common.reported), and what the command made is frozen at the end, so that the
+    # teardown skips searching it; the readings kept by lca.quantities are written by an exit
+    # handler, and the output is complete
     cache = tmp_path / "cache"
     recipe = str(ROOT / "processes" / "lidocaine-batch.toml")
-    frozen = run(
-        "import contextlib, gc, io, json, sys\nfrom lca.cli import main\n"
+    seen = run(
+        "import contextlib, gc, io, json, sys\nimport lca.assessment\nfrom lca.cli import main\n"
+        "real, during = lca.assessment.assess, []\n"
+        "def spy(*args, **options):\n"
+        "    during.append(gc.isenabled())\n"
+        "    return real(*args, **options)\n"
+        "lca.assessment.assess = spy\n"
         f"sys.argv = ['lca', 'assess', {recipe!r}]\n"
         "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
         "    main()\n"
-        "print(json.dumps(gc.get_freeze_count()))",
+        "print(json.dumps([during, gc.isenabled(), gc.get_freeze_count()]))",
         str(cache),
     )
-    assert frozen > 10_000
+    assert seen[0] and all(seen[0]) and seen[1] is True  # (mode effects assess again)
+    assert seen[2] > 10_000
     assert list((cache / "units").glob("readings-*.json"))
     environment = {**os.environ, "GREENROUTE_CACHE_DIR": str(cache)}
     output = subprocess.run(

@@ -45,12 +45,17 @@ def main() -> None:
     never takes over signals), and output that cannot be written (a full disk, a closed
     pipe) is a one-line error, not a traceback.
 
-    When the command is done, the objects it made are frozen (``gc.freeze``): the interpreter's
-    teardown would otherwise search them all for reference cycles, about a tenth of the run of
-    ``lca assess``, to free memory the process is about to give back. Exit handlers still run.
+    Python's cycle collector searches the objects a program makes for reference cycles, again
+    and again while they are young. A command first imports the modules it needs, whose objects
+    live as long as the process: the collector is off until the command's library call starts
+    (:func:`lca.cli.common.reported`, which freezes what was made so far and turns it on), and
+    what the command made is frozen when it is done, so that the interpreter's teardown does not
+    search it all either to free memory the process is about to give back (exit handlers still
+    run). Together about a sixth of the run of ``lca assess``.
     """
     from lca.reporting.output import cleanup_on_signals
 
+    gc.disable()
     try:
         with cleanup_on_signals():
             try:
@@ -65,3 +70,4 @@ def main() -> None:
                 sys.exit(1)
     finally:
         gc.freeze()
+        gc.enable()
