@@ -1,14 +1,15 @@
 """Where greenroute keeps what it can always recompute, so that a command starts fast.
 
-Four things are kept: pint's parsed unit definitions (building the unit registry from its text
+Five things are kept: pint's parsed unit definitions (building the unit registry from its text
 takes a fifth of a second, loading the parsed form a hundredth), pint's readings of the amounts
 and units greenroute has read (:mod:`lca.quantities`: a command whose amounts were all read
-before does not import pint, a tenth of a second), the steam enthalpies of :mod:`lca.steam`
-(IAPWS-IF97 needs scipy, whose import takes a third of a second) and the conversion factor of
-each unit a factor library writes (:mod:`lca.factors`: pint takes about half a millisecond per
-unit, some fifty units a command). All are recomputed whenever the cache is missing, stale
-(another pint or iapws version, other code) or cannot be written: the cache changes how fast a
-result comes, never the result.
+before does not import pint, a tenth of a second), factor libraries as they were read
+(:mod:`lca.factorcache`: the bundled one takes 18 ms to read, 4 to read back), the steam
+enthalpies of :mod:`lca.steam` (IAPWS-IF97 needs scipy, whose import takes a third of a second)
+and the conversion factor of each unit a factor library writes (:mod:`lca.factors`: pint takes
+about half a millisecond per unit, some fifty units a library). All are recomputed whenever the
+cache is missing, stale (other files, another pint or iapws version, other code) or cannot be
+written: the cache changes how fast a result comes, never the result.
 
 The folder is ``GREENROUTE_CACHE_DIR`` if set (``off`` turns caching off), else the platform's
 user cache folder (``~/.cache/greenroute`` on Linux, ``~/Library/Caches/greenroute`` on macOS,
@@ -23,6 +24,7 @@ import json
 import os
 import threading
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,17 +50,30 @@ def cache_dir(part: str) -> Path | None:
     return folder if os.access(folder, os.W_OK) else None
 
 
+@lru_cache(maxsize=8)
+def package_version(package: str) -> str | None:
+    """The installed version of ``package`` (read without importing it), ``None`` if it is not
+    installed."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return None
+
+
 def code_digest(package: str, *modules: str | Path) -> str | None:
     """A short hash of ``package``'s installed version and the source of ``modules``: the part of
     a cache file's name that changes whenever what its entries depend on changes (read without
     importing ``package``); ``None`` if either cannot be read."""
     import hashlib
-    from importlib.metadata import PackageNotFoundError, version
 
+    installed = package_version(package)
     try:
         code = b"".join(Path(module).read_bytes() for module in modules)
-        installed = version(package)
-    except (OSError, TypeError, PackageNotFoundError):
+    except (OSError, TypeError):
+        return None
+    if installed is None:
         return None
     return hashlib.sha256(installed.encode() + b"\0" + code).hexdigest()[:20]
 

@@ -563,12 +563,25 @@ def read_library(
         Naming the file and row of every problem: bad key, unit, tier or value, a row without
         source or licence, duplicates, components in different units.
     """
+    from lca.factorcache import keep, kept_path, read_kept
     from lca.gwp import DEFAULT_GWP, GWP_SETS
 
     gwp_set = gwp_set or DEFAULT_GWP
     if gwp_set not in GWP_SETS:
         raise FactorError(f"GWP set '{gwp_set}' is not one of {', '.join(GWP_SETS)}")
     path = Path(path)
+    # a library read before from the same files by the same code (lca.factorcache)
+    target = kept_path(path, gwp_set, default_tier, tuple(skip_files))
+    library = read_kept(target)
+    if library is None:
+        library = _read_library(path, gwp_set, default_tier, tuple(skip_files))
+        keep(target, library)
+    return library
+
+
+def _read_library(
+    path: Path, gwp_set: str, default_tier: str, skip_files: tuple[str, ...]
+) -> FactorLibrary:
     if path.is_file() and path.suffix.lower() == ".csv":
         found, trouble = _read_rows(path, path.stem, None, default_tier, "", gwp_set)
         trouble += _check_components(found)
