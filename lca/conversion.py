@@ -14,19 +14,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import pint
-
 from lca import units as u
 from lca.arrays import Variable
 from lca.errors import Problem, UnitError
 from lca.fieldpath import FieldPath, Location, item_path, step_path
 from lca.materials import Material
 from lca.modes import Campaign
+from lca.quantities import Quantity
 from lca.recipe import Coproduct, Input, Product, Recipe, Step
 from lca.solutions import part_materials, split_solution
 from lca.units import WRITTEN, Values, magnitude
 
-FLOW_RATES = (u.VOLUME_FLOW, u.MASS_FLOW, (u.ureg.mol / u.ureg.hour).dimensionality)
+FLOW_RATES = (u.VOLUME_FLOW, u.MASS_FLOW, u.SUBSTANCE_FLOW)
 
 
 class Skip(Exception):
@@ -263,7 +262,7 @@ class StepConverter:
                 'continuous steps (mode = "continuous" with run_time); in a batch step give '
                 "the amount charged per batch"
             )
-        return quantity * u.Q_(self.plan.run_time_h, "h")
+        return quantity * u.quantity(self.plan.run_time_h, "h")
 
     def _limiting(self, where: Location, text: str) -> Part:
         """The limiting reagent's part, for an amount (``text`` at ``where``) relative to it."""
@@ -288,7 +287,7 @@ class StepConverter:
 
     def to_kg(
         self,
-        quantity: pint.Quantity,
+        quantity: Quantity,
         material_id: str,
         where: Location,
         text: str,
@@ -313,7 +312,7 @@ class StepConverter:
             molar_mass = self.need_molar_mass(material_id, where, text)
             return magnitude(quantity, "equiv") * moles * molar_mass / 1000.0
         if dim == u.VOLUME_PER_MASS:
-            volume = quantity * u.Q_(self.basis_kg(basis, where, text), "kg")
+            volume = quantity * u.quantity(self.basis_kg(basis, where, text), "kg")
             return self._volume_to_kg(volume, material_id, where, text)
         if dim == u.MASS_RATIO:
             return magnitude(quantity, "wt") * self.basis_kg(basis, where, text)
@@ -393,7 +392,7 @@ def output_kg(convert: StepConverter, output: Product | Coproduct, where: FieldP
         if quantity.dimensionality in FLOW_RATES and convert.plan.run_time_h is not None:
             # collected only after start-up: rate × (run time − start-up time)
             productive_h = convert.plan.run_time_h - convert.plan.startup_h
-            quantity = quantity * u.Q_(productive_h, "h")
+            quantity = quantity * u.quantity(productive_h, "h")
         if quantity.dimensionality not in (u.MASS, u.VOLUME, u.SUBSTANCE):
             raise UnitError(
                 f"{where}.amount: '{output.amount}' is {u.dimension_name(quantity)}; "

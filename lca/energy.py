@@ -58,7 +58,7 @@ def energy_amount(
         power = values.quantity(line.power, where / "power")
         if power.dimensionality != u.POWER:
             raise UnitError(f"{where}.power: '{line.power}' is not a power (e.g. '15 kW')")
-        quantity = power * u.Q_(run_time_h, "h")
+        quantity = power * u.quantity(run_time_h, "h")
     elif line.power is not None:
         raise UnitError(f'{where}: `power` needs a `duration` (e.g. duration = "6 h")')
     else:

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lca import units as u
-from lca.cache import JsonStore
+from lca.cache import JsonStore, code_digest
 from lca.errors import FactorError, UnitError
 from lca.files import decode_text
 from lca.regions import region_problem
@@ -76,10 +76,8 @@ PER_UNITS = {
     u.VOLUME: "m**3",
     u.ENERGY: "kWh",
     u.SUBSTANCE: "mol",
-    (u.ureg.t * u.ureg.km).dimensionality: "t*km",
-    u.ureg.USD.dimensionality: "USD",
-    u.ureg.EUR.dimensionality: "EUR",
-    u.ureg.GBP.dimensionality: "GBP",
+    u.TRANSPORT: "t*km",
+    **{dimension: code for code, dimension in u.CURRENCIES.items()},
 }
 
 
@@ -289,16 +287,8 @@ def _canonical(value: float, unit: str, where: str) -> tuple[str, str, float]:
 def _unit_scales_file() -> str | None:
     """Name of the cached unit scales: they depend on pint's version and on this module's and
     :mod:`lca.units`' code, so any change of these reads (and computes) another file."""
-    import hashlib
-
-    import pint
-
-    try:
-        code = b"".join(Path(module).read_bytes() for module in (__file__, u.__file__))
-    except (OSError, TypeError):
-        return None
-    digest = hashlib.sha256(pint.__version__.encode() + b"\0" + code).hexdigest()[:20]
-    return f"factor-units-{digest}.json"
+    digest = code_digest("pint", __file__, u.__file__)
+    return None if digest is None else f"factor-units-{digest}.json"
 
 
 _UNIT_SCALES = JsonStore("units", _unit_scales_file)
@@ -573,12 +563,25 @@ def read_library(
         Naming the file and row of every problem: bad key, unit, tier or value, a row without
         source or licence, duplicates, components in different units.
     """
+    from lca.factorcache import keep, kept_path, read_kept
     from lca.gwp import DEFAULT_GWP, GWP_SETS
 
     gwp_set = gwp_set or DEFAULT_GWP
     if gwp_set not in GWP_SETS:
         raise FactorError(f"GWP set '{gwp_set}' is not one of {', '.join(GWP_SETS)}")
     path = Path(path)
+    # a library read before from the same files by the same code (lca.factorcache)
+    target = kept_path(path, gwp_set, default_tier, tuple(skip_files))
+    library = read_kept(target)
+    if library is None:
+        library = _read_library(path, gwp_set, default_tier, tuple(skip_files))
+        keep(target, library)
+    return library
+
+
+def _read_library(
+    path: Path, gwp_set: str, default_tier: str, skip_files: tuple[str, ...]
+) -> FactorLibrary:
     if path.is_file() and path.suffix.lower() == ".csv":
         found, trouble = _read_rows(path, path.stem, None, default_tier, "", gwp_set)
         trouble += _check_components(found)

@@ -60,7 +60,7 @@ class Site:
 
 def _quantity(values: Values, text: str, where: FieldPath, unit: str, what: str):
     quantity = values.quantity(text, where)
-    if quantity.dimensionality != u.ureg(unit).dimensionality:
+    if quantity.dimensionality != u.dimension_of(unit):
         raise UnitError(f"{where}: '{text}' is not {what}")
     return magnitude(quantity, unit)
 
@@ -80,7 +80,7 @@ def _steam(recipe: Recipe, values: Values) -> SteamHeat:
     steam = ROUTE / "steam"
     bar = _quantity(values, spec.pressure, steam / "pressure", "bar", "a pressure")
     feed = values.quantity(spec.feedwater_temperature, steam / "feedwater_temperature")
-    if feed.dimensionality != u.ureg.kelvin.dimensionality:
+    if feed.dimensionality != u.TEMPERATURE:
         raise UnitError(
             f"{steam / 'feedwater_temperature'}: '{spec.feedwater_temperature}' is not a "
             "temperature (e.g. '105 degC')"
@@ -88,7 +88,7 @@ def _steam(recipe: Recipe, values: Values) -> SteamHeat:
     superheat = None
     if spec.temperature is not None:
         hot = values.quantity(spec.temperature, steam / "temperature")
-        if hot.dimensionality != u.ureg.kelvin.dimensionality:
+        if hot.dimensionality != u.TEMPERATURE:
             raise UnitError(f"{steam / 'temperature'}: '{spec.temperature}' is not a temperature")
         superheat = float(hot.m_as("degC"))
     try:

@@ -22,7 +22,7 @@ from lca.recipe import Input, Step
 from lca.units import magnitude, parse_property
 
 PER_VOLUME = {
-    (u.ureg.mol / u.ureg.L).dimensionality: "mol/L",
+    u.CONCENTRATION: "mol/L",
     u.DENSITY: "kg/L",
 }
 
@@ -83,9 +83,9 @@ def split_solution(convert, position: int, item: Input):
         solute_kgs = [solute_kg]
     else:
         if dim == u.VOLUME_PER_MASS:
-            total = total * u.Q_(convert.basis_kg(item.basis, where, item.amount), "kg")
+            total = total * u.quantity(convert.basis_kg(item.basis, where, item.amount), "kg")
         elif dim == u.MASS_RATIO:
-            total = u.Q_(
+            total = u.quantity(
                 magnitude(total, "wt") * convert.basis_kg(item.basis, where, item.amount), "kg"
             )
         if total.dimensionality == u.VOLUME:

@@ -16,30 +16,50 @@ dimensions of their own so that they can never be silently converted to a mass:
 pint's ``ton`` is the US short ton (907.18 kg). A process chemist who writes "ton" almost always
 means the metric tonne, so the bare word is refused and the message says to write ``t``/``tonne``
 (metric) or ``short_ton`` (US).
+
+Amounts are read by pint and computed with as :class:`lca.quantities.Quantity` (pint's numbers,
+bit for bit); pint's readings are kept between runs, so the registry (``ureg``, ``Q_``) is set up
+only when pint is needed: an amount or unit not read before, an error to explain, or a caller of
+``ureg`` itself.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pint
 
 from lca.arrays import Floats, Variable
 from lca.errors import UnitError
 from lca.fieldpath import FieldPath, Location
+from lca.quantities import (
+    Dimension,
+    Quantity,
+    Units,
+    keep_amount,
+    keep_fraction,
+    stored_amount,
+    stored_fraction,
+    units_of,
+)
+
+if TYPE_CHECKING:
+    import pint
 
 
 def _registry() -> pint.UnitRegistry:
     """pint's registry with greenroute's units, from their parsed definitions when
     :mod:`lca.cache` has them (loading them takes a hundredth of a second, parsing the text a
     fifth)."""
+    import pint
+
     from lca.cache import cache_dir
 
     registry: pint.UnitRegistry
@@ -55,6 +75,29 @@ def _registry() -> pint.UnitRegistry:
     registry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
     registry.load_definitions(list(DEFINITIONS))
     return registry
+
+
+_REGISTRY: list[pint.UnitRegistry] = []
+_REGISTRY_LOCK = threading.Lock()
+
+
+def registry() -> pint.UnitRegistry:
+    """The one pint registry (``ureg``), set up the first time pint is needed: an assessment whose
+    amounts were all read before never needs it (:mod:`lca.quantities`)."""
+    if not _REGISTRY:
+        with _REGISTRY_LOCK:  # builders run on threads; quantities of two registries do not mix
+            if not _REGISTRY:
+                _REGISTRY.append(_registry())
+    return _REGISTRY[0]
+
+
+def __getattr__(name: str) -> Any:
+    # ``ureg`` and ``Q_`` are pint's, made on first use (PEP 562)
+    if name == "ureg":
+        return registry()
+    if name == "Q_":
+        return registry().Quantity
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _definitions_file(folder: Path) -> Path:
@@ -145,27 +188,38 @@ DEFINITIONS = (
     "GBP = [currency_gbp]",
 )
 """greenroute's own units, added to pint's (read in one pass: one by one takes longer)."""
-ureg: pint.UnitRegistry = _registry()
-Q_ = ureg.Quantity
 
-MASS = ureg.kilogram.dimensionality
-VOLUME = ureg.liter.dimensionality
-SUBSTANCE = ureg.mole.dimensionality
-ENERGY = ureg.kilowatt_hour.dimensionality
-POWER = ureg.kilowatt.dimensionality
-TIME = ureg.hour.dimensionality
-EQUIVALENT = ureg.equivalent.dimensionality
-VOLUME_PER_MASS = (ureg.liter / ureg.kilogram).dimensionality
-MASS_RATIO = ureg.wt.dimensionality
-MOLAR_MASS = (ureg.gram / ureg.mole).dimensionality
-DENSITY = (ureg.gram / ureg.milliliter).dimensionality
-DIMENSIONLESS = ureg.dimensionless.dimensionality
-EMISSION = (ureg.kilogram * ureg.CO2e).dimensionality
-GASES = {"CH4": ureg.CH4.dimensionality, "N2O": ureg.N2O.dimensionality}
-GAS_DIMENSIONS = {gas: ureg(gas).dimensionality for gas in GAS_IDS if gas != "CO2"}
+# Dimensions written out (pint's, a test checks them), so that importing lca needs no pint.
+MASS = Dimension({"[mass]": 1})
+VOLUME = Dimension({"[length]": 3})
+SUBSTANCE = Dimension({"[substance]": 1})
+ENERGY = Dimension({"[length]": 2, "[mass]": 1, "[time]": -2})
+POWER = Dimension({"[length]": 2, "[mass]": 1, "[time]": -3})
+TIME = Dimension({"[time]": 1})
+LENGTH = Dimension({"[length]": 1})
+TEMPERATURE = Dimension({"[temperature]": 1})
+PRESSURE = Dimension({"[length]": -1, "[mass]": 1, "[time]": -2})
+EQUIVALENT = Dimension({"[equivalent]": 1})
+VOLUME_PER_MASS = Dimension({"[length]": 3, "[mass]": -1})
+MASS_RATIO = Dimension({"[mass_ratio]": 1})
+MOLAR_MASS = Dimension({"[mass]": 1, "[substance]": -1})
+DENSITY = Dimension({"[mass]": 1, "[length]": -3})
+CONCENTRATION = Dimension({"[substance]": 1, "[length]": -3})
+DIMENSIONLESS = Dimension()
+EMISSION = Dimension({"[mass]": 1, "[co2e]": 1})
+TRANSPORT = Dimension({"[mass]": 1, "[length]": 1})
+"""Freight: mass × distance (t·km)."""
+SUBSTANCE_FLOW = Dimension({"[substance]": 1, "[time]": -1})
+GAS_DIMENSIONS = {
+    gas: Dimension({"[ch4]" if gas == "CH4_fossil" else f"[{gas.lower()}]": 1})
+    for gas in GAS_IDS
+    if gas != "CO2"
+}
 """Dimension of each gas unit but CO2 (which is CO2e itself), by gas id."""
-VOLUME_FLOW = (ureg.liter / ureg.hour).dimensionality
-MASS_FLOW = (ureg.kilogram / ureg.hour).dimensionality
+GASES = {"CH4": GAS_DIMENSIONS["CH4_fossil"], "N2O": GAS_DIMENSIONS["N2O"]}
+CURRENCIES = {code: Dimension({f"[currency_{code.lower()}]": 1}) for code in ("USD", "EUR", "GBP")}
+VOLUME_FLOW = Dimension({"[length]": 3, "[time]": -1})
+MASS_FLOW = Dimension({"[mass]": 1, "[time]": -1})
 
 _AMBIGUOUS_TON = re.compile(r"(?<![\w_])tons?(?![\w_])")
 
@@ -179,8 +233,9 @@ LARGEST = 1e100
 SMALLEST = 1e-100
 
 
-def parse_quantity(text: str | float | int, where: Location) -> pint.Quantity:
-    """Read ``text`` (a number with a unit, like ``"6.2 kg"``) as a pint quantity.
+def parse_quantity(text: str | float | int, where: Location) -> Quantity:
+    """Read ``text`` (a number with a unit, like ``"6.2 kg"``) as a quantity: pint's reading, as
+    a :class:`lca.quantities.Quantity` (kept between runs: a text read before needs no pint).
 
     Parameters
     ----------
@@ -212,15 +267,24 @@ def parse_quantity(text: str | float | int, where: Location) -> pint.Quantity:
 
 
 @lru_cache(maxsize=65536)
-def _read_quantity(text: str) -> pint.Quantity | str:
-    """The quantity ``text`` reads as, or what is wrong with it (a message without its place)."""
+def _read_quantity(text: str) -> Quantity | str:
+    """The quantity ``text`` reads as, or what is wrong with it (a message without its place).
+
+    A text that read as a valid amount before (by this code and this pint) is taken from the
+    kept readings; anything else is read by pint, and only valid amounts are kept.
+    """
+    stored = stored_amount(text)
+    if stored is not None:
+        return stored
+    import pint
+
     if _AMBIGUOUS_TON.search(text):
         return (
             f"'{text}' uses 'ton', which pint reads as the US short ton (907.18 kg); "
             "write 't' or 'tonne' for the metric tonne, or 'short_ton' if you mean the US ton"
         )
     try:
-        quantity: pint.Quantity = Q_(text)
+        quantity: pint.Quantity = registry().Quantity(text)
     except Exception as exc:  # pint's parser raises many types (tokenize.TokenError among them)
         return f"cannot read '{text}' as an amount ({exc}); {EXAMPLES}"
     if not isinstance(quantity, pint.Quantity):
@@ -232,7 +296,8 @@ def _read_quantity(text: str) -> pint.Quantity | str:
         return f"'{text}' is negative; amounts charged must be zero or more"
     if quantity.dimensionality == DIMENSIONLESS:
         return f"'{text}' has no unit; {EXAMPLES}"
-    return _magnitude_problem(float(quantity.to_base_units().magnitude), repr(text)) or quantity
+    problem = _magnitude_problem(float(quantity.to_base_units().magnitude), repr(text))
+    return problem or keep_amount(text, quantity)
 
 
 def _magnitude_problem(value: float, text: str) -> str:
@@ -312,16 +377,22 @@ def parse_fraction(value: str | float | int, where: Location) -> float:
 
 @lru_cache(maxsize=4096)
 def _read_fraction(value: str) -> float | str:
-    """The number a fraction written as text reads as, or what is wrong with it."""
+    """The number a fraction written as text reads as, or what is wrong with it (pint's reading,
+    kept as amounts are)."""
+    stored = stored_fraction(value)
+    if stored is not None:
+        return stored
+    import pint
+
     try:
-        quantity: Any = Q_(value)  # a Quantity, or a plain number
+        quantity: Any = registry().Quantity(value)  # a Quantity, or a plain number
     except Exception:  # pint's parser raises many types (tokenize.TokenError among them)
         return f"cannot read '{value}' as a fraction; write 0.85 or '85 %'"
     if not isinstance(quantity, pint.Quantity):
-        return float(quantity)
+        return keep_fraction(value, float(quantity))
     if quantity.dimensionality != DIMENSIONLESS:
         return f"'{value}' is not a fraction; write 0.85 or '85 %'"
-    return float(quantity.m_as("dimensionless"))
+    return keep_fraction(value, float(quantity.m_as("dimensionless")))
 
 
 def parse_property(value: float | str, unit: str, dimension, where: Location) -> float:
@@ -331,7 +402,7 @@ def parse_property(value: float | str, unit: str, dimension, where: Location) ->
         raise UnitError(f"{where}: expected a number or a string with units, got {value!r}")
     if isinstance(value, int | float):
         check_magnitude(float(value), repr(value), where)
-        quantity = Q_(float(value), unit)
+        quantity = Quantity(float(value), units_of(unit))
     else:
         quantity = parse_quantity(value, where)
     if quantity.dimensionality != dimension:
@@ -342,7 +413,7 @@ def parse_property(value: float | str, unit: str, dimension, where: Location) ->
     return in_unit
 
 
-def dimension_name(quantity: pint.Quantity) -> str:
+def dimension_name(quantity: Quantity) -> str:
     """What kind of quantity this is, with its article, for messages ("a mass", "an energy")."""
     names = {
         MASS: "a mass",
@@ -356,24 +427,32 @@ def dimension_name(quantity: pint.Quantity) -> str:
         MASS_RATIO: "a mass per mass of limiting reagent",
         VOLUME_FLOW: "a flow rate (volume per time)",
         MASS_FLOW: "a flow rate (mass per time)",
-        ureg.kelvin.dimensionality: "a temperature",
-        (ureg.mole / ureg.liter).dimensionality: "a concentration",
-        (ureg.gram / ureg.mole).dimensionality: "a molar mass",
-        (ureg.gram / ureg.milliliter).dimensionality: "a density",
+        TEMPERATURE: "a temperature",
+        CONCENTRATION: "a concentration",
+        MOLAR_MASS: "a molar mass",
+        DENSITY: "a density",
     }
-    return names.get(quantity.dimensionality, f"of dimension {quantity.dimensionality}")
+    name = names.get(quantity.dimensionality)
+    # any other dimension is named by pint, as pint writes it
+    return name or f"of dimension {quantity.to_pint().dimensionality}"
 
 
-def magnitude(quantity: pint.Quantity, unit: str) -> Variable:
+def quantity(value: Any, unit: str) -> Quantity:
+    """``value`` (a number, an array of variants) in ``unit``, as pint's ``Q_(value, unit)``."""
+    if isinstance(value, list | tuple):
+        value = np.asarray(value)  # as pint keeps a sequence
+    return Quantity(value, units_of(unit))
+
+
+def dimension_of(unit: str) -> Dimension:
+    """The dimension of a unit written as text (``"kWh"``: an energy)."""
+    return units_of(unit).dimensionality
+
+
+def magnitude(quantity: Quantity, unit: str) -> Variable:
     """The magnitude in ``unit``: a float, or an array when the quantity holds variants."""
-    value = quantity.m_as(_unit(unit))
+    value = quantity.m_as(unit)
     return value if np.ndim(value) else float(value)
-
-
-@lru_cache(maxsize=256)
-def _unit(text: str) -> pint.Unit:
-    """A unit parsed once (pint parses a unit given as text on every conversion)."""
-    return ureg.Unit(text)
 
 
 @dataclass(frozen=True)
@@ -400,14 +479,16 @@ class Values:
             raise ValueError(f"overrides of different lengths: {sorted(sizes)}")
         return sizes.pop() if sizes else 1
 
-    def quantity(self, text: str, where: FieldPath) -> pint.Quantity:
+    def quantity(self, text: str, where: FieldPath) -> Quantity:
         """The quantity of a field: as written, or its N overriding values in the same unit."""
         quantity = parse_quantity(text, where)
         if where in self.overrides:
             values = self.overrides[where]
             if not self.checked:
                 values = check_override(values, where, quantity.units, self.source)
-            return Q_(values, quantity.units)
+            if isinstance(values, list | tuple):
+                values = np.asarray(values)  # as pint keeps a sequence
+            return Quantity(values, quantity.units)
         return quantity
 
     def fraction(self, value: str | float, where: FieldPath) -> Variable:
@@ -422,7 +503,8 @@ class Values:
 def check_override(values, where: Location, unit, source: str) -> Floats:
     """N values that replace a recipe field, after the checks a written value gets.
 
-    ``unit`` is the field's unit (``None`` for a fraction: yield, recovered, failure rate).
+    ``unit`` is the field's unit as text or :class:`~lca.quantities.Units` (``None`` for a
+    fraction: yield, recovered, failure rate).
 
     Raises
     ------
@@ -434,7 +516,8 @@ def check_override(values, where: Location, unit, source: str) -> Floats:
         check_values(array, where, True, source)
     else:
         with np.errstate(over="ignore", invalid="ignore"):
-            base = Q_(array, unit).to_base_units().magnitude
+            units = unit.container() if isinstance(unit, Units) else unit
+            base = registry().Quantity(array, units).to_base_units().magnitude
         check_values(array, where, False, source, base)
     return array
 

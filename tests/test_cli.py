@@ -69,6 +69,32 @@ def test_assess_csv_is_the_long_table():
     assert len(pmi) == 1 and float(pmi[0]["value"]) > 1
 
 
+def test_the_mode_what_ifs_are_computed_for_the_outputs_that_show_them(monkeypatch):
+    # the table and the JSON show what each operating-mode feature adds; the CSV (the long table
+    # of metrics) does not, and is the same without them
+    import lca.assessment
+
+    recipe = ROOT / "processes" / "lidocaine-batch.toml"
+    calls = []
+    real = lca.assessment.mode_effects
+    monkeypatch.setattr(
+        lca.assessment, "mode_effects", lambda *a, **k: calls.append(1) or real(*a, **k)
+    )
+    shown = {}
+    for output in ("table", "json", "csv"):
+        calls.clear()
+        result = invoke("assess", recipe, "--format", output)
+        assert result.exit_code == 0, result.output
+        shown[output] = bool(calls)
+    assert shown == {"table": True, "json": True, "csv": False}
+    assert "From the operating mode" in invoke("assess", recipe).stdout
+    from lca.reporting.safe import csv_frame
+
+    with_effects = csv_frame(assess(recipe, with_mode_effects=True).to_frame())
+    expected = with_effects.to_csv(index=False, lineterminator="\n")
+    assert invoke("assess", recipe, "--format", "csv").stdout == expected
+
+
 def test_missing_file_is_one_line_exit_1_no_traceback(tmp_path):
     result = invoke("assess", tmp_path / "nope.toml")
     assert result.exit_code == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -125,10 +126,13 @@ def test_factor_unit_scales_from_the_cache_give_the_rows_pint_gives(tmp_path):
     assert scales["lb CH4 / MWh"] == computed[-1]
     assert len(scales) > 20  # every unit the bundled library writes
     assert run(UNIT_SCALES, str(cache)) == computed == run(UNIT_SCALES, "off")
-    # a file that is not what it should be is recomputed (and rewritten)
+    # a file that is not what it should be is recomputed (and rewritten) when the library is
+    # read again (not read back as read before: lca.factorcache)
     stored.write_text('{"lb CH4 / MWh": ["kWh", "CH4_fossil", "2"], "kg CO2e / kg": 7}')
+    shutil.rmtree(cache / "factors")
     assert run(UNIT_SCALES, str(cache)) == computed
     stored.write_text("{not json")
+    shutil.rmtree(cache / "factors")
     assert run(UNIT_SCALES, str(cache)) == computed
     assert json.loads(stored.read_text(encoding="utf-8")) == scales
 
@@ -209,3 +213,99 @@ def test_command_signatures_are_evaluated_annotations():
     assert len(found) > 15
     for callback in found:
         assert not any(isinstance(a, str) for a in callback.__annotations__.values()), callback
+
+
+def test_a_command_collects_cycles_in_its_work_and_freezes_what_it_made(tmp_path):
+    # the collector is off while lca.cli.main imports, on in the library call (from
+    # lca.cli.common.reported), and what the command made is frozen at the end, so that the
+    # teardown skips searching it; the readings kept by lca.quantities are written by an exit
+    # handler, and the output is complete
+    cache = tmp_path / "cache"
+    recipe = str(ROOT / "processes" / "lidocaine-batch.toml")
+    seen = run(
+        "import contextlib, gc, io, json, sys\nimport lca.assessment\nfrom lca.cli import main\n"
+        "real, during = lca.assessment.assess, []\n"
+        "def spy(*args, **options):\n"
+        "    during.append(gc.isenabled())\n"
+        "    return real(*args, **options)\n"
+        "lca.assessment.assess = spy\n"
+        f"sys.argv = ['lca', 'assess', {recipe!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main()\n"
+        "print(json.dumps([during, gc.isenabled(), gc.get_freeze_count()]))",
+        str(cache),
+    )
+    assert seen[0] and all(seen[0]) and seen[1] is True  # (mode effects assess again)
+    assert seen[2] > 10_000
+    assert list((cache / "units").glob("readings-*.json"))
+    environment = {**os.environ, "GREENROUTE_CACHE_DIR": str(cache)}
+    output = subprocess.run(
+        [sys.executable, "-m", "lca", "assess", recipe, "--format", "json"],
+        capture_output=True, text=True, check=True, env=environment,
+    ).stdout  # fmt: skip
+    assert json.loads(output)["route"]["name"]
+
+
+LIBRARY = (
+    "import json, sys\nfrom lca import factors\n"
+    "path = sys.argv[1] if len(sys.argv) > 1 else None\n"
+    "found = []\n"
+    "for gwp_set in ('AR6', 'AR5'):\n"
+    "    library = factors.read_library(factors.data_dir('factors') / factors.BUNDLED_LIBRARY,"
+    " gwp_set, default_tier='cited')\n"
+    "    found.append(repr(library))\n"
+    "print(json.dumps([found, sorted(m for m in sys.modules if m.startswith('lca'))]))"
+)
+
+
+def test_a_library_read_back_from_the_cache_is_the_library_read(tmp_path):
+    from lca.factorcache import CODE
+
+    cache = tmp_path / "cache"
+    read, modules = run(LIBRARY, str(cache))
+    assert len(list((cache / "factors").glob("library-*.json"))) == 2  # one per GWP set
+    again, _ = run(LIBRARY, str(cache))
+    assert again == read == run(LIBRARY, "off")[0]
+    # the kept file is named by the code of every module a reading runs
+    assert {m.split(".", 1)[1] + ".py" for m in modules if "." in m} <= set(CODE)
+    # a broken file is read again and rewritten
+    for kept in (cache / "factors").glob("library-*.json"):
+        kept.write_text('{"library": {}, "rows": [[1]]}')
+    assert run(LIBRARY, str(cache))[0] == read
+    assert run(LIBRARY, str(cache))[0] == read
+
+
+def test_a_library_changed_since_is_read_again(tmp_path, monkeypatch):
+    from lca.factors import read_library
+
+    monkeypatch.setenv("GREENROUTE_CACHE_DIR", str(tmp_path / "cache"))
+    library = tmp_path / "mine"
+    shutil.copytree(ROOT / "factors" / "greenroute-open", library)
+    first = read_library(library)
+    assert read_library(library) == first  # read back
+    [kept] = (tmp_path / "cache" / "factors").glob("library-*.json")
+    csv_path = library / "factors.csv"
+
+    def set_first_value(value: str) -> tuple[str, str]:
+        with csv_path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            rows, columns = list(reader), reader.fieldnames
+        first = next(row for row in rows if row["unit"] == "kg CO2e / kg")
+        first["value"] = value
+        with csv_path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, columns)
+            writer.writeheader()
+            writer.writerows(rows)
+        return first["key"], first["region"]
+
+    key, region = set_first_value("123.5")
+    changed = read_library(library)
+    assert 123.5 in [r.value for r in changed.rows if r.key == key and r.region == region]
+    # the file of the old content is replaced by the file of the new one
+    assert [p.name for p in (tmp_path / "cache" / "factors").glob("library-*.json")] != [kept.name]
+    assert len(list((tmp_path / "cache" / "factors").glob("library-*.json"))) == 1
+    # a library with a problem is never kept: the problem is reported each time
+    set_first_value("-1")
+    for _ in range(2):
+        with pytest.raises(Exception, match="must be a finite number"):
+            read_library(library)

@@ -56,7 +56,12 @@ def assess(
 
     with reported(), solving(backend):
         assessment = assess_route(
-            recipe, factors=load_factors(factors, gwp), strict=strict, backend=backend.value
+            recipe,
+            factors=load_factors(factors, gwp),
+            strict=strict,
+            backend=backend.value,
+            # the what-ifs of the operating mode are in the table and the JSON, not the CSV
+            with_mode_effects=output_format is not Format.csv,
         )
     warn(assessment.warnings)
     if output_format is Format.json:

@@ -7,6 +7,7 @@ traceback (``lca --debug ...`` shows it).
 """
 
 import contextlib
+import gc
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -63,6 +64,14 @@ class _State:
     debug = False
 
 
+def collect_cycles() -> None:
+    """Freeze the objects made so far (modules, classes, functions: they live as long as the
+    process) and turn the cycle collector on, if :func:`lca.cli.main` turned it off."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"greenroute {__version__}")
@@ -110,7 +119,12 @@ def write_json(document: dict) -> None:
 
 @contextlib.contextmanager
 def reported():
-    """Turn library errors into one line each on stderr and exit code 1."""
+    """Turn library errors into one line each on stderr and exit code 1.
+
+    The library's work starts here: the cycle collector, off while the command's modules were
+    imported (:func:`lca.cli.main`), runs again, over the objects made from here on.
+    """
+    collect_cycles()
     try:
         yield
     except LcaError as exc:
