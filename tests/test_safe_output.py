@@ -99,6 +99,20 @@ def test_no_escape_sequence_reaches_any_output(tmp_path, command):
         assert HOSTILE in names  # the same string to a JSON reader
 
 
+@pytest.mark.parametrize("command", [("assess",), ("compare", "{good}")])
+def test_emoji_codes_in_names_stay_text(tmp_path, command):
+    # rich draws ':fire:' as an emoji unless told not to: a name is shown as written
+    name = "Route :fire: with :warning: codes"
+    path = hostile_recipe(tmp_path, name=name)
+    good = tmp_path / "good.toml"
+    good.write_text(GOOD_RECIPE, encoding="utf-8")
+    args = [command[0], path, *(str(good) if c == "{good}" else c for c in command[1:])]
+    result = invoke(*args)
+    assert result.exit_code == 0, result.output
+    assert ":fire:" in result.stdout and ":warning:" in result.stdout
+    assert "\N{FIRE}" not in result.stdout and "\N{WARNING SIGN}" not in result.stdout
+
+
 def test_error_lines_are_printable_too(tmp_path):
     path = hostile_recipe(tmp_path)
     # TOML refuses a raw ESC in a string but reads the escape \u001b as one

@@ -41,11 +41,12 @@ FOOTPRINT_ROWS = ("carbon_footprint", "footprint:", "coverage_", "uncovered_flow
 
 class SafeConsole(Console):
     """A rich console for text greenroute did not write: markup is off (a name such as
-    ``[link=...]`` stays text) and control characters are shown, not obeyed
+    ``[link=...]`` stays text), so are emoji codes (a name such as ``:fire:`` is not drawn as
+    an emoji), and control characters are shown, not obeyed
     (:func:`lca.reporting.safe.printable`). Styles are given as :class:`~rich.text.Text` spans."""
 
     def __init__(self, **kwargs):
-        super().__init__(markup=False, highlight=False, **kwargs)
+        super().__init__(markup=False, highlight=False, emoji=False, **kwargs)
 
     def render_str(self, text: str, **kwargs) -> Text:
         return super().render_str(printable(text), **kwargs)
