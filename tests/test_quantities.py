@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pint
@@ -15,6 +12,7 @@ import pytest
 from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_startup import run
 
 from lca import quantities as qs
 from lca import units as u
@@ -180,14 +178,6 @@ def test_a_store_starts_over_at_its_limit(tmp_path, monkeypatch):
     assert [store.get(k) for k in "abcd"] == [None, None, None, 2]
     store.flush()
     assert json.loads((tmp_path / "x" / "s.json").read_text()) == {"d": 2}
-
-
-def run(code: str, cache: str) -> dict:
-    environment = {**os.environ, "GREENROUTE_CACHE_DIR": cache}
-    output = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment
-    ).stdout
-    return json.loads(output.splitlines()[-1])
 
 
 EVERY_EXAMPLE = (

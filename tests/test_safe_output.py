@@ -61,6 +61,13 @@ def invoke(*args):
     return CliRunner().invoke(app, [str(a) for a in args])
 
 
+def invoke_on(path: Path, command: tuple[str, ...]):
+    """``lca COMMAND path ...``, ``{good}`` standing for a well-behaved recipe beside it."""
+    good = path.with_name("good.toml")
+    good.write_text(GOOD_RECIPE, encoding="utf-8")
+    return invoke(command[0], path, *(str(good) if c == "{good}" else c for c in command[1:]))
+
+
 def test_printable_shows_control_characters_and_keeps_text():
     assert printable("a\x1b[2Jb") == "a\\x1b[2Jb"
     assert printable("\u202eexe.txt") == "\\u202eexe.txt"
@@ -82,11 +89,7 @@ def test_printable_shows_control_characters_and_keeps_text():
     ],
 )
 def test_no_escape_sequence_reaches_any_output(tmp_path, command):
-    path = hostile_recipe(tmp_path, source=HOSTILE)
-    good = tmp_path / "good.toml"
-    good.write_text(GOOD_RECIPE, encoding="utf-8")
-    args = [command[0], path, *(str(good) if c == "{good}" else c for c in command[1:])]
-    result = invoke(*args)
+    result = invoke_on(hostile_recipe(tmp_path, source=HOSTILE), command)
     assert result.exit_code == 0, result.output
     assert no_raw_control(result.stdout), repr(result.stdout[:400])
     assert no_raw_control(result.stderr), repr(result.stderr[:400])
@@ -102,12 +105,7 @@ def test_no_escape_sequence_reaches_any_output(tmp_path, command):
 @pytest.mark.parametrize("command", [("assess",), ("compare", "{good}")])
 def test_emoji_codes_in_names_stay_text(tmp_path, command):
     # rich draws ':fire:' as an emoji unless told not to: a name is shown as written
-    name = "Route :fire: with :warning: codes"
-    path = hostile_recipe(tmp_path, name=name)
-    good = tmp_path / "good.toml"
-    good.write_text(GOOD_RECIPE, encoding="utf-8")
-    args = [command[0], path, *(str(good) if c == "{good}" else c for c in command[1:])]
-    result = invoke(*args)
+    result = invoke_on(hostile_recipe(tmp_path, name="Route :fire: with :warning: codes"), command)
     assert result.exit_code == 0, result.output
     assert ":fire:" in result.stdout and ":warning:" in result.stdout
     assert "\N{FIRE}" not in result.stdout and "\N{WARNING SIGN}" not in result.stdout
