@@ -37,7 +37,7 @@ from lca.inventory import Inventory, build_inventory
 from lca.limits import FLOAT_BYTES
 from lca.recipe import Recipe
 from lca.uncertainty import BLOCK
-from lca.units import Values, check_override
+from lca.units import Values
 
 OUTPUTS = ("pmi", "carbon_footprint", *(f"footprint:{c.replace(' ', '_')}" for c in CATEGORIES))
 CACHE_BYTES = 32 << 20
@@ -210,8 +210,7 @@ class RouteRun:
         fill(plan, states, held[0], m)
         result = plan.run(held, m)
         columns, scales = draws.split(held[0], m, plan.row_of, with_scales=result is None)
-        for where, parameter in self.fused.checks:
-            check_override(columns[where], where, parameter.unit or None, self.source)
+        self.fused.check(columns)
         return result, columns, scales
 
     def _work(self, local: threading.local, piece: int) -> Floats:

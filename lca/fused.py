@@ -99,8 +99,7 @@ class FusedRoute:
             If a draw is not a value a recipe may hold (as the builders would).
         """
         rows = work[: self.program.rows, :m]
-        for where, parameter in self.checks:
-            check_override(columns[where], where, parameter.unit or None, self.source)
+        self.check(columns)
         for row, where in self.inputs.items():
             rows[row] = columns[where]
         if not self._runner(rows)():
@@ -131,6 +130,17 @@ class FusedRoute:
             total += out[name]
         out["carbon_footprint"] = total
         return out
+
+    def check(self, columns: Mapping[FieldPath, Floats]) -> None:
+        """The checks of written values on the draws that need them (:attr:`checks`).
+
+        Raises
+        ------
+        lca.errors.UnitError
+            If a draw is not a value a recipe may hold.
+        """
+        for where, parameter in self.checks:
+            check_override(columns[where], where, parameter.unit or None, self.source)
 
     def _runner(self, rows: Floats):
         key = (rows.__array_interface__["data"][0], rows.shape)
